@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// `muscope` on the PATH: runs the TypeScript CLI through tsx's loader.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,85 @@
+// The model manifest: everything the engine needs to turn an encoder's outputs into MuSc taps,
+// stated in `public/models/<id>/manifest.json` so nothing is guessed at run time
+// (architecture.md §2). Plain data, shared by the install script, the model tools, the worker
+// and the CLI.
+
+export type ModelFamily = 'clip' | 'dino' | 'dinov2' | 'cnn';
+export type ResizeFilter = 'bicubic' | 'bilinear';
+export type VariantDtype = 'fp32' | 'fp16' | 'int8-weight' | 'int8-dynamic';
+export type Backend = 'webgpu' | 'wasm' | 'node';
+
+export interface Normalization {
+  /** true when the graph normalises its [0,1] RGB input itself (the CNN trunks do). */
+  insideGraph: boolean;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+/** One tapped graph output that MuSc uses as a "layer". */
+export interface TapSpec {
+  /** graph output name */
+  name: string;
+  /** `tokens`: [B, T, D] with T = cls + grid² (+ registers); `nchw`: [B, D, H, W] feature map. */
+  layout: 'tokens' | 'nchw';
+  /** side of the patch grid this output has at `input.size` */
+  grid: number;
+  dim: number;
+  /** tokens only: leading CLS token (dropped by LNAMD) */
+  hasCls: boolean;
+  /** tokens only: register tokens after CLS (dropped too) */
+  registers: number;
+}
+
+export interface EmbeddingSpec {
+  /** graph output name; for CNNs, the tap whose global average is the embedding (musc.md §14) */
+  name: string;
+  source: 'output' | 'global-average-of-tap';
+  dim: number;
+  /** whether the output is already L2-normalised (CLIP yes, DINO no) */
+  normalized: boolean;
+}
+
+export interface VariantCheck {
+  /** smallest cosine similarity of any tap against fp32, over the check images */
+  minTapCosine: number;
+  /** largest |webgpu − wasm| relative difference seen, when measured */
+  webgpuVsWasmMaxRel?: number;
+  images: number;
+  checkedAt: string;
+}
+
+export interface ModelVariant {
+  dtype: VariantDtype;
+  file: string;
+  bytes: number;
+  sha256: string;
+  /** backends this variant is offered on */
+  backends: Backend[];
+  /** webgpu only: adapter feature the variant needs (fp16 → 'shader-f16') */
+  requiresFeature?: 'shader-f16';
+  /** agreement check against fp32; absent only on the fp32 variant itself */
+  check?: VariantCheck;
+}
+
+export interface ModelManifest {
+  schema: 1;
+  id: string;
+  displayName: string;
+  family: ModelFamily;
+  /** random-weight test fixtures are never offered for real inspection */
+  fixture: boolean;
+  license: string;
+  source: string;
+  input: {
+    name: string;
+    /** square input side in pixels */
+    size: number;
+    layout: 'nchw';
+    resize: ResizeFilter;
+    normalization: Normalization;
+  };
+  taps: TapSpec[];
+  embedding: EmbeddingSpec | null;
+  variants: ModelVariant[];
+  notes?: string;
+}

@@ -1,0 +1,78 @@
+// The engine's data contract. Everything is flat, row-major typed arrays so the same values can
+// cross a worker boundary (transferable), feed WebGPU buffers, and be compared with the golden
+// vectors without reshaping.
+
+/** One tapped layer for all N images of a batch, on one patch grid. */
+export interface LayerFeatures {
+  /** [N, T, D] row-major, T = skip + grid² */
+  data: Float32Array;
+  images: number;
+  grid: number;
+  dim: number;
+  /** leading tokens per image that are not patches (CLS, registers); LNAMD drops them */
+  skip: number;
+}
+
+export interface MuscConfig {
+  /** odd aggregation degrees, default [1, 3, 5] */
+  rList: number[];
+  /** fraction (or absolute count when ≥ 1) rank interval of the N−1 scorers, default [0, 0.3] */
+  interval: [number, number];
+  /** RsCIN windows, default [1, 2, 3]; an empty list or one containing 0 skips RsCIN */
+  kList: number[];
+  /** side S of the upsampled anomaly maps */
+  imageSize: number;
+  /** N < 5: score anyway with k = max(1, …) instead of refusing (labelled as forced) */
+  forceSmallBatch: boolean;
+}
+
+export const DEFAULT_CONFIG: Omit<MuscConfig, 'imageSize'> = {
+  rList: [1, 3, 5],
+  interval: [0, 0.3],
+  kList: [1, 2, 3],
+  forceSmallBatch: false,
+};
+
+export interface MuscInput {
+  layers: LayerFeatures[];
+  /** [N, E] image embeddings for RsCIN, or null to skip RsCIN */
+  embeddings: Float32Array | null;
+  embedDim: number;
+}
+
+export type MuscStage = 'lnamd' | 'msm' | 'rscin' | 'maps';
+
+export interface MuscProgress {
+  stage: MuscStage;
+  done: number;
+  total: number;
+}
+
+export interface MuscResult {
+  images: number;
+  grid: number;
+  /** [N, P] mean over degrees of the mean over layers of the MSM scores */
+  patchScores: Float64Array;
+  /** [N] max of each upsampled map */
+  imageScoresRaw: Float64Array;
+  /** [N] after min-max and RsCIN (equals min-max of raw when RsCIN is skipped) */
+  imageScores: Float64Array;
+  /** true when N < 5 was scored with forceSmallBatch */
+  forcedSmallBatch: boolean;
+}
+
+/**
+ * Computes S = sim(A, B) = A·Bᵀ for row blocks of unit vectors. Injected so the same MSM runs on
+ * plain TypeScript, onnxruntime (Node or WASM) or WebGPU.
+ * a: [m, dim], b: [n, dim] → [m, n] row-major, f32 accumulation.
+ */
+export interface SimilarityKernel {
+  readonly name: string;
+  matmulT(a: Float32Array, m: number, b: Float32Array, n: number, dim: number): Promise<Float32Array>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: MuscProgress) => void;
+  similarity?: SimilarityKernel;
+}
