@@ -21,8 +21,10 @@ export interface TapSpec {
   name: string;
   /** `tokens`: [B, T, D] with T = cls + grid² (+ registers); `nchw`: [B, D, H, W] feature map. */
   layout: 'tokens' | 'nchw';
-  /** side of the patch grid this output has at `input.size` */
+  /** side of the MuSc patch grid for this tap at `input.size` (nchw taps are resampled to it, musc.md §14) */
   grid: number;
+  /** nchw only: the tap's own stride in input pixels (its native grid is input.size / stride) */
+  stride?: number;
   dim: number;
   /** tokens only: leading CLS token (dropped by LNAMD) */
   hasCls: boolean;
@@ -37,6 +39,8 @@ export interface EmbeddingSpec {
   dim: number;
   /** whether the output is already L2-normalised (CLIP yes, DINO no) */
   normalized: boolean;
+  /** whether MuScope L2-normalises it before RsCIN (CLIP and CNN global averages yes; DINO no, as the reference) */
+  l2Normalize: boolean;
 }
 
 export interface VariantCheck {
