@@ -1,5 +1,6 @@
 import { defineConfig, defaultClientConditions } from 'vite';
 import react from '@vitejs/plugin-react';
+import { offline } from './scripts/vite/offline.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolation = {
@@ -8,7 +9,7 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), offline()],
   // onnxruntime-web's "extern wasm" build loads its .mjs/.wasm from env.wasm.wasmPaths (our
   // /ort/ folder, installed by npm install) instead of bundling a second 27 MB copy.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

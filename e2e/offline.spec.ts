@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+
+// A trade-show laptop with the network unplugged: after one online visit the service worker
+// serves the app, onnxruntime and the models from its cache.
+test('second visit works with the network off', async ({ page, context, browser, baseURL }, testInfo) => {
+  // Control: with the network off and no service worker, the page cannot load at all.
+  const bare = await browser.newContext();
+  await bare.setOffline(true);
+  const barePage = await bare.newPage();
+  await expect(barePage.goto(baseURL as string)).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
+  await bare.close();
+
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'idle', { timeout: 120_000 });
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  });
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('muscope-')).length)).toBe(1);
+
+  await context.setOffline(true);
+  const served: Array<{ url: string; fromSw: boolean }> = [];
+  context.on('response', (r) => served.push({ url: r.url(), fromSw: r.fromServiceWorker() }));
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'idle', { timeout: 120_000 });
+  await expect(page.getByTestId('backend')).toHaveText(testInfo.project.metadata.backend as string);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const model = served.find((r) => r.url.endsWith('/models/resnet50v2-imagenet-trunk/model.onnx'));
+  expect(model, 'the model was fetched after the reload').toBeDefined();
+  expect(served.filter((r) => !r.fromSw).map((r) => r.url)).toEqual([]);
+  await context.setOffline(false);
+});
