@@ -57,8 +57,15 @@ export interface MuscResult {
   imageScoresRaw: Float64Array;
   /** [N] after min-max and RsCIN (equals min-max of raw when RsCIN is skipped) */
   imageScores: Float64Array;
-  /** true when N < 5 was scored with forceSmallBatch */
+  /**
+   * true when forceSmallBatch changed the computation: N < 5 scored anyway, an empty scorer
+   * window widened to one scorer, or RsCIN windows clamped to N
+   */
   forcedSmallBatch: boolean;
+  /** RsCIN windows actually applied (clamped to N when forced); empty when RsCIN was skipped */
+  rscinWindows: number[];
+  /** [R, L, N, P] MSM scores per degree and layer, only when RunOptions.keepLayerScores */
+  layerScores?: Float64Array;
 }
 
 /**
@@ -75,4 +82,27 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: MuscProgress) => void;
   similarity?: SimilarityKernel;
+  /** keep the per-(degree, layer) MSM scores in MuscResult.layerScores (R·L·N·P float64) */
+  keepLayerScores?: boolean;
+}
+
+/** A CNN feature map for all N images: [N, C, H, W] row-major. */
+export interface NchwTensor {
+  data: Float32Array;
+  images: number;
+  channels: number;
+  height: number;
+  width: number;
+}
+
+/** Image-level metrics (musc.md §6); all 0 when only one class is present. */
+export interface ImageMetrics {
+  auroc: number;
+  ap: number;
+  f1Max: number;
+}
+
+/** Pixel-level metrics over all pixels of all images; all 0 when no pixel is anomalous. */
+export interface PixelMetrics extends ImageMetrics {
+  aupro: number;
 }

@@ -1,9 +1,9 @@
-/// <reference lib="webworker" />
 // MuScope's service worker: precaches the app shell, onnxruntime's runtime, the installed models
 // and the demo set, so a second visit works with the network unplugged; adds COOP/COEP to what
 // it serves so WASM threads work on hosts that cannot set headers. Same-origin only: it never
 // fetches from anywhere else.
-declare const self: ServiceWorkerGlobalScope;
+// The project compiles with DOM and WebWorker libs together, so `self` is typed as Window here.
+const sw = self as unknown as ServiceWorkerGlobalScope;
 
 interface PrecacheEntry {
   url: string;
@@ -17,11 +17,11 @@ const VERSION = '__MUSCOPE_VERSION__';
 const CACHE = `muscope-${VERSION}`;
 
 function cacheKey(entry: PrecacheEntry): string {
-  return new URL(entry.url, self.registration.scope).href;
+  return new URL(entry.url, sw.registration.scope).href;
 }
 
 async function broadcast(message: unknown): Promise<void> {
-  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
+  for (const client of await sw.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
 }
 
 async function precache(): Promise<void> {
@@ -50,15 +50,15 @@ async function precache(): Promise<void> {
   }
 }
 
-self.addEventListener('install', (event) => {
-  event.waitUntil(precache().then(() => self.skipWaiting()));
+sw.addEventListener('install', (event: ExtendableEvent) => {
+  event.waitUntil(precache().then(() => sw.skipWaiting()));
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event: ExtendableEvent) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) if (name.startsWith('muscope-') && name !== CACHE) await caches.delete(name);
-      await self.clients.claim();
+      await sw.clients.claim();
       await broadcast({ type: 'muscope-offline-ready' });
     })(),
   );
@@ -75,14 +75,14 @@ function isolated(response: Response): Response {
 
 async function respond(request: Request): Promise<Response> {
   const cache = await caches.open(CACHE);
-  const key = request.mode === 'navigate' ? new URL('index.html', self.registration.scope).href : request.url;
+  const key = request.mode === 'navigate' ? new URL('index.html', sw.registration.scope).href : request.url;
   const cached = await cache.match(key, { ignoreSearch: request.mode === 'navigate' });
   if (cached) return isolated(cached);
   return isolated(await fetch(request));
 }
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event: FetchEvent) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
   event.respondWith(respond(event.request));
 });

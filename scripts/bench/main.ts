@@ -1,0 +1,92 @@
+// `npm run bench -- [--case msm|musc-scale] [--images N] [--grid G] [--dim D] [--backends a,b] [--json]`
+// Node part of the benchmark: one JSON line per measurement on stdout, then (without --json) a
+// readable table. Without --case it runs the default set below.
+
+import { parseArgs } from 'node:util';
+import { CASES, type BenchRecord } from './cases.ts';
+import { NODE_BACKENDS, type NodeBackend } from './nodeBackends.ts';
+
+interface PlannedRun {
+  caseName: string;
+  images: number;
+  grid: number;
+  dim: number;
+  backends: string[];
+}
+
+const ALL_BACKENDS = NODE_BACKENDS.map((b) => b.name);
+
+/** What `--case X` runs when the sizes or backends are not given. */
+const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
+  msm: { images: 32, grid: 14, dim: 512, backends: ALL_BACKENDS },
+  'musc-scale': { images: 83, grid: 14, dim: 1024, backends: ['node-ort'] },
+};
+
+/** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
+ * ORT only, one MSM and the whole pipeline; pure TS would need minutes there. */
+const DEFAULT_RUNS: PlannedRun[] = [
+  { caseName: 'msm', ...CASE_DEFAULTS.msm },
+  { caseName: 'msm', images: 83, grid: 14, dim: 1024, backends: ['node-ort'] },
+  { caseName: 'musc-scale', ...CASE_DEFAULTS['musc-scale'] },
+];
+
+function plan(): { runs: PlannedRun[]; json: boolean } {
+  const { values } = parseArgs({
+    options: {
+      case: { type: 'string' },
+      images: { type: 'string' },
+      grid: { type: 'string' },
+      dim: { type: 'string' },
+      backends: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json };
+  const defaults = CASE_DEFAULTS[values.case];
+  if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASES).join(', ')}`);
+  const count = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number.parseInt(text, 10));
+  return {
+    runs: [
+      {
+        caseName: values.case,
+        images: count(values.images, defaults.images),
+        grid: count(values.grid, defaults.grid),
+        dim: count(values.dim, defaults.dim),
+        backends: values.backends?.split(',') ?? defaults.backends,
+      },
+    ],
+    json: values.json,
+  };
+}
+
+function backendsNamed(names: string[]): NodeBackend[] {
+  return names.map((name) => {
+    const backend = NODE_BACKENDS.find((b) => b.name === name);
+    if (!backend) throw new Error(`unknown backend ${name}; known: ${ALL_BACKENDS.join(', ')}`);
+    return backend;
+  });
+}
+
+function printTable(records: BenchRecord[]): void {
+  const columns = ['case', 'backend', 'images', 'grid', 'dim', 'ms', 'gflops_effective', 'peak_rss_mb'];
+  const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
+  const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
+}
+
+const { runs, json } = plan();
+const records: BenchRecord[] = [];
+for (const run of runs) {
+  await CASES[run.caseName]({
+    images: run.images,
+    grid: run.grid,
+    dim: run.dim,
+    backends: backendsNamed(run.backends),
+    emit: (record) => {
+      records.push(record);
+      console.log(JSON.stringify(record));
+    },
+  });
+}
+if (!json) printTable(records);
+if (records.some((r) => r.rss_within_2gib === false)) process.exitCode = 1;

@@ -1,0 +1,97 @@
+// Runs one golden case through the engine and reports, per output, the worst absolute deviation
+// from the reference next to its tolerance (../shared/golden/README.md).
+
+import { PixelMetricsAccumulator } from '../metrics/pixelMetrics.ts';
+import { imageMetrics } from '../metrics/ranking.ts';
+import { anomalyMap, runMusc } from '../pipeline.ts';
+import type { ImageMetrics, LayerFeatures, PixelMetrics, SimilarityKernel } from '../types.ts';
+import type { GoldenCase, GoldenMetrics, PipelineGoldenCase } from './goldenCase.ts';
+
+export const GOLDEN_TOLERANCE = { scores: 1e-4, pipelineMetrics: 1e-3, metricsCase: 1e-6 } as const;
+
+export interface OutputDeviation {
+  output: string;
+  worst: number;
+  tolerance: number;
+}
+
+function worstDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= worst)) worst = d; // a NaN counts as the worst deviation
+  }
+  return worst;
+}
+
+function metricDeviations(image: ImageMetrics, pixel: PixelMetrics, expected: GoldenMetrics, tolerance: number): OutputDeviation[] {
+  const e = expected;
+  return [
+    { output: 'image_metrics', worst: worstDeviation([image.auroc, image.ap, image.f1Max], [e.image.auroc, e.image.ap, e.image.f1_max]), tolerance },
+    {
+      output: 'pixel_metrics',
+      worst: worstDeviation(
+        [pixel.auroc, pixel.ap, pixel.f1Max, pixel.aupro],
+        [e.pixel.auroc, e.pixel.ap, e.pixel.f1_max, e.pixel.aupro],
+      ),
+      tolerance,
+    },
+  ];
+}
+
+function pixelMetrics(c: GoldenCase, mapOf: (m: number) => Float32Array | Float64Array): PixelMetrics {
+  const [count, height, width] = c.masks.shape;
+  const acc = new PixelMetricsAccumulator(width, height, count);
+  for (let m = 0; m < count; m++) acc.add(mapOf(m), c.masks.data.subarray(m * width * height, (m + 1) * width * height));
+  return acc.finish();
+}
+
+function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
+  const { images, grid, dim, layers } = c.config;
+  const layerSize = images * (1 + grid * grid) * dim;
+  return Array.from({ length: layers }, (_, l) => ({
+    data: c.taps.subarray(l * layerSize, (l + 1) * layerSize),
+    images,
+    grid,
+    dim,
+    skip: 1,
+  }));
+}
+
+async function checkPipeline(c: PipelineGoldenCase, kernel: SimilarityKernel): Promise<OutputDeviation[]> {
+  const { config: cfg, expected } = c;
+  const result = await runMusc(
+    { layers: goldenLayers(c), embeddings: c.cls, embedDim: cfg.embedDim },
+    { rList: cfg.rList, interval: cfg.interval, kList: cfg.kList, imageSize: cfg.imageSize, forceSmallBatch: false },
+    { similarity: kernel, keepLayerScores: true },
+  );
+  const size = cfg.imageSize;
+  const maps = new Float32Array(cfg.images * size * size);
+  for (let n = 0; n < cfg.images; n++) maps.set(anomalyMap(result, n, size), n * size * size);
+  const tol = GOLDEN_TOLERANCE.scores;
+  return [
+    { output: 'per_r_layer', worst: worstDeviation(result.layerScores ?? [], expected.perRLayer), tolerance: tol },
+    { output: 'patch_scores', worst: worstDeviation(result.patchScores, expected.patchScores), tolerance: tol },
+    { output: 'maps', worst: worstDeviation(maps, expected.maps), tolerance: tol },
+    { output: 'image_scores_raw', worst: worstDeviation(result.imageScoresRaw, expected.imageScoresRaw), tolerance: tol },
+    { output: 'image_scores', worst: worstDeviation(result.imageScores, expected.imageScores), tolerance: tol },
+    ...metricDeviations(
+      imageMetrics(c.labels, result.imageScores),
+      pixelMetrics(c, (m) => maps.subarray(m * size * size, (m + 1) * size * size)),
+      c.metrics,
+      GOLDEN_TOLERANCE.pipelineMetrics,
+    ),
+  ];
+}
+
+export async function checkGoldenCase(c: GoldenCase, kernel: SimilarityKernel): Promise<OutputDeviation[]> {
+  if (c.kind === 'pipeline') return checkPipeline(c, kernel);
+  const pixels = c.masks.shape[1] * c.masks.shape[2];
+  return metricDeviations(
+    imageMetrics(c.labels, c.imageScores),
+    pixelMetrics(c, (m) => c.maps.subarray(m * pixels, (m + 1) * pixels)),
+    c.metrics,
+    GOLDEN_TOLERANCE.metricsCase,
+  );
+}

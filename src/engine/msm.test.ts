@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { RankInterval } from './config.ts';
+import { MuscError } from './errors.ts';
+import { tsKernel } from './kernels/tsKernel.ts';
+import { mutualScores } from './msm.ts';
+import { randomUnitRows, seededRandom } from './testing/random.ts';
+
+const window = (kMin: number, kMax: number): RankInterval => ({ kMin, kMax });
+
+/** compute_scores_fast of the reference, literally: per image, all distances to all others. */
+function referenceMsm(z: Float32Array, images: number, patches: number, dim: number, { kMin, kMax }: RankInterval): Float64Array {
+  const out = new Float64Array(images * patches);
+  for (let i = 0; i < images; i++) {
+    for (let p = 0; p < patches; p++) {
+      const nearest: number[] = [];
+      for (let j = 0; j < images; j++) {
+        if (j === i) continue;
+        let best = Infinity;
+        for (let q = 0; q < patches; q++) {
+          let sq = 0;
+          for (let d = 0; d < dim; d++) sq += (z[(i * patches + p) * dim + d] - z[(j * patches + q) * dim + d]) ** 2;
+          best = Math.min(best, Math.sqrt(sq));
+        }
+        nearest.push(best);
+      }
+      const kept = nearest.sort((x, y) => x - y).slice(kMin, kMax);
+      out[i * patches + p] = kept.reduce((s, v) => s + v, 0) / kept.length;
+    }
+  }
+  return out;
+}
+
+describe('mutualScores', () => {
+  it('averages the nearest-patch Euclidean distances of the kept ranks (hand case)', async () => {
+    // three images of one patch each on the unit circle at 0°, 90° and 180°
+    const z = Float32Array.of(1, 0, 0, 1, -1, 0);
+    const closest = await mutualScores(z, 3, 1, 2, window(0, 1), { kernel: tsKernel });
+    expect(Array.from(closest)).toEqual([Math.SQRT2, Math.SQRT2, Math.SQRT2].map((v) => expect.closeTo(v, 6)));
+    const both = await mutualScores(z, 3, 1, 2, window(0, 2), { kernel: tsKernel });
+    // image 0: distances √2 (to 90°) and 2 (to 180°)
+    expect(both[0]).toBeCloseTo((Math.SQRT2 + 2) / 2, 6);
+    expect(both[1]).toBeCloseTo(Math.SQRT2, 6);
+    const farthest = await mutualScores(z, 3, 1, 2, window(1, 2), { kernel: tsKernel });
+    expect(farthest[0]).toBeCloseTo(2, 6);
+  });
+
+  it('takes the nearest patch of each other image (hand case)', async () => {
+    // image 0 patches: e1, e2; image 1 patches: e1, −e2 → patch e2 of image 0 is √2 from its nearest
+    const z = Float32Array.of(1, 0, 0, 1, 1, 0, 0, -1);
+    const scores = await mutualScores(z, 2, 2, 2, window(0, 1), { kernel: tsKernel });
+    expect(Array.from(scores)).toEqual([0, Math.SQRT2, 0, Math.SQRT2].map((v) => expect.closeTo(v, 6)));
+  });
+
+  it.each([
+    ['one tile per image pair', 4 * 16 * 16],
+    ['row-split tiles', 4 * 16 * 5],
+    ['all pairs in one call', 1 << 25],
+  ])('matches the reference computation with %s', async (_, maxTileBytes) => {
+    const images = 7;
+    const patches = 16;
+    const dim = 8;
+    const z = randomUnitRows(images * patches, dim, seededRandom(3));
+    const w = window(1, 3);
+    const scores = await mutualScores(z, images, patches, dim, w, { kernel: tsKernel, maxTileBytes });
+    const expected = referenceMsm(z, images, patches, dim, w);
+    for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(expected[i], 5);
+  });
+
+  it('reports pair progress up to N(N−1)/2 and stops when aborted', async () => {
+    const z = randomUnitRows(6 * 4, 3, seededRandom(1));
+    const seen: number[] = [];
+    await mutualScores(z, 6, 4, 3, window(0, 1), { kernel: tsKernel, onPairs: (done, total) => seen.push(done / total) });
+    expect(seen.at(-1)).toBe(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+
+    const controller = new AbortController();
+    const run = mutualScores(z, 6, 4, 3, window(0, 1), {
+      kernel: tsKernel,
+      signal: controller.signal,
+      maxTileBytes: 4 * 16,
+      onPairs: () => controller.abort(),
+    });
+    await expect(run).rejects.toEqual(new MuscError('cancelled', 'Scoring was cancelled. The results computed so far are kept.'));
+  });
+});

@@ -1,0 +1,127 @@
+// The MuSc pipeline over one batch of tapped features: LNAMD → MSM per (degree, layer), mean over
+// layers then degrees (float64), image score = max of the upsampled map, min-max + RsCIN.
+// Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
+
+import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
+import { MuscError, throwIfAborted } from './errors.ts';
+import { tsKernel } from './kernels/tsKernel.ts';
+import { lnamd } from './lnamd.ts';
+import { mutualScores } from './msm.ts';
+import { minMaxNormalize, rscin } from './rscin.ts';
+import type { MuscConfig, MuscInput, MuscResult, RunOptions } from './types.ts';
+import { upsampleMap } from './upsample.ts';
+
+function invalidInput(message: string): MuscError {
+  return new MuscError('invalid-input', message);
+}
+
+function validateInput(input: MuscInput): void {
+  const [first] = input.layers;
+  if (!first) throw invalidInput('No feature layers were given. The model must provide at least one tapped layer.');
+  input.layers.forEach((layer, l) => {
+    const { images, grid, dim, skip, data } = layer;
+    if (![images, grid, dim, skip].every(Number.isInteger) || images < 1 || grid < 1 || dim < 1 || skip < 0) {
+      throw invalidInput(`Layer ${l + 1} has an invalid shape (images ${images}, grid ${grid}, dim ${dim}, skip ${skip}).`);
+    }
+    if (images !== first.images || grid !== first.grid) {
+      throw invalidInput(
+        `Layer ${l + 1} has ${images} images on a ${grid}×${grid} grid but layer 1 has ${first.images} on ${first.grid}×${first.grid}. ` +
+          'Resample every layer to one grid (resampleNchw) and pass the same images to every layer.',
+      );
+    }
+    if (data.length !== images * (skip + grid * grid) * dim) {
+      throw invalidInput(`Layer ${l + 1} holds ${data.length} values, expected ${images}·${skip + grid * grid}·${dim}.`);
+    }
+  });
+  const { embeddings, embedDim } = input;
+  if (embeddings) {
+    if (!Number.isInteger(embedDim) || embedDim < 1 || embeddings.length !== first.images * embedDim) {
+      throw invalidInput(`The image embeddings hold ${embeddings.length} values, expected ${first.images}·${embedDim}.`);
+    }
+    if (!embeddings.every(Number.isFinite)) {
+      throw invalidInput('The image embeddings contain invalid numbers (NaN or infinity). Try the fp32 model variant or another backend.');
+    }
+  }
+}
+
+/** Max of the size×size map of each image, upsampled into one reused float64 buffer. */
+function mapMaxima(patchScores: Float64Array, images: number, grid: number, size: number): Float64Array {
+  const map = new Float64Array(size * size);
+  const maxima = new Float64Array(images);
+  for (let n = 0; n < images; n++) {
+    upsampleMap(patchScores, n * grid * grid, grid, size, map);
+    let max = -Infinity;
+    for (let i = 0; i < map.length; i++) if (map[i] > max) max = map[i];
+    maxima[n] = max;
+  }
+  return maxima;
+}
+
+export async function runMusc(input: MuscInput, config: MuscConfig, opts: RunOptions = {}): Promise<MuscResult> {
+  validateConfig(config);
+  validateInput(input);
+  const { layers } = input;
+  const { images, grid } = layers[0];
+  const window = scorerWindow(images, config.interval, config.forceSmallBatch);
+  const plan = rscinPlan(images, config.kList, input.embeddings !== null, config.forceSmallBatch);
+  const { signal, onProgress } = opts;
+  const kernel = opts.similarity ?? tsKernel;
+  const patches = grid * grid;
+  const sets = config.rList.length * layers.length;
+  const pairsPerSet = (images * (images - 1)) / 2;
+
+  const patchScores = new Float64Array(images * patches);
+  const layerScores = opts.keepLayerScores ? new Float64Array(sets * images * patches) : undefined;
+  const perDegree = new Float64Array(images * patches);
+  let set = 0;
+  for (const r of config.rList) {
+    perDegree.fill(0);
+    for (const layer of layers) {
+      throwIfAborted(signal);
+      onProgress?.({ stage: 'lnamd', done: set, total: sets });
+      const z = lnamd(layer, r);
+      const pairsBefore = set * pairsPerSet;
+      const scores = await mutualScores(z, images, patches, layer.dim, window, {
+        kernel,
+        signal,
+        onPairs: (done) => onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet }),
+      });
+      layerScores?.set(scores, set * images * patches);
+      for (let i = 0; i < scores.length; i++) perDegree[i] += scores[i] / layers.length;
+      set += 1;
+    }
+    for (let i = 0; i < perDegree.length; i++) patchScores[i] += perDegree[i] / config.rList.length;
+  }
+
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'maps', done: 0, total: 1 });
+  const imageScoresRaw = mapMaxima(patchScores, images, grid, config.imageSize);
+  onProgress?.({ stage: 'maps', done: 1, total: 1 });
+
+  onProgress?.({ stage: 'rscin', done: 0, total: 1 });
+  const normalized = minMaxNormalize(imageScoresRaw);
+  const imageScores =
+    plan.windows.length > 0 && input.embeddings ? rscin(normalized, input.embeddings, input.embedDim, plan.windows) : normalized;
+  onProgress?.({ stage: 'rscin', done: 1, total: 1 });
+
+  return {
+    images,
+    grid,
+    patchScores,
+    imageScoresRaw,
+    imageScores,
+    forcedSmallBatch: window.forced || plan.forced,
+    rscinWindows: plan.windows,
+    ...(layerScores && { layerScores }),
+  };
+}
+
+/** Image n's anomaly map at size×size (bilinear, align_corners=true), computed on demand. */
+export function anomalyMap(result: MuscResult, n: number, size: number): Float32Array {
+  if (!Number.isInteger(n) || n < 0 || n >= result.images) {
+    throw new RangeError(`image index ${n} is outside the batch of ${result.images}`);
+  }
+  const map = new Float32Array(size * size);
+  upsampleMap(result.patchScores, n * result.grid * result.grid, result.grid, size, map);
+  return map;
+}

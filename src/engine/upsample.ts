@@ -1,0 +1,82 @@
+// Bilinear resampling with PyTorch's F.interpolate semantics (mode='bilinear', no antialias):
+// align_corners=true for the anomaly maps (musc.md §5), align_corners=false for CNN taps (§14).
+
+import type { LayerFeatures, NchwTensor } from './types.ts';
+
+/** For each output coordinate: the lower source index, the upper one (clamped) and the upper weight. */
+interface AxisTaps {
+  lo: Int32Array;
+  hi: Int32Array;
+  weight: Float64Array;
+}
+
+function axisTaps(inSize: number, outSize: number, alignCorners: boolean): AxisTaps {
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const weight = new Float64Array(outSize);
+  const scale = alignCorners ? (outSize > 1 ? (inSize - 1) / (outSize - 1) : 0) : inSize / outSize;
+  for (let o = 0; o < outSize; o++) {
+    const src = alignCorners ? scale * o : Math.max(0, scale * (o + 0.5) - 0.5);
+    const l = Math.min(Math.floor(src), inSize - 1);
+    lo[o] = l;
+    hi[o] = l < inSize - 1 ? l + 1 : l;
+    weight[o] = src - l;
+  }
+  return { lo, hi, weight };
+}
+
+/**
+ * Upsamples one grid×grid map (row-major, at `offset` in `src`) to size×size with
+ * align_corners=true, writing into `out` (float32 for display, float64 for exact maxima).
+ */
+export function upsampleMap(
+  src: ArrayLike<number>,
+  offset: number,
+  grid: number,
+  size: number,
+  out: Float32Array | Float64Array,
+): void {
+  const t = axisTaps(grid, size, true);
+  for (let y = 0; y < size; y++) {
+    const r0 = offset + t.lo[y] * grid;
+    const r1 = offset + t.hi[y] * grid;
+    const wy = t.weight[y];
+    for (let x = 0; x < size; x++) {
+      const c0 = t.lo[x];
+      const c1 = t.hi[x];
+      const wx = t.weight[x];
+      const top = (1 - wx) * src[r0 + c0] + wx * src[r0 + c1];
+      const bottom = (1 - wx) * src[r1 + c0] + wx * src[r1 + c1];
+      out[y * size + x] = (1 - wy) * top + wy * bottom;
+    }
+  }
+}
+
+/**
+ * Resamples a CNN tap [N, C, H, W] to grid×grid (bilinear, align_corners=false, no antialias,
+ * like F.interpolate) and lays it out as patch tokens [N, grid², C] with no leading tokens.
+ */
+export function resampleNchw(tap: NchwTensor, grid: number): LayerFeatures {
+  const { images, channels, height, width } = tap;
+  const ty = axisTaps(height, grid, false);
+  const tx = axisTaps(width, grid, false);
+  const patches = grid * grid;
+  const data = new Float32Array(images * patches * channels);
+  for (let n = 0; n < images; n++) {
+    for (let c = 0; c < channels; c++) {
+      const plane = (n * channels + c) * height * width;
+      for (let y = 0; y < grid; y++) {
+        const r0 = plane + ty.lo[y] * width;
+        const r1 = plane + ty.hi[y] * width;
+        const wy = ty.weight[y];
+        for (let x = 0; x < grid; x++) {
+          const wx = tx.weight[x];
+          const top = (1 - wx) * tap.data[r0 + tx.lo[x]] + wx * tap.data[r0 + tx.hi[x]];
+          const bottom = (1 - wx) * tap.data[r1 + tx.lo[x]] + wx * tap.data[r1 + tx.hi[x]];
+          data[(n * patches + y * grid + x) * channels + c] = (1 - wy) * top + wy * bottom;
+        }
+      }
+    }
+  }
+  return { data, images, grid, dim: channels, skip: 0 };
+}
