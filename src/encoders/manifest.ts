@@ -30,6 +30,8 @@ export interface TapSpec {
   hasCls: boolean;
   /** tokens only: register tokens after CLS (dropped too) */
   registers: number;
+  /** ViT taps: the 0-based transformer block whose output this is (musc.md P1) */
+  block?: number;
 }
 
 export interface EmbeddingSpec {

@@ -1,0 +1,28 @@
+// Quantized variants of the catalog models (fp16, int8 weight-only, int8 dynamic), built and
+// checked against fp32 on real images before a manifest offers them. Needs the check images
+// (../shared/data); without them the models are offered in fp32 only, and we say so.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelManifest } from '../../src/encoders/manifest.ts';
+import { QUANTIZED_DTYPES, quantizeModel } from '../model/quantize.ts';
+import { defaultCheckImageDir, selectCheckImages } from '../model/variant-check-images.ts';
+import { CATALOG } from './catalog.ts';
+import { modelsDir } from './paths.ts';
+
+export async function installVariants(log: (l: string) => void): Promise<void> {
+  const imageDir = defaultCheckImageDir();
+  if (!existsSync(imageDir)) {
+    log(`quantized variants skipped: their check images (${imageDir}) are missing; models are offered in fp32.`);
+    return;
+  }
+  const checkImages = await selectCheckImages(imageDir);
+  for (const entry of CATALOG) {
+    const dir = join(modelsDir, entry.manifest.id);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
+    const missing = QUANTIZED_DTYPES.filter((d) => !manifest.variants.some((v) => v.dtype === d));
+    if (missing.length === 0) continue;
+    log(`building and checking ${missing.join(', ')} of ${entry.manifest.id}…`);
+    await quantizeModel(dir, { dtypes: missing, checkImages, log });
+  }
+}

@@ -1,0 +1,35 @@
+// `npm run model -- add <name> [--from <file.onnx>] [--size S] [--layers …] [--models-dir DIR]`
+import { parseArgs } from 'node:util';
+import { writeModelIndex } from '../install/modelIndex.ts';
+import { modelsDir } from '../install/paths.ts';
+import { addModel } from './add.ts';
+import { catalogEntry, modelCatalog } from './catalog.ts';
+import type { Command } from './command.ts';
+import { parseSize } from './tap-command.ts';
+import { parseLayerList } from './tap-plan.ts';
+import { summarize } from './tapped-folder.ts';
+
+const usage = `<${modelCatalog.map((e) => e.name).join('|')}> [--from <file.onnx>] [--size S] [--layers 2,5,8,11] [--models-dir DIR]`;
+
+export const addCommand: Command = {
+  usage,
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { from: { type: 'string' }, size: { type: 'string' }, layers: { type: 'string' }, 'models-dir': { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new Error(`usage: add ${usage}`);
+    const added = await addModel({
+      entry: catalogEntry(positionals[0]),
+      modelsDir: values['models-dir'] ?? modelsDir,
+      from: values.from,
+      size: parseSize(values.size),
+      layers: values.layers === undefined ? undefined : parseLayerList(values.layers),
+      log: (line) => console.error(line),
+    });
+    for (const line of summarize(added.tapped, added.manifest, added.dir)) console.log(line);
+    const index = await writeModelIndex(values['models-dir'] ?? modelsDir);
+    console.log(`default model: ${index.default}`);
+  },
+};
