@@ -5,6 +5,7 @@ import { EncoderError } from '../errors.ts';
 import type { ModelManifest, ModelVariant, VariantDtype } from '../manifest.ts';
 import type { BrowserBackend } from '../../worker/protocol.ts';
 import type { BackendChoice } from './backend.ts';
+import { probeInput } from '../probeInput.ts';
 
 let configured = false;
 
@@ -27,17 +28,6 @@ export function pickVariant(manifest: ModelManifest, backend: BrowserBackend, sh
   const chosen = (wanted && byDtype(wanted)) ?? (backend === 'webgpu' && shaderF16 ? byDtype('fp16') : undefined) ?? byDtype('fp32');
   if (!chosen) throw new EncoderError('session-failed', `Model "${manifest.id}" offers no variant for ${backend}.`);
   return chosen;
-}
-
-/** Deterministic pseudo-random image in [0,1], [1,3,S,S]: the warm-up and probe input. */
-export function probeInput(size: number): Float32Array {
-  const data = new Float32Array(3 * size * size);
-  let s = 0x9e3779b9;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 4294967296;
-  }
-  return data;
 }
 
 export type SessionOutputs = Record<string, { dims: number[]; data: Float32Array }>;
