@@ -4,7 +4,8 @@ import { EncoderError } from '../encoders/errors.ts';
 import type { ModelManifest } from '../encoders/manifest.ts';
 import { chooseBackend } from '../encoders/web/backend.ts';
 import { fetchManifest, fetchVariant } from '../encoders/web/modelFiles.ts';
-import { configureOrt, openSession, pickVariant, probeInput, runSession } from '../encoders/web/ortWeb.ts';
+import { probeInput } from '../encoders/probeInput.ts';
+import { configureOrt, openSession, pickVariant, runSession } from '../encoders/web/ortWeb.ts';
 import { MuscError } from '../engine/errors.ts';
 import type { CallKind, Calls, FromWorker, LoadProgress, ToWorker, WorkerErrorPayload } from './protocol.ts';
 
