@@ -21,7 +21,7 @@ export async function chooseBackend(preference: BackendPreference): Promise<Back
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     return wasm('This browser has no WebGPU (or the page is not on https/localhost); running on the CPU through WASM.');
   }
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (err) {

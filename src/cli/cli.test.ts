@@ -1,0 +1,134 @@
+// End-to-end runs of the CLI as a user runs it, on real images and on generated bad files.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODELS_DIR } from '../node/models.ts';
+import type { ScoreRow } from './score.ts';
+
+const REPO = join(import.meta.dirname, '../..');
+const BOTTLE = join(REPO, '../shared/data/mvtec_ad/bottle');
+const MODEL = 'resnet50v2-imagenet-trunk';
+const ready = existsSync(join(MODELS_DIR, MODEL, 'manifest.json')) && existsSync(BOTTLE);
+const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+const work = mkdtempSync(join(tmpdir(), 'cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function muscope(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), ...args], { cwd: work, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Copies `count` bottle images (good and broken_small) into `dir`. */
+function copyBottles(dir: string, count: number): string[] {
+  mkdirSync(dir, { recursive: true });
+  return Array.from({ length: count }, (_, i) => {
+    const [folder, n] = i % 2 ? ['broken_small', i] : ['good', i];
+    const target = join(dir, `${folder}_${n}.png`);
+    copyFileSync(join(BOTTLE, 'test', folder, `${String(n).padStart(3, '0')}.png`), target);
+    return target;
+  });
+}
+
+const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+
+describe.skipIf(!ready)('muscope score', () => {
+  const set = join(work, 'set');
+  const bad = { text: join(set, 'notes.png'), truncated: join(set, 'cut.jpg'), tiny: join(set, 'tiny.png') };
+  const huge = join(set, 'huge.png');
+
+  beforeAll(async () => {
+    copyBottles(set, 6);
+    writeFileSync(bad.text, 'not an image\n');
+    const jpeg = await sharp(join(BOTTLE, 'test/good/010.png')).jpeg().toBuffer();
+    writeFileSync(bad.truncated, jpeg.subarray(0, jpeg.length >> 1));
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: 'red' } }).png().toFile(bad.tiny);
+    await sharp({ create: { width: 12000, height: 9000, channels: 3, background: { r: 40, g: 90, b: 60 } } }).png({ compressionLevel: 1 }).toFile(huge);
+  }, 120_000);
+
+  it('scores the usable images, names every bad file with its reason, and writes scores, maps and overlays', () => {
+    const r = muscope('score', set, '--model', MODEL, '--size', '64', '--out', 'out');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${bad.text}: not an image`);
+    expect(r.stderr).toContain(`${bad.truncated}: image data is truncated or corrupt`);
+    expect(r.stderr).toContain(`${bad.tiny}: image is 1×1 px; images must be at least 8×8 px`);
+    noStackTrace(r.stderr);
+
+    const rows = JSON.parse(readFileSync(join(work, 'out/scores.json'), 'utf8')) as ScoreRow[];
+    expect(rows).toHaveLength(7);
+    expect(rows.map((row) => row.path)).toContain(huge);
+    for (const row of rows) {
+      expect(row.score).toBeGreaterThanOrEqual(0);
+      expect(row.score).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(row.rawScore)).toBe(true);
+      const npy = readFileSync(join(work, row.map));
+      const header = npy[8] | (npy[9] << 8);
+      expect(npy.length).toBe(10 + header + 64 * 64 * 4);
+      const map = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + header, npy.byteOffset + npy.length));
+      expect(map.every(Number.isFinite)).toBe(true);
+      expect(Math.max(...map)).toBeCloseTo(row.rawScore, 5);
+      expect(existsSync(join(work, row.overlay as string))).toBe(true);
+    }
+    expect(readFileSync(join(work, 'out/scores.csv'), 'utf8').trim().split('\n')).toHaveLength(8);
+    expect(r.stdout.trim().split('\n')).toHaveLength(7);
+    expect(r.stdout).not.toMatch(/NaN/);
+  });
+
+  it('refuses an empty folder in one line', () => {
+    mkdirSync(join(work, 'empty'));
+    const r = muscope('score', join(work, 'empty'), '--model', MODEL);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`muscope: no image files found in ${join(work, 'empty')}`);
+  });
+
+  it('refuses fewer than 5 usable images in one line, and scores them when forced, marked as such', () => {
+    const few = join(work, 'few');
+    copyBottles(few, 3);
+    writeFileSync(join(few, 'broken.png'), 'x');
+    const refused = muscope('score', few, '--model', MODEL, '--size', '64', '--out', 'few-out');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^muscope: Mutual scoring needs at least 5 images of the same product; got 3 usable \(1 skipped\)\..*--force-small-batch/m);
+    noStackTrace(refused.stderr);
+    const forced = muscope('score', few, '--model', MODEL, '--size', '64', '--out', 'few-out', '--force-small-batch', '--no-overlays');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout.trim().split('\n')).toHaveLength(3);
+    expect(forced.stdout).toContain('FORCED');
+    expect(forced.stdout).not.toMatch(/NaN/);
+  });
+
+  it('reports an unknown model and a bad option in one line', () => {
+    const unknown = muscope('score', set, '--model', 'no-such-model');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^muscope: Model "no-such-model" is not installed\. Installed: .*\n$/);
+    const option = muscope('score', set, '--model', MODEL, '--size', 'big');
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe('muscope: --size must be a whole number from 16 to 2048; got "big"\n');
+  });
+});
+
+describe.skipIf(!ready)('muscope eval', () => {
+  it('evaluates a small MVTec-layout category and reports finite metrics and timings', () => {
+    const cat = join(work, 'data', 'bottle');
+    for (const [folder, files] of [['good', ['000', '001', '002']], ['broken_large', ['000', '001', '002']]] as const) {
+      mkdirSync(join(cat, 'test', folder), { recursive: true });
+      for (const f of files) copyFileSync(join(BOTTLE, 'test', folder, `${f}.png`), join(cat, 'test', folder, `${f}.png`));
+      if (folder !== 'good') {
+        mkdirSync(join(cat, 'ground_truth', folder), { recursive: true });
+        for (const f of files) copyFileSync(join(BOTTLE, 'ground_truth', folder, `${f}_mask.png`), join(cat, 'ground_truth', folder, `${f}_mask.png`));
+      }
+    }
+    const r = muscope('eval', join(work, 'data'), '--category', 'bottle', '--model', MODEL, '--size', '64', '--out', 'eval-out');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ category: 'bottle', images: 6, anomalous: 3, size: 64, grid: 4, subsets: 1, maskThreshold: 'int-cast' });
+    for (const v of [...Object.values(report.image), ...Object.values(report.pixel)] as number[]) {
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(report.seconds.total).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(work, 'eval-out/eval-bottle-resnet50v2-imagenet-trunk-64.json'), 'utf8'))).toEqual(report);
+  });
+});

@@ -1,0 +1,54 @@
+// Options and checks shared by `score` and `eval`.
+
+import type { VariantDtype } from '../encoders/manifest.ts';
+import { MIN_IMAGES } from '../engine/config.ts';
+import { MuscError } from '../engine/errors.ts';
+import type { ImageFileError } from '../node/imageErrors.ts';
+import { choiceOption, intOption, UsageError, type ParsedArgs } from './args.ts';
+import type { OpenModel } from './model.ts';
+import type { ProgressReporter } from './progress.ts';
+
+/** Default results folder, relative to the working directory (git-ignored in this repo). */
+export const DEFAULT_OUT_DIR = 'out';
+
+export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'out'] as const;
+const VARIANTS: readonly VariantDtype[] = ['fp32', 'fp16', 'int8-weight', 'int8-dynamic'];
+
+export interface ModelChoice {
+  id: string;
+  dtype: VariantDtype;
+  size?: number;
+  grid?: number;
+}
+
+export function modelChoice(args: ParsedArgs): ModelChoice {
+  const id = args.values.get('model');
+  if (!id) throw new UsageError('--model <id> is required (see public/models/ for the installed models)');
+  return {
+    id,
+    dtype: choiceOption(args, 'variant', VARIANTS, 'fp32'),
+    size: intOption(args, 'size', undefined, 16, 2048),
+    grid: intOption(args, 'grid', undefined, 1, 256),
+  };
+}
+
+/** The input size to run at: --size, else the manifest's. */
+export function inputSize(model: OpenModel, choice: ModelChoice): number {
+  return choice.size ?? model.manifest.input.size;
+}
+
+export function reportProblems(problems: readonly ImageFileError[], progress: ProgressReporter): void {
+  for (const p of problems) progress.note(`skipped ${p.message}`);
+}
+
+/** Refuses a set too small for mutual scoring before any time is spent encoding it. */
+export function requireEnoughImages(usable: number, skipped: number, force: boolean): void {
+  if (usable === 0) throw new MuscError('too-few-images', `No usable images${skipped ? ` (${skipped} file(s) skipped, see above)` : ''}.`);
+  if (usable < MIN_IMAGES && !force) {
+    throw new MuscError(
+      'too-few-images',
+      `Mutual scoring needs at least ${MIN_IMAGES} images of the same product; got ${usable} usable${skipped ? ` (${skipped} skipped)` : ''}. ` +
+        'Add more images, or pass --force-small-batch to score anyway (unreliable, marked as forced).',
+    );
+  }
+}

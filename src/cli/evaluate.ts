@@ -1,0 +1,134 @@
+// `muscope eval <dataset-root> --category <name> --model <id>`: scores a category in the MVTec
+// layout as one unlabeled set and measures it against the ground truth (musc.md §6): image and
+// pixel AUROC, AP, F1-max and AUPRO, at S×S.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PixelMetricsAccumulator } from '../engine/metrics/pixelMetrics.ts';
+import { imageMetrics } from '../engine/metrics/ranking.ts';
+import { isEmptyMask, preprocessMask, type MaskRule } from '../engine/preprocess/index.ts';
+import { decodeGray } from '../node/decode.ts';
+import { readMvtecCategory } from '../node/mvtec.ts';
+import { choiceOption, intOption, parseArgs, UsageError } from './args.ts';
+import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice, reportProblems, requireEnoughImages } from './common.ts';
+import { loadSquashed } from './loadImages.ts';
+import { openModel } from './model.ts';
+import type { ProgressReporter } from './progress.ts';
+import { scoreImages, type ScoredSet } from './scoring.ts';
+import { SPLIT_SEED } from './subsets.ts';
+
+export const EVAL_USAGE =
+  'muscope eval <dataset-root> --category <name> --model <id> [--variant fp32] [--size S] [--grid G] [--max-batch M] ' +
+  '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
+
+const round = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+interface PixelInputs {
+  maskPaths: Array<string | null>;
+  rule: MaskRule;
+  excludeEmpty: boolean;
+}
+
+/** Pixel metrics image by image (maps in float64, as the reference); returns the masks left out. */
+async function pixelMetrics(set: ScoredSet, { maskPaths, rule, excludeEmpty }: PixelInputs, progress: ProgressReporter) {
+  const { size } = set;
+  const accumulator = new PixelMetricsAccumulator(size, size, maskPaths.length);
+  const map = new Float64Array(size * size);
+  const normal = new Uint8Array(size * size);
+  const excluded: string[] = [];
+  for (const [n, maskPath] of maskPaths.entries()) {
+    progress.update('pixel metrics', n, maskPaths.length);
+    let mask: Uint8Array = normal;
+    if (maskPath) {
+      const gray = await decodeGray(maskPath);
+      if (excludeEmpty && isEmptyMask(gray)) {
+        excluded.push(maskPath);
+        continue;
+      }
+      mask = preprocessMask(gray, size, rule);
+    }
+    accumulator.add(set.map(n, map), mask);
+  }
+  progress.update('pixel metrics', maskPaths.length, maskPaths.length);
+  return { metrics: accumulator.finish(), excluded };
+}
+
+export async function evalCommand(argv: string[], progress: ProgressReporter): Promise<void> {
+  const started = performance.now();
+  const args = parseArgs(argv, { flags: ['exclude-empty-masks'], values: [...MODEL_OPTIONS, 'category', 'max-batch', 'mask-threshold'] });
+  if (args.positional.length !== 1) throw new UsageError(`give exactly one dataset folder. Usage: ${EVAL_USAGE}`);
+  const choice = modelChoice(args);
+  const maxBatch = intOption(args, 'max-batch', Number.MAX_SAFE_INTEGER, 5) as number;
+  const rule = choiceOption(args, 'mask-threshold', ['int', 'gt0'] as const, 'int') === 'int' ? 'int-cast' : 'gt0';
+  const category = readMvtecCategory(args.positional[0], args.values.get('category'));
+
+  const model = await openModel(choice.id, choice.dtype);
+  try {
+    const size = inputSize(model, choice);
+    let t = performance.now();
+    const loaded = await loadSquashed(
+      category.images.map((i) => i.path),
+      size,
+      model.manifest.input.resize,
+      progress,
+    );
+    const decodeSeconds = (performance.now() - t) / 1000;
+    reportProblems(loaded.problems, progress);
+    requireEnoughImages(loaded.images.length, loaded.problems.length, false);
+    const usable = new Set(loaded.paths);
+    const items = category.images.filter((i) => usable.has(i.path));
+
+    const set = await scoreImages(model, loaded.images, { size, grid: choice.grid, maxBatch, forceSmallBatch: false, progress });
+    loaded.images.length = 0;
+
+    t = performance.now();
+    const image = imageMetrics(
+      items.map((i) => (i.anomalous ? 1 : 0)),
+      set.scores,
+    );
+    const pixel = await pixelMetrics(set, { maskPaths: items.map((i) => i.maskPath), rule, excludeEmpty: args.flags.has('exclude-empty-masks') }, progress);
+    const metricsSeconds = (performance.now() - t) / 1000;
+
+    const report = {
+      category: category.name,
+      dir: category.dir,
+      model: choice.id,
+      variant: choice.dtype,
+      size,
+      grid: set.grid,
+      images: items.length,
+      anomalous: items.filter((i) => i.anomalous).length,
+      skippedFiles: loaded.problems.map((p) => p.message),
+      subsets: set.subsets,
+      split:
+        set.subsets > 1
+          ? `${set.subsets} subsets of ≤ ${maxBatch}: all images shuffled with seed ${SPLIT_SEED} and dealt round-robin (no labels used); RsCIN over the whole set`
+          : 'one set',
+      maskThreshold: rule,
+      masksLeftOutOfPixelMetrics: pixel.excluded,
+      rscinWindows: set.rscinWindows,
+      image: { auroc: round(image.auroc), f1Max: round(image.f1Max), ap: round(image.ap) },
+      pixel: {
+        auroc: round(pixel.metrics.auroc),
+        f1Max: round(pixel.metrics.f1Max),
+        ap: round(pixel.metrics.ap),
+        aupro: round(pixel.metrics.aupro),
+      },
+      seconds: {
+        decode: round(decodeSeconds),
+        encode: round(set.encodeSeconds),
+        mutualScoring: round(set.scoreSeconds),
+        metrics: round(metricsSeconds),
+        total: round((performance.now() - started) / 1000),
+      },
+    };
+    const outDir = args.values.get('out') ?? DEFAULT_OUT_DIR;
+    await mkdir(outDir, { recursive: true });
+    const file = join(outDir, `eval-${category.name}-${choice.id}-${size}.json`);
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    progress.note(`Wrote ${file}`);
+  } finally {
+    await model.runner.close();
+  }
+}
