@@ -20,15 +20,15 @@ export interface CaseOptions {
 export type CaseRunner = (options: CaseOptions) => Promise<void>;
 
 /** Stop repeating a measurement once this much time went into it (but run it at least once). */
-const REPEAT_BUDGET_MS = 20_000;
-const REPEATS = 3;
+export const REPEAT_BUDGET_MS = 20_000;
+export const REPEATS = 3;
 /** The whole-pipeline case must fit a laptop browser tab's budget. */
 const RSS_BUDGET_MB = 2048;
 
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** 2·N(N−1)·P²·D: the reference's MSM FLOPs (each ordered pair), for comparable GFLOP/s. */
-const msmFlops = (images: number, grid: number, dim: number): number => 2 * images * (images - 1) * grid ** 4 * dim;
+export const msmFlops = (images: number, grid: number, dim: number): number => 2 * images * (images - 1) * grid ** 4 * dim;
 
 /** One MSM over random unit features, best of a few runs, per backend. */
 export const msmCase: CaseRunner = async ({ images, grid, dim, backends, emit }) => {

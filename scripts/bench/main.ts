@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
+import { BROWSER_BACKENDS, isBrowserBackend, runBrowserMsm } from './browserBackends.ts';
 import { NODE_BACKENDS, type NodeBackend } from './nodeBackends.ts';
 
 interface PlannedRun {
@@ -14,7 +15,7 @@ interface PlannedRun {
   backends: string[];
 }
 
-const ALL_BACKENDS = NODE_BACKENDS.map((b) => b.name);
+const ALL_BACKENDS: string[] = [...NODE_BACKENDS.map((b) => b.name), ...BROWSER_BACKENDS];
 
 /** What `--case X` runs when the sizes or backends are not given. */
 const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
@@ -30,7 +31,7 @@ const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'musc-scale', ...CASE_DEFAULTS['musc-scale'] },
 ];
 
-function plan(): { runs: PlannedRun[]; json: boolean } {
+function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[] } {
   const { values } = parseArgs({
     options: {
       case: { type: 'string' },
@@ -39,9 +40,11 @@ function plan(): { runs: PlannedRun[]; json: boolean } {
       dim: { type: 'string' },
       backends: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'browser-args': { type: 'string', default: '' },
     },
   });
-  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json };
+  const browserArgs = values['browser-args'].split(' ').filter(Boolean);
+  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs };
   const defaults = CASE_DEFAULTS[values.case];
   if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASES).join(', ')}`);
   const count = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number.parseInt(text, 10));
@@ -56,6 +59,7 @@ function plan(): { runs: PlannedRun[]; json: boolean } {
       },
     ],
     json: values.json,
+    browserArgs,
   };
 }
 
@@ -74,19 +78,19 @@ function printTable(records: BenchRecord[]): void {
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
 }
 
-const { runs, json } = plan();
+const { runs, json, browserArgs } = plan();
 const records: BenchRecord[] = [];
+const emit = (record: BenchRecord) => {
+  records.push(record);
+  console.log(JSON.stringify(record));
+};
 for (const run of runs) {
-  await CASES[run.caseName]({
-    images: run.images,
-    grid: run.grid,
-    dim: run.dim,
-    backends: backendsNamed(run.backends),
-    emit: (record) => {
-      records.push(record);
-      console.log(JSON.stringify(record));
-    },
-  });
+  const { images, grid, dim } = run;
+  const inBrowser = run.backends.filter(isBrowserBackend);
+  if (inBrowser.length > 0 && run.caseName !== 'msm') throw new Error(`browser backends run only --case msm, not ${run.caseName}`);
+  const inNode = run.backends.filter((b) => !isBrowserBackend(b));
+  if (inNode.length > 0) await CASES[run.caseName]({ images, grid, dim, backends: backendsNamed(inNode), emit });
+  if (inBrowser.length > 0) await runBrowserMsm({ images, grid, dim, backends: inBrowser, browserArgs, emit });
 }
 if (!json) printTable(records);
 if (records.some((r) => r.rss_within_2gib === false)) process.exitCode = 1;

@@ -79,13 +79,12 @@ export async function runMusc(input: MuscInput, config: MuscConfig, opts: RunOpt
     for (const layer of layers) {
       throwIfAborted(signal);
       onProgress?.({ stage: 'lnamd', done: set, total: sets });
-      const z = lnamd(layer, r);
       const pairsBefore = set * pairsPerSet;
-      const scores = await mutualScores(z, images, patches, layer.dim, window, {
-        kernel,
-        signal,
-        onPairs: (done) => onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet }),
-      });
+      const onPairs = (done: number) => onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet });
+      // A GPU implementation (src/gpu) may take LNAMD + MSM of the whole feature set.
+      const scores = opts.scoreFeatureSet
+        ? await opts.scoreFeatureSet(layer, r, window, { signal, onPairs })
+        : await mutualScores(lnamd(layer, r), images, patches, layer.dim, window, { kernel, signal, onPairs });
       layerScores?.set(scores, set * images * patches);
       for (let i = 0; i < scores.length; i++) perDegree[i] += scores[i] / layers.length;
       set += 1;

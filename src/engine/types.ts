@@ -84,6 +84,17 @@ export interface RunOptions {
   similarity?: SimilarityKernel;
   /** keep the per-(degree, layer) MSM scores in MuscResult.layerScores (R·L·N·P float64) */
   keepLayerScores?: boolean;
+  /**
+   * Scores one (degree, layer) feature set — LNAMD at degree r, then MSM → scores [N, P] — in
+   * place of the CPU lnamd + mutualScores, e.g. on WebGPU: createWebGpuMusc(device).scoreFeatureSet
+   * (src/gpu). onPairs counts unordered image pairs of this set, like mutualScores.
+   */
+  scoreFeatureSet?: (
+    layer: LayerFeatures,
+    r: number,
+    window: { kMin: number; kMax: number },
+    progress: { signal?: AbortSignal; onPairs?: (done: number, total: number) => void },
+  ) => Promise<Float64Array>;
 }
 
 /** A CNN feature map for all N images: [N, C, H, W] row-major. */

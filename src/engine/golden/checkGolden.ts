@@ -15,12 +15,13 @@ export interface OutputDeviation {
   tolerance: number;
 }
 
-function worstDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+/** Largest |actual − expected|; a NaN or a length mismatch counts as infinitely far. */
+export function worstDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) return Infinity;
   let worst = 0;
   for (let i = 0; i < actual.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
-    if (!(d <= worst)) worst = d; // a NaN counts as the worst deviation
+    if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : d;
   }
   return worst;
 }
@@ -47,7 +48,8 @@ function pixelMetrics(c: GoldenCase, mapOf: (m: number) => Float32Array | Float6
   return acc.finish();
 }
 
-function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
+/** The golden taps [L, N, 1+P, D] as engine layers (token 0 is CLS). */
+export function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
   const { images, grid, dim, layers } = c.config;
   const layerSize = images * (1 + grid * grid) * dim;
   return Array.from({ length: layers }, (_, l) => ({

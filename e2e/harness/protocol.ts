@@ -1,0 +1,87 @@
+// What the harness page (gpu-harness.ts, bundled by build.ts) offers to the Playwright tests and
+// the browser bench through `globalThis.muscopeHarness`. Only plain JSON crosses the boundary.
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  description: string;
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  shaderF16: boolean;
+}
+
+/** Largest absolute deviations for one (degree, layer) feature set. */
+export interface SetDeviation {
+  r: number;
+  layer: number;
+  /** GPU LNAMD rows vs the CPU engine's lnamd */
+  lnamdVsCpu: number;
+  /** GPU LNAMD + MSM vs the golden per_r_layer */
+  gpuVsGolden: number;
+  /** GPU LNAMD + MSM vs the CPU engine (lnamd + mutualScores on the TypeScript kernel) */
+  gpuVsCpu: number;
+  /** GPU MSM on the CPU's rows (the mutualScores contract) vs the CPU engine */
+  gpuMsmVsCpu: number;
+}
+
+export interface GoldenReport {
+  name: string;
+  images: number;
+  sets: SetDeviation[];
+  /** unordered pairs the GPU reported as done / total for its last set */
+  pairsDone: number;
+  pairsTotal: number;
+}
+
+export interface GoldenRequest {
+  /** the golden JSON file's text */
+  json: string;
+  /** cap on one GPU buffer binding, to force feature chunks and table groups */
+  maxBindingBytes?: number;
+}
+
+export interface CancelReport {
+  /** the error's name and code when scoring rejected */
+  error: { name: string; code: string; message: string } | null;
+  progressCalls: number;
+}
+
+export type BenchBackend = 'wasm' | 'webgpu';
+
+export interface BenchRequest {
+  backend: BenchBackend;
+  images: number;
+  grid: number;
+  dim: number;
+  /** at most this many timed runs (the best is reported) */
+  runs: number;
+  /** no further run starts once this much time went into the timed runs (at least one runs) */
+  repeatBudgetMs: number;
+  /** skip, with the estimate as the reason, when one pair predicts a run longer than this */
+  skipAboveMs?: number;
+  /** WASM threads (need cross-origin isolation); fixed by the first wasm request of a page */
+  threads: number;
+}
+
+export type Measurement = { measured: true; ms: number; runs: number } | { measured: false; reason: string; estimatedMs: number };
+
+export type BenchResult = Measurement & {
+  crossOriginIsolated: boolean;
+  /** WASM threads in use; 0 for WebGPU */
+  threads: number;
+  adapter: AdapterReport | null;
+};
+
+export interface MuscopeHarness {
+  adapter(): Promise<AdapterReport>;
+  golden(request: GoldenRequest): Promise<GoldenReport>;
+  /** scores the golden case on the GPU with small buffers, aborting at the first progress report */
+  cancel(request: GoldenRequest): Promise<CancelReport>;
+  /** LNAMD of a layer holding a NaN: the refusal's code */
+  brokenFeatures(): Promise<string>;
+  benchMsm(request: BenchRequest): Promise<BenchResult>;
+}
+
+declare global {
+  var muscopeHarness: MuscopeHarness | undefined;
+}
