@@ -1,11 +1,13 @@
-// `npm run bench -- [--case msm|musc-scale] [--images N] [--grid G] [--dim D] [--backends a,b] [--json]`
-// Node part of the benchmark: one JSON line per measurement on stdout, then (without --json) a
-// readable table. Without --case it runs the default set below.
+// `npm run bench -- [--case msm|musc-scale|encoder] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…'] [--json]`
+// One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here, browser
+// backends (wasm, webgpu) in Debian's Chromium, pytorch-reference in python3. Without --case it runs the default set below.
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
 import { BROWSER_BACKENDS, isBrowserBackend, runBrowserMsm } from './browserBackends.ts';
 import { NODE_BACKENDS, type NodeBackend } from './nodeBackends.ts';
+import { PYTORCH_BACKEND, runPytorchMsm } from './pytorchReference.ts';
+import { runEncoderCase } from './encoderCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -15,19 +17,23 @@ interface PlannedRun {
   backends: string[];
 }
 
-const ALL_BACKENDS: string[] = [...NODE_BACKENDS.map((b) => b.name), ...BROWSER_BACKENDS];
+const ALL_BACKENDS: string[] = [...NODE_BACKENDS.map((b) => b.name), ...BROWSER_BACKENDS, PYTORCH_BACKEND];
 
 /** What `--case X` runs when the sizes or backends are not given. */
 const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   msm: { images: 32, grid: 14, dim: 512, backends: ALL_BACKENDS },
   'musc-scale': { images: 83, grid: 14, dim: 1024, backends: ['node-ort'] },
+  encoder: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
  * ORT only, one MSM and the whole pipeline; pure TS would need minutes there. */
 const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'msm', ...CASE_DEFAULTS.msm },
-  { caseName: 'msm', images: 83, grid: 14, dim: 1024, backends: ['node-ort'] },
+  { caseName: 'encoder', images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
+  { caseName: 'msm', images: 40, grid: 14, dim: 768, backends: ['node-ort', 'wasm', 'webgpu'] },
+  { caseName: 'msm', images: 83, grid: 14, dim: 1024, backends: ['node-ort', PYTORCH_BACKEND, 'wasm'] },
+  { caseName: 'msm', images: 83, grid: 24, dim: 1024, backends: ['node-ort', 'wasm'] },
   { caseName: 'musc-scale', ...CASE_DEFAULTS['musc-scale'] },
 ];
 
@@ -46,7 +52,7 @@ function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[] } {
   const browserArgs = values['browser-args'].split(' ').filter(Boolean);
   if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs };
   const defaults = CASE_DEFAULTS[values.case];
-  if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASES).join(', ')}`);
+  if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASE_DEFAULTS).join(', ')}`);
   const count = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number.parseInt(text, 10));
   return {
     runs: [
@@ -72,7 +78,7 @@ function backendsNamed(names: string[]): NodeBackend[] {
 }
 
 function printTable(records: BenchRecord[]): void {
-  const columns = ['case', 'backend', 'images', 'grid', 'dim', 'ms', 'gflops_effective', 'peak_rss_mb'];
+  const columns = ['case', 'backend', 'model', 'variant', 'images', 'grid', 'dim', 'ms', 'ms_per_image', 'gflops_effective', 'peak_rss_mb', 'skipped'];
   const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
@@ -85,11 +91,18 @@ const emit = (record: BenchRecord) => {
   console.log(JSON.stringify(record));
 };
 for (const run of runs) {
+  if (run.caseName === 'encoder') {
+    await runEncoderCase(emit);
+    continue;
+  }
   const { images, grid, dim } = run;
   const inBrowser = run.backends.filter(isBrowserBackend);
   if (inBrowser.length > 0 && run.caseName !== 'msm') throw new Error(`browser backends run only --case msm, not ${run.caseName}`);
-  const inNode = run.backends.filter((b) => !isBrowserBackend(b));
+  const withPytorch = run.backends.includes(PYTORCH_BACKEND);
+  if (withPytorch && run.caseName !== 'msm') throw new Error(`${PYTORCH_BACKEND} runs only --case msm`);
+  const inNode = run.backends.filter((b) => !isBrowserBackend(b) && b !== PYTORCH_BACKEND);
   if (inNode.length > 0) await CASES[run.caseName]({ images, grid, dim, backends: backendsNamed(inNode), emit });
+  if (withPytorch) runPytorchMsm({ images, grid, dim }, emit);
   if (inBrowser.length > 0) await runBrowserMsm({ images, grid, dim, backends: inBrowser, browserArgs, emit });
 }
 if (!json) printTable(records);

@@ -1,0 +1,19 @@
+// The reference's own MSM loop in PyTorch (scripts/bench/reference_msm.py), run beside our
+// backends so the comparison is made on the same machine in the same run. Skipped, with the
+// reason printed, where python3 has no torch.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BenchRecord } from './cases.ts';
+
+export const PYTORCH_BACKEND = 'pytorch-reference';
+const script = fileURLToPath(new URL('./reference_msm.py', import.meta.url));
+const python = process.env.MUSCOPE_PYTHON ?? 'python3';
+
+export function runPytorchMsm(shape: { images: number; grid: number; dim: number }, emit: (r: BenchRecord) => void): void {
+  const args = [script, '--images', String(shape.images), '--grid', String(shape.grid), '--dim', String(shape.dim)];
+  const run = spawnSync(python, args, { encoding: 'utf8' });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status === 0 && line.startsWith('{')) return emit(JSON.parse(line) as BenchRecord);
+  const why = /No module named 'torch'/.test(run.stderr) ? `${python} has no torch (apt-get install python3-torch)` : (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
+  emit({ case: 'msm', backend: PYTORCH_BACKEND, ...shape, skipped: why ?? 'failed' });
+}
