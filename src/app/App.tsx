@@ -1,22 +1,48 @@
 import { useEffect } from 'react';
-import { BackendBadge } from './components/BackendBadge.tsx';
-import { useLoadedModel, useModelIndex } from './queries.ts';
+import { useBatchStore } from './batch/batchStore.ts';
+import { DetailView } from './components/DetailView.tsx';
+import { DropZone } from './components/DropZone.tsx';
+import { EmptyState } from './components/EmptyState.tsx';
+import { EvaluationPanel } from './components/EvaluationPanel.tsx';
+import { Gallery } from './components/Gallery.tsx';
+import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { SkippedList } from './components/SkippedList.tsx';
+import { StatusPanel } from './components/StatusPanel.tsx';
+import { ThresholdBar } from './components/ThresholdBar.tsx';
+import { Toolbar } from './components/Toolbar.tsx';
+import { filesFromClipboard } from './intake/collect.ts';
+import { useLoadedModel, useModelIndex, useModelManifest } from './queries.ts';
+import { useKeyboardNavigation } from './results/useKeyboardNavigation.ts';
+import { useResults } from './results/useResults.ts';
+import { addFiles, restoreBatch } from './run/controller.ts';
 import { useUiStore, type AppState } from './store.ts';
-
-function formatLoad(p: { stage: string; done: number; total: number }): string {
-  return p.stage === 'download' ? `Downloading model… ${(p.done / 1e6).toFixed(1)} / ${(p.total / 1e6).toFixed(1)} MB` : p.stage === 'compile' ? 'Compiling the model for this device…' : 'Warming up…';
-}
 
 export function App() {
   const index = useModelIndex();
-  const { modelId, setModelId, backendPreference, setBackendPreference, loadProgress } = useUiStore();
+  const { modelId, setModelId, backendPreference, settings, settingsOpen, setSettingsOpen, openKey } = useUiStore();
   useEffect(() => {
     if (modelId === null && index.data?.default) setModelId(index.data.default);
   }, [index.data, modelId, setModelId]);
-  const model = useLoadedModel(modelId, backendPreference);
+  const manifest = useModelManifest(modelId);
+  const model = useLoadedModel(modelId, backendPreference, settings.variant);
+  const images = useBatchStore((s) => s.images.length);
+  const restored = useBatchStore((s) => s.restored);
+  const phase = useBatchStore((s) => s.run.phase);
+  const evaluation = useBatchStore((s) => s.evaluation);
+  const results = useResults();
+  useKeyboardNavigation(results);
 
-  const state: AppState = index.isError || model.isError ? 'error' : model.data ? 'idle' : 'loading-model';
-  const error = index.error ?? model.error;
+  useEffect(() => void restoreBatch(), []);
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      if (e.clipboardData?.files.length) void addFiles(filesFromClipboard(e.clipboardData), manifest.data);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [manifest.data]);
+
+  const modelError = index.error ?? manifest.error ?? model.error;
+  const state: AppState = phase !== 'idle' ? phase : modelError ? 'error' : model.data ? 'idle' : 'loading-model';
 
   return (
     <div className="app">
@@ -24,29 +50,30 @@ export function App() {
         <h1>MuScope</h1>
         <span className="tagline">Zero-shot anomaly inspection, entirely in your browser</span>
         <div className="spacer" />
-        <label>
-          Backend{' '}
-          <select value={backendPreference} onChange={(e) => setBackendPreference(e.target.value as typeof backendPreference)}>
-            <option value="auto">Auto (WebGPU if available)</option>
-            <option value="webgpu">WebGPU</option>
-            <option value="wasm">WASM (CPU)</option>
-          </select>
-        </label>
+        <button type="button" className={`ghost${settingsOpen ? ' active' : ''}`} onClick={() => setSettingsOpen(!settingsOpen)} aria-expanded={settingsOpen} data-testid="settings-toggle">
+          Settings
+        </button>
       </header>
-      <main>
-        <section className="status" data-testid="status" data-state={state}>
-          {state === 'loading-model' && <p>{loadProgress ? formatLoad(loadProgress) : 'Loading the model…'}</p>}
-          {state === 'error' && <p className="error">{error instanceof Error ? error.message : String(error)}</p>}
-          {model.data && (
-            <>
-              <p>
-                Model <strong data-testid="model">{model.data.modelId}</strong> ready.
-              </p>
-              <BackendBadge model={model.data} />
-            </>
-          )}
-        </section>
-      </main>
+      <StatusPanel state={state} model={model.data} modelError={modelError} manifest={manifest.data} />
+      <div className="workspace">
+        <main>
+          <DropZone manifest={manifest.data}>
+            {images > 0 && <Toolbar manifest={manifest.data} />}
+            <SkippedList />
+            {images === 0 ? (
+              restored && <EmptyState manifest={manifest.data} />
+            ) : (
+              <>
+                {results && <ThresholdBar results={results} />}
+                {evaluation && <EvaluationPanel evaluation={evaluation} results={results} />}
+                <Gallery results={results} />
+              </>
+            )}
+          </DropZone>
+        </main>
+        {settingsOpen && <SettingsPanel manifest={manifest.data} />}
+      </div>
+      {results && openKey && <DetailView results={results} />}
     </div>
   );
 }

@@ -1,15 +1,18 @@
 // Model availability and loading through react-query: cached, deduplicated, cancellable.
 import { useQuery } from '@tanstack/react-query';
+import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { ModelIndex } from '../encoders/modelIndex.ts';
 import type { BackendPreference } from '../worker/protocol.ts';
 import { useUiStore } from './store.ts';
 import { workerClient } from './workerClient.ts';
 
+const MODELS = `${import.meta.env.BASE_URL}models/`;
+
 export function useModelIndex() {
   return useQuery({
     queryKey: ['model-index'],
     queryFn: async ({ signal }): Promise<ModelIndex> => {
-      const response = await fetch(`${import.meta.env.BASE_URL}models/index.json`, { signal });
+      const response = await fetch(`${MODELS}index.json`, { signal });
       if (!response.ok) throw new Error('No models are installed on this site. Run `npm install`, which installs them.');
       return (await response.json()) as ModelIndex;
     },
@@ -17,14 +20,28 @@ export function useModelIndex() {
   });
 }
 
-export function useLoadedModel(modelId: string | null, backend: BackendPreference) {
+/** The manifest of a model: its variants, input size and taps, for the settings panel. */
+export function useModelManifest(modelId: string | null) {
+  return useQuery({
+    queryKey: ['model-manifest', modelId],
+    enabled: modelId !== null,
+    queryFn: async ({ signal }): Promise<ModelManifest> => {
+      const response = await fetch(`${MODELS}${encodeURIComponent(modelId as string)}/manifest.json`, { signal });
+      if (!response.ok) throw new Error(`Model "${modelId}" is not installed on this site. Run \`npm install\` to install it, or pick another model.`);
+      return (await response.json()) as ModelManifest;
+    },
+    staleTime: Infinity,
+  });
+}
+
+export function useLoadedModel(modelId: string | null, backend: BackendPreference, variant: VariantDtype | null) {
   const setLoadProgress = useUiStore((s) => s.setLoadProgress);
   return useQuery({
-    queryKey: ['loaded-model', modelId, backend],
+    queryKey: ['loaded-model', modelId, backend, variant],
     enabled: modelId !== null,
     queryFn: async ({ signal }) => {
       try {
-        return await workerClient.call('load-model', { modelId: modelId as string, backend }, { signal, onProgress: setLoadProgress });
+        return await workerClient.call('load-model', { modelId: modelId as string, backend, variant }, { signal, onProgress: setLoadProgress });
       } finally {
         setLoadProgress(null);
       }

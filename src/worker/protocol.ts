@@ -1,6 +1,8 @@
 // The one worker boundary: typed requests, progress events and replies. Each call has an id;
 // the client cancels it by posting `{ type: 'cancel', id }` (wired to an AbortSignal).
 import type { Backend, VariantDtype } from '../encoders/manifest.ts';
+import type { ImageProblem } from '../encoders/web/decode.ts';
+import type { ImageMetrics, PixelMetrics } from '../engine/types.ts';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 export type BrowserBackend = Exclude<Backend, 'node'>;
@@ -43,10 +45,100 @@ export interface ProbeResult {
   outputs: Record<string, { dims: number[]; data: Float32Array }>;
 }
 
+/** An image of the batch: `key` is the sha-256 of its bytes (the feature cache key). */
+export interface ImageRef {
+  key: string;
+  name: string;
+  blob: Blob;
+}
+
+export type ImageCheck =
+  | { key: string; ok: true; width: number; height: number }
+  | { key: string; ok: false; problem: ImageProblem; reason: string };
+
+/** Everything that decides a batch's scores; the settings panel edits it. */
+export interface ScoreSettings {
+  modelId: string;
+  /** null: the best variant for the backend */
+  variant: VariantDtype | null;
+  backend: BackendPreference;
+  /** encoder input side S in pixels (the anomaly maps are S×S too) */
+  inputSize: number;
+  /** CNN models: the common feature grid the taps are resampled to; null = the model's default */
+  grid: number | null;
+  /** names of the manifest taps used as MuSc layers */
+  taps: string[];
+  rList: number[];
+  interval: [number, number];
+  /** RsCIN windows; empty skips RsCIN */
+  kList: number[];
+  forceSmallBatch: boolean;
+}
+
+export type RunStage = LoadStage | 'encoding' | 'scoring';
+
+export interface RunProgress {
+  stage: RunStage;
+  /** bytes for download, images for encoding, image pairs for scoring */
+  done: number;
+  total: number;
+}
+
+/** A scored batch, in the order of the request's images. */
+export interface BatchScores {
+  keys: string[];
+  /** final scores: min-max within the batch, then RsCIN */
+  imageScores: Float64Array;
+  /** max of each upsampled anomaly map, in feature-distance units */
+  imageScoresRaw: Float64Array;
+  /** [N, grid²] patch scores; maps are their bilinear upsampling to mapSize² */
+  patchScores: Float64Array;
+  grid: number;
+  mapSize: number;
+  forcedSmallBatch: boolean;
+  rscinWindows: number[];
+  /** images encoded by this call; the others came from the worker's feature cache */
+  encodedNow: number;
+  model: LoadedModel;
+}
+
+export interface EvaluationRequest {
+  patchScores: Float64Array;
+  grid: number;
+  mapSize: number;
+  imageScores: Float64Array;
+  /** per image: 1 anomalous, 0 normal */
+  labels: number[];
+  /** per image: its ground-truth mask, null for normal images */
+  masks: Array<{ name: string; blob: Blob } | null>;
+}
+
+export interface RocCurve {
+  fpr: number[];
+  tpr: number[];
+}
+
+export interface Evaluation {
+  image: ImageMetrics;
+  pixel: PixelMetrics;
+  roc: RocCurve;
+}
+
+export interface CountProgress {
+  done: number;
+  total: number;
+}
+
 /** Request kind → its payload, progress and reply types. */
 export interface Calls {
-  'load-model': { request: { modelId: string; backend: BackendPreference }; progress: LoadProgress; reply: LoadedModel };
+  'load-model': { request: { modelId: string; backend: BackendPreference; variant?: VariantDtype | null }; progress: LoadProgress; reply: LoadedModel };
   probe: { request: { modelId: string; backend: BrowserBackend }; progress: LoadProgress; reply: ProbeResult };
+  /** decodes each image once to list the unusable ones (corrupt, not an image, too small) */
+  'check-images': { request: { images: ImageRef[] }; progress: CountProgress; reply: { checks: ImageCheck[] } };
+  /** encodes (reusing cached features) and scores a batch with MuSc */
+  score: { request: { images: ImageRef[]; settings: ScoreSettings }; progress: RunProgress; reply: BatchScores };
+  /** image and pixel metrics against ground truth, with the engine's metrics */
+  evaluate: { request: EvaluationRequest; progress: CountProgress; reply: Evaluation };
 }
 
 export type CallKind = keyof Calls;

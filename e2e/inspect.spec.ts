@@ -1,0 +1,140 @@
+import { expect, test, type TestInfo } from '@playwright/test';
+import {
+  bottleImages,
+  canvasIsDrawn,
+  DEMO_ROOT,
+  dropFiles,
+  expectState,
+  parseCsv,
+  rememberWasmBackend,
+  shownResults,
+  snapForDocs,
+  unzipDownload,
+} from './helpers/batch.ts';
+
+// The webgpu project runs on SwiftShader, a CPU emulation of a GPU: about a minute per image
+// with the default model (about a second on WASM). So only the first test encodes on WebGPU
+// there; the others test the UI, not the backend, and start on WASM as a user who chose it.
+const onSwiftShader = (info: TestInfo) => info.project.name === 'webgpu';
+const runTimeout = (info: TestInfo) => (onSwiftShader(info) ? 1_500_000 : 240_000);
+
+const DROPPED_BATCH = 'a dropped batch is scored, drawn, exported as shown, and survives a reload';
+
+test.use({ viewport: { width: 1440, height: 900 } });
+test.beforeEach(async ({ page }, info) => {
+  test.setTimeout(runTimeout(info) + 300_000);
+  if (onSwiftShader(info) && info.title !== DROPPED_BATCH) await rememberWasmBackend(page);
+});
+
+test(DROPPED_BATCH, async ({ page }, info) => {
+  const images = bottleImages();
+  await page.goto('/');
+  await expectState(page, 'idle', 120_000);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await snapForDocs(page, 'empty-state');
+
+  const unusable = [
+    { name: 'notes.txt', bytes: Buffer.from('not a photo'), type: 'text/plain' },
+    { name: 'broken.png', bytes: Buffer.from('\x89PNG but the rest is missing') },
+    { ...images[0], name: 'copy.png' },
+  ];
+  const dropped = Date.now();
+  await dropFiles(page, [...images, ...unusable]);
+  await expectState(page, 'done', runTimeout(info));
+  info.annotations.push({ type: 'seconds from drop to scored', description: ((Date.now() - dropped) / 1000).toFixed(0) });
+  await expect(page.getByTestId('backend')).toHaveText(info.project.metadata.backend as string);
+
+  await test.step('12 results, the 6 defective ones on top', async () => {
+    const shown = await shownResults(page);
+    expect(shown).toHaveLength(12);
+    const ranked = [...shown].sort((a, b) => b.score - a.score);
+    const defective = new Set(images.filter((i) => i.defective).map((i) => i.name));
+    expect(new Set(ranked.slice(0, 6).map((r) => r.name))).toEqual(defective);
+    expect(shown.map((r) => r.name)).toEqual(ranked.map((r) => r.name));
+    expect(shown.every((r) => r.verdict === 'normal' || r.verdict === 'anomalous')).toBe(true);
+  });
+
+  await test.step('the non-image, the corrupt file and the duplicate are listed as skipped', async () => {
+    await expect(page.getByTestId('skipped-file')).toHaveCount(3);
+    await expect(page.locator('[data-testid="skipped-file"][data-name="notes.txt"]')).toContainText('not an image');
+    await expect(page.locator('[data-testid="skipped-file"][data-name="broken.png"]')).toContainText('corrupt');
+    await expect(page.locator('[data-testid="skipped-file"][data-name="copy.png"]')).toContainText('duplicate of');
+  });
+
+  await test.step('heatmaps are drawn, in the gallery and in the detail view', async () => {
+    expect(await canvasIsDrawn(page, '[data-testid="result"] canvas')).toBe(true);
+    await page.getByTestId('result').first().click();
+    await expect(page.getByTestId('detail')).toBeVisible();
+    expect(await canvasIsDrawn(page, '[data-testid="detail"] canvas')).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('detail')).toHaveCount(0);
+  });
+
+  await test.step('the exported CSV says what the screen says', async () => {
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export').click();
+    const zip = await unzipDownload(await downloading);
+    const [header, ...rows] = parseCsv(zip['scores.csv']);
+    expect(header).toEqual(['rank', 'file', 'score', 'verdict', 'map_max']);
+    const shown = await shownResults(page);
+    expect(rows.map(([rank, file, score, verdict]) => ({ rank, file, score, verdict }))).toEqual(
+      shown.map((r, i) => ({ rank: String(i + 1), file: r.name, score: r.scoreText, verdict: r.verdict })),
+    );
+    expect(Object.keys(zip).filter((p) => p.startsWith('overlays/') && p.endsWith('.png'))).toHaveLength(12);
+    expect(Object.keys(zip).filter((p) => p.startsWith('masks/') && p.endsWith('.png'))).toHaveLength(12);
+    const json = JSON.parse(new TextDecoder().decode(zip['scores.json'])) as { images: Array<{ file: string }> };
+    expect(json.images.map((i) => i.file)).toEqual(shown.map((r) => r.name));
+  });
+
+  await test.step('the batch survives a reload until cleared', async () => {
+    const before = await shownResults(page);
+    await page.reload();
+    await expectState(page, 'done');
+    expect(await shownResults(page)).toEqual(before);
+    await page.getByTestId('clear').click();
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+  });
+});
+
+test('cancel mid-run keeps the app usable; an MVTec folder gets evaluated', async ({ page }, info) => {
+  await page.goto('/');
+  await expectState(page, 'idle', 120_000);
+  await page.getByTestId('folder-input').setInputFiles(DEMO_ROOT);
+  await expect(page.getByTestId('progress')).toContainText(/Encoding images [1-9]/, { timeout: runTimeout(info) });
+  await snapForDocs(page, 'running-batch');
+  await page.getByTestId('cancel').click();
+  await expectState(page, 'cancelled', 30_000);
+  await expect(page.getByTestId('run')).toBeEnabled();
+
+  await page.getByTestId('run').click();
+  await expectState(page, 'done', runTimeout(info));
+  await expect(page.getByTestId('result')).toHaveCount(12);
+  await expect(page.getByTestId('status')).toContainText('from the feature cache');
+  const evaluation = page.getByTestId('evaluation');
+  await expect(evaluation).toBeVisible();
+  await expect(page.getByTestId('image-auroc')).toHaveText('100.0');
+  await expect(page.getByTestId('pixel-aupro')).toHaveText(/^\d+\.\d$/);
+  await expect(page.getByTestId('roc').locator('polyline')).toHaveAttribute('points', /,/);
+  await snapForDocs(page, 'finished-batch');
+
+  await page.getByTestId('result').first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('detail')).toBeVisible();
+  await snapForDocs(page, 'detail-view');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('detail')).toContainText('#2');
+});
+
+test('a batch below 5 images is refused in plain words and can be scored anyway', async ({ page }, info) => {
+  await page.goto('/');
+  await expectState(page, 'idle', 120_000);
+  await dropFiles(page, bottleImages().slice(0, 3));
+  await expectState(page, 'error');
+  await expect(page.getByTestId('error')).toContainText('at least 5 images');
+  await page.getByTestId('force-run').click();
+  await expectState(page, 'done', runTimeout(info));
+  await expect(page.getByTestId('result')).toHaveCount(3);
+  await expect(page.getByTestId('status')).toContainText('Forced');
+});

@@ -1,0 +1,36 @@
+// The batch the inspector is working on: its images, what was skipped and why, and its results.
+import type { BatchScores, Evaluation, ScoreSettings } from '../../worker/protocol.ts';
+
+export interface GroundTruthFiles {
+  defect: string;
+  anomalous: boolean;
+  mask: { name: string; blob: Blob } | null;
+}
+
+export interface BatchImage {
+  /** sha-256 of the bytes: identity, duplicate check and worker cache key */
+  key: string;
+  name: string;
+  /** path inside the dropped folder, or the file name */
+  path: string;
+  blob: Blob;
+  width: number;
+  height: number;
+  /** present when the batch came in the MVTec layout with ground_truth/ */
+  truth: GroundTruthFiles | null;
+}
+
+export interface SkippedFile {
+  name: string;
+  reason: string;
+}
+
+export interface BatchRecord {
+  images: BatchImage[];
+  skipped: SkippedFile[];
+  /** scores of exactly `images`, in their order; null until scored */
+  scores: BatchScores | null;
+  /** the settings `scores` were computed with */
+  scoredWith: ScoreSettings | null;
+  evaluation: Evaluation | null;
+}

@@ -1,0 +1,27 @@
+import { useEffect, useRef } from 'react';
+import type { BatchImage } from '../batch/types.ts';
+import { useBitmap } from '../heatmap/useBitmap.ts';
+
+/** An image of the batch that has no score yet. */
+export function PendingCard({ image }: { image: BatchImage }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const bitmap = useBitmap(image.blob, 320);
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx || !bitmap) return;
+    ctx.canvas.width = bitmap.width;
+    ctx.canvas.height = bitmap.height;
+    ctx.drawImage(bitmap, 0, 0);
+  }, [bitmap]);
+  return (
+    <div className="card card-pending" data-testid="pending-image" data-name={image.name}>
+      <canvas ref={canvas} className="thumb" />
+      <span className="card-body">
+        <span className="card-title" title={image.path}>
+          <span className="name">{image.name}</span>
+        </span>
+        <span className="card-foot muted">not scored yet</span>
+      </span>
+    </div>
+  );
+}

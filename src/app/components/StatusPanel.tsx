@@ -1,0 +1,101 @@
+import type { ModelManifest } from '../../encoders/manifest.ts';
+import type { LoadedModel, LoadProgress } from '../../worker/protocol.ts';
+import { useBatchStore, type RunError } from '../batch/batchStore.ts';
+import { formatBytes } from '../results/format.ts';
+import { runBatch } from '../run/controller.ts';
+import { useUiStore, type AppState } from '../store.ts';
+import { BackendBadge } from './BackendBadge.tsx';
+import { RunProgressBar } from './RunProgressBar.tsx';
+
+function loadText(p: LoadProgress | null): string {
+  if (!p) return 'Loading the model…';
+  if (p.stage === 'download') return `Downloading the model… ${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+  return p.stage === 'compile' ? 'Compiling the model for this device…' : p.stage === 'verify' ? 'Verifying the model…' : 'Warming up the model…';
+}
+
+/** What the user can do about an error, as buttons. */
+function ErrorActions({ error, manifest }: { error: RunError; manifest: ModelManifest | undefined }) {
+  const updateSettings = useUiStore((s) => s.updateSettings);
+  const setBackendPreference = useUiStore((s) => s.setBackendPreference);
+  const retry = () => manifest && void runBatch(manifest);
+  if (error.code === 'too-few-images' || error.code === 'rscin-too-few-images') {
+    return (
+      <button
+        type="button"
+        onClick={() => {
+          updateSettings({ forceSmallBatch: true });
+          retry();
+        }}
+        data-testid="force-run"
+      >
+        Score anyway (forced)
+      </button>
+    );
+  }
+  if (error.code === 'session-failed' || error.code === 'bad-output') {
+    return (
+      <button
+        type="button"
+        onClick={() => {
+          setBackendPreference('wasm');
+          retry();
+        }}
+      >
+        Retry on WASM (CPU)
+      </button>
+    );
+  }
+  return manifest ? (
+    <button type="button" onClick={retry}>
+      Try again
+    </button>
+  ) : null;
+}
+
+interface Props {
+  state: AppState;
+  model: LoadedModel | undefined;
+  modelError: Error | null;
+  manifest: ModelManifest | undefined;
+}
+
+/** One line that always says what the app is doing, with the model and backend in use. */
+export function StatusPanel({ state, model, modelError, manifest }: Props) {
+  const run = useBatchStore((s) => s.run);
+  const scores = useBatchStore((s) => s.scores);
+  const images = useBatchStore((s) => s.images.length);
+  const loadProgress = useUiStore((s) => s.loadProgress);
+  const running = state === 'loading-model' || state === 'encoding' || state === 'scoring';
+  return (
+    <section className={`status status-${state}`} data-testid="status" data-state={state} aria-live="polite">
+      <div className="status-main">
+        {running && run.progress ? <RunProgressBar /> : null}
+        {running && !run.progress && <p>{state === 'loading-model' ? loadText(loadProgress) : 'Preparing…'}</p>}
+        {state === 'idle' && <p>{images ? 'Ready. Press Run to score the batch.' : 'Ready. Drop a batch of photos of one product, or try the demo set.'}</p>}
+        {state === 'done' && scores && (
+          <p>
+            Scored {scores.keys.length} images
+            {scores.encodedNow < scores.keys.length ? ` (${scores.keys.length - scores.encodedNow} from the feature cache)` : ''}.
+            {scores.forcedSmallBatch && <strong className="forced"> Forced: the batch is too small for reliable scores.</strong>}
+          </p>
+        )}
+        {state === 'cancelled' && <p>Cancelled. Images encoded so far are kept, so the next run continues from there.</p>}
+        {state === 'error' && (
+          <div className="status-error" role="alert">
+            <p className="error" data-testid="error">
+              {run.error?.message ?? modelError?.message ?? 'Something went wrong.'}
+            </p>
+            {run.error && <ErrorActions error={run.error} manifest={manifest} />}
+          </div>
+        )}
+        {state === 'done' && run.error && <p className="error">{run.error.message}</p>}
+      </div>
+      {model && (
+        <div className="status-model">
+          <span className="muted">Model</span> <strong data-testid="model">{model.modelId}</strong>
+          <BackendBadge model={model} />
+        </div>
+      )}
+    </section>
+  );
+}

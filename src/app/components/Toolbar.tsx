@@ -1,0 +1,92 @@
+import { useRef, useState } from 'react';
+import type { ModelManifest } from '../../encoders/manifest.ts';
+import { isBusy, useBatchStore } from '../batch/batchStore.ts';
+import { filesFromList } from '../intake/collect.ts';
+import { fetchDemoSet } from '../intake/demo.ts';
+import { addFiles, clearBatch, runBatch } from '../run/controller.ts';
+import { resolveSettings } from '../run/settings.ts';
+import { useUiStore } from '../store.ts';
+import { ExportButton } from './ExportButton.tsx';
+
+/** Hidden file inputs and the buttons that open them. */
+export function FilePickers({ manifest, compact }: { manifest: ModelManifest | undefined; compact?: boolean }) {
+  const files = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
+  const pick = (input: HTMLInputElement) => {
+    void addFiles(filesFromList(input.files ?? []), manifest);
+    input.value = '';
+  };
+  return (
+    <>
+      <input ref={files} type="file" multiple accept="image/*" hidden data-testid="file-input" onChange={(e) => pick(e.currentTarget)} />
+      <input
+        ref={(el) => {
+          folder.current = el;
+          el?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        hidden
+        data-testid="folder-input"
+        onChange={(e) => pick(e.currentTarget)}
+      />
+      <button type="button" className={compact ? '' : 'primary'} onClick={() => files.current?.click()}>
+        Add images…
+      </button>
+      <button type="button" onClick={() => folder.current?.click()}>
+        Add folder…
+      </button>
+    </>
+  );
+}
+
+export function DemoButton({ manifest, className }: { manifest: ModelManifest | undefined; className?: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const load = async () => {
+    setError(null);
+    try {
+      await addFiles(await fetchDemoSet(), manifest);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <>
+      <button type="button" className={className} onClick={() => void load()} data-testid="demo">
+        Try the demo set
+      </button>
+      {error && <span className="error">{error}</span>}
+    </>
+  );
+}
+
+/** Batch actions: add, run, export, clear. */
+export function Toolbar({ manifest }: { manifest: ModelManifest | undefined }) {
+  const count = useBatchStore((s) => s.images.length);
+  const phase = useBatchStore((s) => s.run.phase);
+  const checking = useBatchStore((s) => s.run.checkingFiles);
+  const scoredWith = useBatchStore((s) => s.scoredWith);
+  const backend = useUiStore((s) => s.backendPreference);
+  const settings = useUiStore((s) => s.settings);
+  const busy = isBusy(phase);
+  const stale = !busy && manifest && scoredWith && JSON.stringify(resolveSettings(manifest, backend, settings)) !== JSON.stringify(scoredWith);
+  return (
+    <div className="toolbar">
+      <FilePickers manifest={manifest} compact />
+      <DemoButton manifest={manifest} />
+      <span className="muted">or drop files / folders, or paste (Ctrl+V)</span>
+      <div className="spacer" />
+      {checking && <span className="muted">Checking files…</span>}
+      {stale && <span className="stale">Settings changed since this batch was scored: Run to apply them.</span>}
+      <span className="muted">
+        {count} image{count === 1 ? '' : 's'}
+      </span>
+      <button type="button" className="primary" disabled={!manifest || busy || count === 0} onClick={() => manifest && void runBatch(manifest)} data-testid="run">
+        Run
+      </button>
+      <ExportButton />
+      <button type="button" disabled={count === 0} onClick={() => void clearBatch()} data-testid="clear">
+        Clear batch
+      </button>
+    </div>
+  );
+}
