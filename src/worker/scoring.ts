@@ -1,11 +1,13 @@
-// The `score` call: model → features (cached) → MuSc with onnxruntime's MatMul for the
-// similarity tiles. Progress reports the stage the user waits on.
+// The `score` call: model → features (cached) → MuSc, its LNAMD + MSM on WebGPU (our kernels on
+// the device onnxruntime created) when the model runs there, else with onnxruntime's wasm MatMul
+// for the similarity tiles. Progress reports the stage the user waits on.
 import * as ort from 'onnxruntime-web/webgpu';
 import { scorerWindow } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { runMusc } from '../engine/pipeline.ts';
-import type { SimilarityKernel } from '../engine/types.ts';
+import type { MuscConfig, MuscInput, RunOptions, SimilarityKernel } from '../engine/types.ts';
+import { createWebGpuMusc, type WebGpuMusc } from '../gpu/index.ts';
 import { assembleBatch, featuresFor } from './features.ts';
 import { ensureModel } from './models.ts';
 import type { BatchScores, Calls, RunProgress } from './protocol.ts';
@@ -18,6 +20,27 @@ function similarityKernel(): SimilarityKernel {
   return similarity;
 }
 
+let gpu: { device: GPUDevice; musc: WebGpuMusc } | null = null;
+
+async function gpuFeatureSetScorer(): Promise<NonNullable<RunOptions['scoreFeatureSet']>> {
+  const device = await ort.env.webgpu.device;
+  if (gpu?.device !== device) gpu = { device, musc: createWebGpuMusc(device) };
+  return gpu.musc.scoreFeatureSet;
+}
+
+/** On WebGPU first; a GPU failure other than a cancel falls back to the CPU path, same results. */
+async function runScoring(input: MuscInput, config: MuscConfig, onGpu: boolean, opts: RunOptions) {
+  if (onGpu) {
+    try {
+      return await runMusc(input, config, { ...opts, scoreFeatureSet: await gpuFeatureSetScorer() });
+    } catch (err) {
+      if (err instanceof MuscError) throw err;
+      console.warn(`MuScope: mutual scoring on WebGPU failed (${String(err)}); scoring on the CPU instead.`);
+    }
+  }
+  return runMusc(input, config, { ...opts, similarity: similarityKernel() });
+}
+
 export async function scoreBatch({ images, settings }: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
   // Refuse a batch MuSc cannot score before spending time on encoding it.
   scorerWindow(images.length, settings.interval, settings.forceSmallBatch);
@@ -25,14 +48,11 @@ export async function scoreBatch({ images, settings }: Calls['score']['request']
   const { features, encodedNow } = await featuresFor(model, settings, images, (done, total) => progress({ stage: 'encoding', done, total }), signal);
   const input = assembleBatch(model.manifest, features, settings.taps);
   if (input.layers.length === 0) throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
-  const result = await runMusc(
+  const result = await runScoring(
     input,
     { rList: settings.rList, interval: settings.interval, kList: settings.kList, imageSize: settings.inputSize, forceSmallBatch: settings.forceSmallBatch },
-    {
-      signal,
-      similarity: similarityKernel(),
-      onProgress: (p) => p.stage === 'msm' && progress({ stage: 'scoring', done: p.done, total: p.total }),
-    },
+    model.reply.backendInfo.backend === 'webgpu',
+    { signal, onProgress: (p) => p.stage === 'msm' && progress({ stage: 'scoring', done: p.done, total: p.total }) },
   );
   return {
     keys: images.map((i) => i.key),
