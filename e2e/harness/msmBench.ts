@@ -3,7 +3,7 @@
 // a few runs on the Node bench's data (scripts/bench/cases.ts, seed 42).
 
 import { scorerWindow, type ScorerWindow } from '../../src/engine/config.ts';
-import { randomUnitRows, seededRandom } from '../../src/engine/testing/random.ts';
+import { randomUnitRows, seededRandom } from '../../src/engine/random.ts';
 import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
 import type { BenchRequest, Measurement } from './protocol.ts';
 

@@ -3,7 +3,7 @@
 import { scorerWindow } from '../../src/engine/config.ts';
 import { mutualScores } from '../../src/engine/msm.ts';
 import { runMusc } from '../../src/engine/pipeline.ts';
-import { randomUnitRows, randomValues, seededRandom } from '../../src/engine/testing/random.ts';
+import { randomUnitRows, randomValues, seededRandom } from '../../src/engine/random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures } from '../../src/engine/types.ts';
 import type { NodeBackend } from './nodeBackends.ts';
 

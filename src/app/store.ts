@@ -3,7 +3,7 @@
 // batch/batchStore.ts (IndexedDB).
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { ColormapName } from './heatmap/colormaps.ts';
+import type { ColormapName } from '../engine/colormaps.ts';
 import type { MapNormalization } from './heatmap/maps.ts';
 import type { BackendPreference, LoadProgress, ScoreSettings } from '../worker/protocol.ts';
 

@@ -5,17 +5,7 @@
 // fixed seed (42, as the reference) and dealt round-robin into ceil(N / maxBatch) subsets, whose
 // sizes differ by at most one; no label, folder or file name is looked at.
 
-/** mulberry32: a small deterministic PRNG, so a split is reproducible across runs and machines. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../engine/random.ts';
 
 export const SPLIT_SEED = 42;
 
@@ -23,7 +13,7 @@ export const SPLIT_SEED = 42;
 export function splitIntoSubsets(count: number, maxBatch: number, seed = SPLIT_SEED): number[][] {
   const all = Array.from({ length: count }, (_, i) => i);
   if (count <= maxBatch) return [all];
-  const random = mulberry32(seed);
+  const random = seededRandom(seed); // reproducible across runs and machines
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [all[i], all[j]] = [all[j], all[i]];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MuscError } from './errors.ts';
 import { lnamd } from './lnamd.ts';
-import { randomValues, seededRandom } from './testing/random.ts';
+import { randomValues, seededRandom } from './random.ts';
 import type { LayerFeatures } from './types.ts';
 
 const layer = (data: number[] | Float32Array, images: number, grid: number, dim: number, skip = 0): LayerFeatures => ({

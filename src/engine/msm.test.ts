@@ -3,7 +3,7 @@ import type { RankInterval } from './config.ts';
 import { MuscError } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { mutualScores } from './msm.ts';
-import { randomUnitRows, seededRandom } from './testing/random.ts';
+import { randomUnitRows, seededRandom } from './random.ts';
 
 const window = (kMin: number, kMax: number): RankInterval => ({ kMin, kMax });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { globalAverageEmbedding } from './embedding.ts';
 import { MuscError } from './errors.ts';
 import { anomalyMap, runMusc } from './pipeline.ts';
-import { randomUnitRows, randomValues, seededRandom } from './testing/random.ts';
+import { randomUnitRows, randomValues, seededRandom } from './random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures, type MuscConfig, type MuscInput, type MuscProgress, type NchwTensor } from './types.ts';
 import { resampleNchw } from './upsample.ts';
 

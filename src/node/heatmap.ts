@@ -3,39 +3,10 @@
 // to the image and blended over it.
 
 import sharp from 'sharp';
+import { COLORMAPS } from '../engine/colormaps.ts';
 import type { RgbImage } from '../engine/preprocess/index.ts';
 
-/** OpenCV COLORMAP_JET control points (position, r, g, b) in [0, 1]. */
-const JET: Array<[number, number, number, number]> = [
-  [0, 0, 0, 0.5],
-  [0.11, 0, 0, 1],
-  [0.125, 0, 0, 1],
-  [0.34, 0, 0.875, 1],
-  [0.35, 0, 0.9, 1],
-  [0.375, 0.05, 1, 0.95],
-  [0.64, 0.92, 1, 0.05],
-  [0.65, 0.95, 0.97, 0],
-  [0.66, 1, 0.94, 0],
-  [0.89, 1, 0.12, 0],
-  [0.91, 0.95, 0, 0],
-  [1, 0.5, 0, 0],
-];
-
-function jetLut(): Uint8Array {
-  const lut = new Uint8Array(256 * 3);
-  for (let i = 0; i < 256; i++) {
-    const t = i / 255;
-    let k = 0;
-    while (k < JET.length - 2 && JET[k + 1][0] < t) k++;
-    const [t0, ...c0] = JET[k];
-    const [t1, ...c1] = JET[k + 1];
-    const f = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
-    for (let c = 0; c < 3; c++) lut[i * 3 + c] = Math.round(255 * (c0[c] + f * (c1[c] - c0[c])));
-  }
-  return lut;
-}
-
-const LUT = jetLut();
+const LUT = COLORMAPS.jet;
 
 export interface MapRange {
   min: number;

@@ -4,6 +4,7 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { byCodePoint } from '../engine/dataset/mvtecPairing.ts';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.gif']);
 
@@ -11,10 +12,6 @@ export class InputPathError extends Error {
   override readonly name = 'InputPathError';
 }
 
-/** Code-point order, as Python's sorted() (which the reference uses); not locale order. */
-export function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function hasImageExtension(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());

@@ -1,14 +1,12 @@
 // Reads a category in the MVTec AD layout (musc.md §7), exactly as the reference pairs it:
 //   <category>/test/<good|defect>/<image>        label = folder != 'good'
 //   <category>/ground_truth/<defect>/<x>_mask.png  paired with the images by sorted position
-// Defect folders are sorted, then files; `train/` is never read. When every mask is named
-// `<image stem>_mask.*`, masks are paired by that name instead: the same pairs for MVTec's
-// fixed-width names, and still right for names like `x_9`/`x_10`, where sorted order would
-// pair `x_9.jpg` with `x_10_mask.png` ('.' sorts before '0' but '_' after it).
+// Defect folders are sorted, then files; `train/` is never read. Pairing rules: pairMasks.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
-import { byCodePoint, hasImageExtension, InputPathError } from './listImages.ts';
+import { basename, join } from 'node:path';
+import { byCodePoint, pairMasks } from '../engine/dataset/mvtecPairing.ts';
+import { hasImageExtension, InputPathError } from './listImages.ts';
 
 export interface LabeledImage {
   path: string;
@@ -29,13 +27,6 @@ function sortedEntries(dir: string, keep: (name: string) => boolean): string[] {
   return readdirSync(dir)
     .filter((name) => !name.startsWith('.') && keep(name))
     .sort(byCodePoint);
-}
-
-/** Mask file names in the order of `images`: by `<stem>_mask` name when all match, else sorted. */
-function pairMasks(images: readonly string[], masks: string[]): string[] {
-  const byStem = new Map(masks.map((m) => [m.slice(0, m.length - extname(m).length), m]));
-  const named = images.map((path) => byStem.get(`${basename(path, extname(path))}_mask`));
-  return masks.length === images.length && named.every((m) => m !== undefined) ? (named as string[]) : masks;
 }
 
 /** `root` may be the category folder itself or its parent (then `category` names it). */

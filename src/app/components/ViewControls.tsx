@@ -1,4 +1,4 @@
-import { colormapGradient, type ColormapName } from '../heatmap/colormaps.ts';
+import { colormapGradient, type ColormapName } from '../../engine/colormaps.ts';
 import type { MapNormalization } from '../heatmap/maps.ts';
 import { useUiStore } from '../store.ts';
 

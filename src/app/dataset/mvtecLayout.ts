@@ -1,7 +1,9 @@
 // Recognises the MVTec AD layout in dropped paths and pairs images with their ground truth,
-// exactly as the reference (and src/node/mvtec.ts, which reads folders with node:fs) does:
+// with the same rules as the CLI (src/engine/dataset/mvtecPairing.ts):
 //   <root>/test/<good|defect>/<image>          label = folder != 'good'
-//   <root>/ground_truth/<defect>/<x>_mask.png  paired by sorted position within the defect folder
+//   <root>/ground_truth/<defect>/<x>_mask.png  paired within the defect folder (pairMasks)
+
+import { byCodePoint, pairMasks } from '../../engine/dataset/mvtecPairing.ts';
 
 export interface GroundTruth {
   /** test sub-folder, e.g. 'good' or 'broken_large' */
@@ -21,8 +23,6 @@ export interface MvtecPairing {
 const TEST_IMAGE = /^(.*?)(?:^|\/)test\/([^/]+)\/([^/]+)$/;
 const MASK = /^(.*?)(?:^|\/)ground_truth\/([^/]+)\/([^/]+)$/;
 
-/** Code-point order, as Python's sorted() (which the reference uses); not locale order. */
-export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function groupBy(paths: readonly string[], pattern: RegExp): Map<string, string[]> {
   const groups = new Map<string, string[]>();
@@ -48,7 +48,7 @@ export function pairMvtec(imagePaths: readonly string[], allPaths: readonly stri
   for (const [key, paths] of images) {
     const defect = key.split('\u0000')[1];
     const anomalous = defect !== 'good';
-    const maskList = masks.get(key) ?? [];
+    const maskList = pairMasks(paths, masks.get(key) ?? []);
     if (anomalous && maskList.length !== paths.length) return null;
     paths.forEach((path, i) => truth.set(path, { defect, anomalous, maskPath: anomalous ? maskList[i] : null }));
   }

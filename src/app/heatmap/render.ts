@@ -1,6 +1,6 @@
 // Draws an image with its anomaly map blended over it and, optionally, the outline of the region
 // above a pixel threshold; also the binary mask of that region for export.
-import { COLORMAPS, type ColormapName } from './colormaps.ts';
+import { COLORMAPS, type ColormapName } from '../../engine/colormaps.ts';
 import type { MapRange } from './maps.ts';
 
 export interface OverlayStyle {

@@ -3,7 +3,8 @@
 // Ground-truth masks of an MVTec-layout folder are attached to their images, not scored.
 import type { ImageRef } from '../../worker/protocol.ts';
 import type { BatchImage, SkippedFile } from '../batch/types.ts';
-import { byCodePoint, isMaskPath, pairMvtec } from '../dataset/mvtecLayout.ts';
+import { byCodePoint } from '../../engine/dataset/mvtecPairing.ts';
+import { isMaskPath, pairMvtec } from '../dataset/mvtecLayout.ts';
 import { workerClient } from '../workerClient.ts';
 import type { IncomingFile } from './collect.ts';
 

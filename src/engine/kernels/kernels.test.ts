@@ -1,7 +1,7 @@
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { randomValues, seededRandom } from '../testing/random.ts';
+import { randomValues, seededRandom } from '../random.ts';
 import { GEMM_INPUT_A, GEMM_INPUT_B, GEMM_OUTPUT, gemmTransBModel } from './gemmModel.ts';
 import { createOrtMatmulKernel } from './ortKernel.ts';
 import { matmulT, tsKernel } from './tsKernel.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../testing/random.ts';
+import { seededRandom } from '../random.ts';
 import { proThresholds } from './aupro.ts';
 import { PixelMetricsAccumulator } from './pixelMetrics.ts';
 import { imageMetrics } from './ranking.ts';

@@ -1,4 +1,4 @@
-// Seeded random data for tests and benchmarks (reproducible across runs and machines).
+// Seeded random numbers: reproducible CLI subset splits, test data and benchmark features.
 
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
