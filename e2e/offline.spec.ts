@@ -26,6 +26,7 @@ test('second visit works with the network off', async ({ page, context, browser,
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'idle', { timeout: 120_000 });
   await expect(page.getByTestId('backend')).toHaveText(testInfo.project.metadata.backend as string);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('offline')).toHaveText('Works offline');
   const model = served.find((r) => r.url.endsWith('/models/resnet50v2-imagenet-trunk/model.onnx'));
   expect(model, 'the model was fetched after the reload').toBeDefined();
   expect(served.filter((r) => !r.fromSw).map((r) => r.url)).toEqual([]);

@@ -5,6 +5,7 @@ import { DropZone } from './components/DropZone.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { EvaluationPanel } from './components/EvaluationPanel.tsx';
 import { Gallery } from './components/Gallery.tsx';
+import { OfflineBadge } from './components/OfflineBadge.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { SkippedList } from './components/SkippedList.tsx';
 import { StatusPanel } from './components/StatusPanel.tsx';
@@ -50,6 +51,7 @@ export function App() {
         <h1>MuScope</h1>
         <span className="tagline">Zero-shot anomaly inspection, entirely in your browser</span>
         <div className="spacer" />
+        <OfflineBadge />
         <button type="button" className={`ghost${settingsOpen ? ' active' : ''}`} onClick={() => setSettingsOpen(!settingsOpen)} aria-expanded={settingsOpen} data-testid="settings-toggle">
           Settings
         </button>
