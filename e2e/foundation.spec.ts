@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import type { ModelManifest, VariantDtype } from '../src/encoders/manifest.ts';
 
 function watchConsole(page: Page): string[] {
   const errors: string[] = [];
@@ -25,13 +27,13 @@ const TOLERANCE = 1e-4;
 
 type Outputs = Record<string, { dims: number[]; data: number[] }>;
 
-async function probe(page: Page, modelId: string, backend: 'webgpu' | 'wasm'): Promise<Outputs> {
+async function probe(page: Page, modelId: string, backend: 'webgpu' | 'wasm', variant?: VariantDtype): Promise<Outputs> {
   return page.evaluate(
-    async ([id, b]) => {
-      const result = await window.muscopeDiagnostics!.probe(id, b);
-      return Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, { dims: v.dims, data: Array.from(v.data) }]));
+    async ([id, b, v]) => {
+      const result = await window.muscopeDiagnostics!.probe(id, b, v);
+      return Object.fromEntries(Object.entries(result.outputs).map(([k, o]) => [k, { dims: o.dims, data: Array.from(o.data) }]));
     },
-    [modelId, backend] as const,
+    [modelId, backend, variant] as const,
   );
 }
 
@@ -40,7 +42,7 @@ function worstRelative(a: Outputs, b: Outputs): number {
   let worst = 0;
   for (const name of Object.keys(a)) {
     expect(a[name].dims).toEqual(b[name].dims);
-    const scale = Math.max(1e-6, ...b[name].data.map(Math.abs));
+    const scale = b[name].data.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
     for (let i = 0; i < a[name].data.length; i++) worst = Math.max(worst, Math.abs(a[name].data[i] - b[name].data[i]) / scale);
   }
   return worst;
@@ -71,5 +73,24 @@ test('fixture encoders: WASM in the browser equals onnxruntime-node', async ({ p
   for (const modelId of FIXTURES) {
     const wasm = await probe(page, modelId, 'wasm');
     expect(worstRelative(wasm, await runFixtureInNode(modelId)), modelId).toBeLessThan(TOLERANCE);
+  }
+});
+
+// Quantized WebGPU paths have had silent wrong output (architecture.md §3): every variant the
+// manifest offers to WebGPU, and this adapter can run, must agree with the same variant on WASM.
+test('quantized variants offered on WebGPU agree with WASM', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.metadata.backend !== 'webgpu', 'needs a WebGPU adapter');
+  test.setTimeout(600_000);
+  await openIdle(page);
+  const shaderF16 = await page.evaluate(async () => (await navigator.gpu.requestAdapter())?.features.has('shader-f16') ?? false);
+  for (const modelId of ['mobilenetv2-imagenet-trunk', 'resnet50v2-imagenet-trunk']) {
+    const manifest = JSON.parse(readFileSync(`public/models/${modelId}/manifest.json`, 'utf8')) as ModelManifest;
+    const variants = manifest.variants.filter((v) => v.dtype !== 'fp32' && v.backends.includes('webgpu') && (!v.requiresFeature || shaderF16));
+    expect(variants.length, `${modelId} offers a quantized WebGPU variant`).toBeGreaterThan(0);
+    for (const { dtype } of variants) {
+      const gpu = await probe(page, modelId, 'webgpu', dtype);
+      const cpu = await probe(page, modelId, 'wasm', dtype);
+      expect(worstRelative(gpu, cpu), `${modelId} ${dtype}`).toBeLessThan(TOLERANCE);
+    }
   }
 });

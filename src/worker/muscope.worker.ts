@@ -15,10 +15,11 @@ type Handler<K extends CallKind> = (request: Calls[K]['request'], progress: (p: 
 
 const handlers: { [K in CallKind]: Handler<K> } = {
   'load-model': async (request, progress) => (await ensureModel(request, progress)).reply,
-  probe: async ({ modelId, backend }, progress, signal) => {
-    const { manifest, session, reply } = await loadSession({ modelId, backend }, progress, signal);
+  probe: async ({ modelId, backend, variant }, progress, signal) => {
+    const { manifest, session, reply } = await loadSession({ modelId, backend, variant }, progress, signal);
     try {
       if (reply.backendInfo.backend !== backend) throw new EncoderError('session-failed', `Probe asked for ${backend} but got ${reply.backendInfo.backend}: ${reply.backendInfo.fallbackReason}`);
+      if (variant && reply.variant !== variant) throw new EncoderError('session-failed', `Probe asked for the ${variant} variant but got ${reply.variant}.`);
       const size = manifest.input.size;
       return { backend: reply.backendInfo.backend, outputs: await runSession(session, manifest.input.name, probeInput(size), 1, size) };
     } finally {
