@@ -1,14 +1,8 @@
 // sha256 checks and verified copies: an installed file is either byte-exact or replaced.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+import { sha256File } from '../../src/node/sha256File.ts';
 
 export type FileState = 'ok' | 'missing' | 'corrupt';
 

@@ -13,7 +13,9 @@ export async function installOrtRuntime(log: (l: string) => void): Promise<void>
   for (const name of ORT_RUNTIME_FILES) {
     const from = join(dist, name);
     const to = join(ortDir, name);
-    if (existsSync(to) && (await stat(to)).size === (await stat(from)).size && (await stat(to)).mtimeMs >= (await stat(from)).mtimeMs) continue;
+    const source = await stat(from);
+    const installed = existsSync(to) ? await stat(to) : null;
+    if (installed && installed.size === source.size && installed.mtimeMs >= source.mtimeMs) continue;
     await copyFile(from, to);
     log(`installed public/ort/${name}`);
   }

@@ -2,12 +2,12 @@
 // names (written by `npm install`). A variant is checked against its manifest size and sha256
 // before use, so a damaged file is never run.
 
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EncoderError } from '../encoders/errors.ts';
 import type { ModelManifest, ModelVariant, VariantDtype } from '../encoders/manifest.ts';
+import { sha256File } from './sha256File.ts';
 
 /** `<repo>/public/models`, or MUSCOPE_MODELS_DIR when set (models kept elsewhere). */
 export const MODELS_DIR = process.env.MUSCOPE_MODELS_DIR || join(dirname(fileURLToPath(import.meta.url)), '../../public/models');
@@ -38,16 +38,6 @@ export function loadManifest(id: string, modelsDir = MODELS_DIR): ModelManifest 
     throw new EncoderError('model-corrupt', `${file} is not a schema-1 manifest for "${id}" with taps.`);
   }
   return manifest;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 /** The variant's file path after checking it exists, has the stated size and sha256. */
