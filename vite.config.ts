@@ -1,6 +1,7 @@
 import { defineConfig, defaultClientConditions } from 'vite';
 import react from '@vitejs/plugin-react';
 import { offline } from './scripts/vite/offline.ts';
+import { wat } from './scripts/vite/wat.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolation = {
@@ -9,11 +10,11 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react(), offline()],
+  plugins: [react(), wat(), offline()],
   // onnxruntime-web's "extern wasm" build loads its .mjs/.wasm from env.wasm.wasmPaths (our
   // /ort/ folder, installed by npm install) instead of bundling a second 27 MB copy.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wat()] },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1024 },
   server: { host: '127.0.0.1', headers: isolation },
   preview: { host: '127.0.0.1', headers: isolation },

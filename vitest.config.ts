@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { wat } from './scripts/vite/wat.ts';
 
 export default defineConfig({
+  plugins: [wat()],
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

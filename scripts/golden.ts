@@ -28,7 +28,7 @@ if (files.length === 0) {
 }
 let failed = false;
 for (const file of files) {
-  const deviations = await checkGoldenCase(parseGoldenCase(JSON.parse(readFileSync(join(dir, file), 'utf8'))), kernel);
+  const deviations = await checkGoldenCase(parseGoldenCase(JSON.parse(readFileSync(join(dir, file), 'utf8'))), { similarity: kernel });
   const bad = deviations.filter((d) => !(d.worst <= d.tolerance));
   failed ||= bad.length > 0;
   const cells = deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}${d.worst <= d.tolerance ? '' : ` > ${d.tolerance}`}`);

@@ -85,16 +85,29 @@ export interface RunOptions {
   /** keep the per-(degree, layer) MSM scores in MuscResult.layerScores (R·L·N·P float64) */
   keepLayerScores?: boolean;
   /**
-   * Scores one (degree, layer) feature set — LNAMD at degree r, then MSM → scores [N, P] — in
-   * place of the CPU lnamd + mutualScores, e.g. on WebGPU: createWebGpuMusc(device).scoreFeatureSet
-   * (src/gpu). onPairs counts unordered image pairs of this set, like mutualScores.
+   * Scores one (degree, layer) feature set in place of the CPU lnamd + mutualScores, e.g. on
+   * WebGPU (src/gpu) or on the WebAssembly kernel (kernels/nearestRows.ts, src/worker/msmPool.ts).
    */
-  scoreFeatureSet?: (
-    layer: LayerFeatures,
-    r: number,
-    window: { kMin: number; kMax: number },
-    progress: { signal?: AbortSignal; onPairs?: (done: number, total: number) => void },
-  ) => Promise<Float64Array>;
+  scoreFeatureSet?: FeatureSetScorer;
+}
+
+/**
+ * LNAMD of one (degree, layer) feature set at degree r, then MSM → scores [N, P]. onPairs counts
+ * unordered image pairs of this set, like mutualScores.
+ */
+export type FeatureSetScorer = (
+  layer: LayerFeatures,
+  r: number,
+  window: { kMin: number; kMax: number },
+  progress: { signal?: AbortSignal; onPairs?: (done: number, total: number) => void },
+) => Promise<Float64Array>;
+
+/** LNAMD's output for MSM: unit rows z [images, patches, dim]. */
+export interface FeatureSet {
+  z: Float32Array;
+  images: number;
+  patches: number;
+  dim: number;
 }
 
 /** A CNN feature map for all N images: [N, C, H, W] row-major. */

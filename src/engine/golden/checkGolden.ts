@@ -4,7 +4,10 @@
 import { PixelMetricsAccumulator } from '../metrics/pixelMetrics.ts';
 import { imageMetrics } from '../metrics/ranking.ts';
 import { anomalyMap, runMusc } from '../pipeline.ts';
-import type { ImageMetrics, LayerFeatures, PixelMetrics, SimilarityKernel } from '../types.ts';
+import type { ImageMetrics, LayerFeatures, PixelMetrics, RunOptions } from '../types.ts';
+
+/** How MSM runs: a similarity kernel, or a whole feature-set scorer (WebAssembly rows, GPU). */
+export type MsmEngine = Pick<RunOptions, 'similarity' | 'scoreFeatureSet'>;
 import type { GoldenCase, GoldenMetrics, PipelineGoldenCase } from './goldenCase.ts';
 
 export const GOLDEN_TOLERANCE = { scores: 1e-4, pipelineMetrics: 1e-3, metricsCase: 1e-6 } as const;
@@ -61,12 +64,12 @@ export function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
   }));
 }
 
-async function checkPipeline(c: PipelineGoldenCase, kernel: SimilarityKernel): Promise<OutputDeviation[]> {
+async function checkPipeline(c: PipelineGoldenCase, engine: MsmEngine): Promise<OutputDeviation[]> {
   const { config: cfg, expected } = c;
   const result = await runMusc(
     { layers: goldenLayers(c), embeddings: c.cls, embedDim: cfg.embedDim },
     { rList: cfg.rList, interval: cfg.interval, kList: cfg.kList, imageSize: cfg.imageSize, forceSmallBatch: false },
-    { similarity: kernel, keepLayerScores: true },
+    { ...engine, keepLayerScores: true },
   );
   const size = cfg.imageSize;
   const maps = new Float32Array(cfg.images * size * size);
@@ -87,8 +90,8 @@ async function checkPipeline(c: PipelineGoldenCase, kernel: SimilarityKernel): P
   ];
 }
 
-export async function checkGoldenCase(c: GoldenCase, kernel: SimilarityKernel): Promise<OutputDeviation[]> {
-  if (c.kind === 'pipeline') return checkPipeline(c, kernel);
+export async function checkGoldenCase(c: GoldenCase, engine: MsmEngine): Promise<OutputDeviation[]> {
+  if (c.kind === 'pipeline') return checkPipeline(c, engine);
   const pixels = c.masks.shape[1] * c.masks.shape[2];
   return metricDeviations(
     imageMetrics(c.labels, c.imageScores),

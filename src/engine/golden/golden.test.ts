@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { nearestRowsScorer } from '../kernels/nearestRows.ts';
 import { createOrtMatmulKernel } from '../kernels/ortKernel.ts';
 import { tsKernel } from '../kernels/tsKernel.ts';
-import { checkGoldenCase } from './checkGolden.ts';
+import { checkGoldenCase, type MsmEngine } from './checkGolden.ts';
 import { parseGoldenCase } from './goldenCase.ts';
 
 const shared = process.env.MUSCOPE_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
@@ -16,10 +17,15 @@ describe('golden vectors of the reference', () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
-  describe.each([tsKernel, createOrtMatmulKernel(ort, { intraOpNumThreads: 1 })])('with the $name kernel', (kernel) => {
+  const engines: [string, MsmEngine][] = [
+    ['ts', { similarity: tsKernel }],
+    ['ort', { similarity: createOrtMatmulKernel(ort, { intraOpNumThreads: 1 }) }],
+    ['wasm-simd', { scoreFeatureSet: nearestRowsScorer }],
+  ];
+  describe.each(engines)('with the %s kernel', (_, engine) => {
     it.each(files)('%s', async (file) => {
       const golden = parseGoldenCase(JSON.parse(readFileSync(join(goldenDir, file), 'utf8')));
-      for (const d of await checkGoldenCase(golden, kernel)) {
+      for (const d of await checkGoldenCase(golden, engine)) {
         expect(d.worst, `${file} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
       }
     });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { mutualScores, mutualScoresByRows } from '../msm.ts';
+import { randomUnitRows, seededRandom } from '../random.ts';
+import { createNearestRows } from './nearestRows.ts';
+import { tsKernel } from './tsKernel.ts';
+
+describe('createNearestRows (WebAssembly SIMD kernel)', () => {
+  // Odd patch counts, fewer than 4 patches and dims that are not a multiple of 4 take the
+  // kernel's clamped edge tiles and the loader's padding.
+  it.each([
+    [7, 196, 64],
+    [5, 9, 6],
+    [6, 3, 5],
+    [5, 1, 4],
+    [4, 17, 33],
+  ])('gives the matmul path’s MSM scores for %i images × %i patches × %i dims', async (images, patches, dim) => {
+    const z = randomUnitRows(images * patches, dim, seededRandom(images * 1000 + patches));
+    const window = { kMin: 0, kMax: Math.max(1, Math.floor((images - 1) * 0.6)) };
+    const expected = await mutualScores(z, images, patches, dim, window, { kernel: tsKernel });
+    const rows = createNearestRows({ z, images, patches, dim });
+    const scores = await mutualScoresByRows(images, patches, window, rows, {});
+    let worst = 0;
+    for (let k = 0; k < scores.length; k++) worst = Math.max(worst, Math.abs(scores[k] - expected[k]));
+    expect(scores.length).toBe(images * patches);
+    expect(worst).toBeLessThan(2e-6);
+  });
+
+  it('finds an exact duplicate patch at distance 0 in both directions', async () => {
+    const dim = 12;
+    const z = randomUnitRows(2 * 8, dim, seededRandom(9));
+    z.copyWithin(8 * dim + 5 * dim, 3 * dim, 4 * dim); // image 1, patch 5 := image 0, patch 3
+    const { forward, backward } = await createNearestRows({ z, images: 2, patches: 8, dim })(0);
+    expect(forward[3]).toBeLessThan(1e-3);
+    expect(backward[5]).toBeLessThan(1e-3);
+    expect(Math.min(...forward.filter((_, p) => p !== 3))).toBeGreaterThan(0.1);
+  });
+
+  it('runs rows concurrently to the same scores', async () => {
+    const [images, patches, dim] = [9, 10, 16];
+    const z = randomUnitRows(images * patches, dim, seededRandom(4));
+    const window = { kMin: 1, kMax: 4 };
+    const rows = createNearestRows({ z, images, patches, dim });
+    const one = await mutualScoresByRows(images, patches, window, rows, {});
+    const three = await mutualScoresByRows(images, patches, window, rows, { concurrency: 3 });
+    expect(three).toEqual(one);
+  });
+});

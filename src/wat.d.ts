@@ -1,0 +1,5 @@
+// `.wat` imports are assembled at build time (scripts/vite/wat.ts) into the module's bytes.
+declare module '*.wat' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}
