@@ -4,6 +4,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions } from 'vite';
+import { wat } from '../../scripts/vite/wat.ts';
 
 export const HARNESS_DIR = fileURLToPath(new URL('../../out/harness/', import.meta.url));
 export const HARNESS_SCRIPT = 'gpu-harness.js';
@@ -17,7 +18,8 @@ export async function buildHarness(): Promise<void> {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     publicDir: false,
     base: HARNESS_BASE,
-    worker: { format: 'es' },
+    plugins: [wat()],
+    worker: { format: 'es', plugins: () => [wat()] },
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
     build: {
       outDir: HARNESS_DIR,

@@ -4,16 +4,16 @@
 
 import { scorerWindow } from '../../src/engine/config.ts';
 import { MuscError } from '../../src/engine/errors.ts';
-import { goldenLayers, worstDeviation } from '../../src/engine/golden/checkGolden.ts';
+import { checkGoldenCase, goldenLayers, worstDeviation } from '../../src/engine/golden/checkGolden.ts';
 import { parseGoldenCase, type PipelineGoldenCase } from '../../src/engine/golden/goldenCase.ts';
 import { tsKernel } from '../../src/engine/kernels/tsKernel.ts';
 import { lnamd } from '../../src/engine/lnamd.ts';
-import { mutualScores } from '../../src/engine/msm.ts';
+import { mutualScores, mutualScoresByRows } from '../../src/engine/msm.ts';
 import type { RunOptions } from '../../src/engine/types.ts';
 import { createWebGpuMusc, requestMuscDevice } from '../../src/gpu/index.ts';
+import { createMsmPool, type MsmPool } from '../../src/worker/msmPool.ts';
 import { measureMsm } from './msmBench.ts';
-import type { AdapterReport, BenchRequest, BenchResult, CancelReport, GoldenReport, GoldenRequest, MuscopeHarness, SetDeviation } from './protocol.ts';
-import type { WasmBenchReply } from './wasmBench.worker.ts';
+import type { AdapterReport, BenchRequest, BenchResult, CancelReport, GoldenReport, GoldenRequest, MuscopeHarness, SetDeviation, WasmGoldenReport } from './protocol.ts';
 
 let gpuDevice: Promise<{ adapter: GPUAdapter; device: GPUDevice }> | undefined;
 const gpu = () => (gpuDevice ??= requestMuscDevice(navigator.gpu));
@@ -98,22 +98,43 @@ async function brokenFeatures(): Promise<string> {
   }
 }
 
-/** WASM runs in a worker, like the app's: a page's main thread may not block, so its threads spin. */
-function benchInWorker(request: BenchRequest): Promise<BenchResult> {
-  const worker = new Worker(new URL('./wasmBench.worker.ts', import.meta.url), { type: 'module' });
-  return new Promise<BenchResult>((resolve, reject) => {
-    worker.onmessage = ({ data }: MessageEvent<WasmBenchReply>) => ('error' in data ? reject(new Error(data.error)) : resolve({ ...data, adapter: null }));
-    worker.onerror = (event) => reject(new Error(event.message));
-    worker.postMessage(request);
-  }).finally(() => worker.terminate());
+/**
+ * The WASM MSM pool of the app's scoring worker (src/worker/msmPool.ts), driven from this page:
+ * its kernel threads are workers either way, and Playwright's routing reaches a page's workers
+ * but not workers nested in workers.
+ */
+async function withPool<T>(threads: number | undefined, use: (pool: MsmPool) => Promise<T>): Promise<T> {
+  const pool = createMsmPool(threads);
+  try {
+    return await use(pool);
+  } finally {
+    pool.close();
+  }
+}
+
+const goldenWasm = ({ json }: GoldenRequest): Promise<WasmGoldenReport> =>
+  withPool(undefined, async (pool) => ({
+    deviations: await checkGoldenCase(parseGoldenCase(JSON.parse(json)), { scoreFeatureSet: pool.scoreFeatureSet }),
+    threads: pool.threads,
+  }));
+
+function benchWasm(request: BenchRequest): Promise<BenchResult> {
+  const patches = request.grid * request.grid;
+  return withPool(request.threads, async (pool) => {
+    const measurement = await measureMsm(
+      async (z, images, window) => mutualScoresByRows(images, patches, window, await pool.load({ z, images, patches, dim: request.dim }), { concurrency: pool.threads }),
+      request,
+    );
+    return { ...measurement, crossOriginIsolated: globalThis.crossOriginIsolated, threads: pool.threads, adapter: null };
+  });
 }
 
 async function benchMsm(request: BenchRequest): Promise<BenchResult> {
-  if (request.backend === 'wasm') return benchInWorker(request);
+  if (request.backend === 'wasm') return benchWasm(request);
   const { grid, dim } = request;
   const musc = createWebGpuMusc((await gpu()).device);
   const measurement = await measureMsm((z, images, window) => musc.mutualScores(z, images, grid * grid, dim, window), request);
   return { ...measurement, crossOriginIsolated: globalThis.crossOriginIsolated, threads: 0, adapter: await adapter() };
 }
 
-globalThis.muscopeHarness = { adapter, golden, cancel, brokenFeatures, benchMsm } satisfies MuscopeHarness;
+globalThis.muscopeHarness = { adapter, golden, goldenWasm, cancel, brokenFeatures, benchMsm } satisfies MuscopeHarness;

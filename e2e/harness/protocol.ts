@@ -46,6 +46,12 @@ export interface CancelReport {
   progressCalls: number;
 }
 
+/** The WASM pool's whole pipeline on a golden case (checkGoldenCase's deviations). */
+export interface WasmGoldenReport {
+  deviations: Array<{ output: string; worst: number; tolerance: number }>;
+  threads: number;
+}
+
 export type BenchBackend = 'wasm' | 'webgpu';
 
 export interface BenchRequest {
@@ -59,7 +65,7 @@ export interface BenchRequest {
   repeatBudgetMs: number;
   /** skip, with the estimate as the reason, when one pair predicts a run longer than this */
   skipAboveMs?: number;
-  /** WASM threads (need cross-origin isolation); fixed by the first wasm request of a page */
+  /** threads of the WASM MSM pool */
   threads: number;
 }
 
@@ -75,6 +81,8 @@ export type BenchResult = Measurement & {
 export interface MuscopeHarness {
   adapter(): Promise<AdapterReport>;
   golden(request: GoldenRequest): Promise<GoldenReport>;
+  /** the golden case through the engine with MSM on the WASM worker pool */
+  goldenWasm(request: GoldenRequest): Promise<WasmGoldenReport>;
   /** scores the golden case on the GPU with small buffers, aborting at the first progress report */
   cancel(request: GoldenRequest): Promise<CancelReport>;
   /** LNAMD of a layer holding a NaN: the refusal's code */

@@ -1,0 +1,34 @@
+// The WebAssembly SIMD MSM kernel on its worker pool (src/worker/msmPool.ts) in real Chromium:
+// the whole engine on every golden file of the reference, as the app's WASM path runs it.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { buildHarness } from './harness/build.ts';
+import { openHarness } from './harness/serve.ts';
+
+const goldenDir = process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
+const files = readdirSync(goldenDir).filter((f) => f.startsWith('pipeline-') && f.endsWith('.json')).sort();
+
+test.describe('WASM MSM worker pool', () => {
+  test.beforeAll(async ({ browserName }, testInfo) => {
+    test.skip(testInfo.project.name !== 'wasm' || browserName !== 'chromium', 'the CPU path is the wasm project’s; one Chromium run is enough');
+    await buildHarness();
+  });
+
+  test.beforeEach(async ({ page, baseURL }) => {
+    await openHarness(page, baseURL!);
+  });
+
+  for (const file of files) {
+    test(`${file}: the engine on the pool matches the reference`, async ({ page }) => {
+      const json = readFileSync(resolve(goldenDir, file), 'utf8');
+      const report = await page.evaluate((r) => globalThis.muscopeHarness!.goldenWasm(r), { json });
+      expect(report.threads).toBeGreaterThanOrEqual(1);
+      expect(report.deviations.length).toBeGreaterThan(0);
+      for (const d of report.deviations) expect.soft(d.worst, `${file} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
+      console.log(`${file}: ${report.threads} threads, ${report.deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}`).join(', ')}`);
+    });
+  }
+});
