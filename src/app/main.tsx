@@ -1,12 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { installDiagnostics } from './diagnostics.ts';
 import { registerServiceWorker } from './offline.ts';
+import { queryClient } from './queryClient.ts';
 import './styles.css';
 
-const queryClient = new QueryClient();
 installDiagnostics();
 void registerServiceWorker();
 

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { ModelIndex } from '../encoders/modelIndex.ts';
 import type { BackendPreference } from '../worker/protocol.ts';
+import { loadedModelKey } from './queryClient.ts';
 import { useUiStore } from './store.ts';
 import { workerClient } from './workerClient.ts';
 
@@ -37,7 +38,7 @@ export function useModelManifest(modelId: string | null) {
 export function useLoadedModel(modelId: string | null, backend: BackendPreference, variant: VariantDtype | null) {
   const setLoadProgress = useUiStore((s) => s.setLoadProgress);
   return useQuery({
-    queryKey: ['loaded-model', modelId, backend, variant],
+    queryKey: loadedModelKey(modelId, backend, variant),
     enabled: modelId !== null,
     queryFn: async ({ signal }) => {
       try {

@@ -8,7 +8,7 @@ import { runSession } from '../encoders/web/ortWeb.ts';
 import { throwIfAborted } from '../engine/errors.ts';
 import type { LayerFeatures, MuscInput } from '../engine/types.ts';
 import type { Loaded } from './models.ts';
-import type { ImageRef } from './protocol.ts';
+import type { ImageRef, LoadedModel } from './protocol.ts';
 
 /** One image's encoder output: every tap of the manifest (in its order) and the embedding. */
 interface ImageFeatures {
@@ -26,9 +26,30 @@ export interface EncodeGeometry {
   grid: number | null;
 }
 
+function modelKey({ modelId, variant, backendInfo }: LoadedModel): string {
+  return `${modelId}/${variant}/${backendInfo.backend}/`;
+}
+
 function cacheKey(model: Loaded, geometry: EncodeGeometry, image: ImageRef): string {
-  const { modelId, variant, backendInfo } = model.reply;
-  return `${modelId}/${variant}/${backendInfo.backend}/${geometry.inputSize}/${geometry.grid ?? 'default'}/${image.key}`;
+  return `${modelKey(model.reply)}${geometry.inputSize}/${geometry.grid ?? 'default'}/${image.key}`;
+}
+
+/**
+ * Hands the features `from` encoded (read back to the CPU, so untouched by a later device loss)
+ * to `to` when both are the same model and variant on another backend: after the GPU device is
+ * lost mid-run, the WASM retry encodes only the images not done yet. WebGPU and WASM agree to
+ * ~1e-6 relative (e2e foundation spec); another variant (fp16 on the GPU) would not, so it is
+ * not carried.
+ */
+export function carryFeatures(from: LoadedModel, to: LoadedModel): void {
+  if (from.modelId !== to.modelId || from.variant !== to.variant) return;
+  const [old, next] = [modelKey(from), modelKey(to)];
+  if (old === next) return;
+  for (const [key, features] of [...cache]) {
+    if (!key.startsWith(old)) continue;
+    cache.delete(key);
+    cache.set(next + key.slice(old.length), features);
+  }
 }
 
 function runnerFor(model: Loaded, inputSize: number): EncoderRunner {

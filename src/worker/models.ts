@@ -2,7 +2,7 @@
 // model query and a scoring run that both ask for the same model share one download.
 import type * as ort from 'onnxruntime-web/webgpu';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
-import { chooseBackend } from '../encoders/web/backend.ts';
+import { chooseBackend, deviceLostReason } from '../encoders/web/backend.ts';
 import { fetchManifest, fetchVariant } from '../encoders/web/modelFiles.ts';
 import { configureOrt, openSession, pickVariant } from '../encoders/web/ortWeb.ts';
 import type { BackendPreference, LoadedModel, LoadProgress } from './protocol.ts';
@@ -56,26 +56,54 @@ function sameRequest(a: ModelRequest, b: ModelRequest): boolean {
   return a.modelId === b.modelId && a.backend === b.backend && (a.variant ?? null) === (b.variant ?? null);
 }
 
+/** A model whose session lives on a GPU device that was lost: it can never run again. */
+function onLostDevice(loaded: Loaded): boolean {
+  return loaded.reply.backendInfo.backend === 'webgpu' && deviceLostReason() !== null;
+}
+
+async function release(session: ort.InferenceSession): Promise<void> {
+  try {
+    await session.release();
+  } catch {
+    // A session on a lost GPU device may fail to release; its GPU memory went with the device.
+  }
+}
+
 /**
- * The session for `request`, loading it when another (or none) is loaded. Progress goes to every
- * caller waiting on the same load; a load is not cancelled by one caller's abort, since others
- * may share it.
+ * Starts loading `request` as the current model. The previous one is released once this one is
+ * ready, not before: a run may still be inside it until then (releasing mid-run frees memory the
+ * run uses).
+ */
+function startLoad(request: ModelRequest): Promise<Loaded> {
+  const previous = current?.loaded;
+  const loaded = loadSession(request, (p) => listeners.forEach((l) => l(p)));
+  current = { request, loaded };
+  loaded.then(
+    async () => {
+      const old = await previous?.catch(() => null);
+      if (old) await release(old.session);
+    },
+    () => {
+      if (current?.loaded === loaded) current = null;
+    },
+  );
+  return loaded;
+}
+
+/**
+ * The session for `request`, loading it when another (or none) is loaded, or when the loaded one
+ * went with a lost GPU device (the reload then runs on WASM, since chooseBackend knows of the
+ * loss). Progress goes to every caller waiting on the same load; a load is not cancelled by one
+ * caller's abort, since others may share it.
  */
 export async function ensureModel(request: ModelRequest, progress: (p: LoadProgress) => void): Promise<Loaded> {
   listeners.add(progress);
   try {
-    if (!current || !sameRequest(current.request, request)) {
-      const previous = current?.loaded;
-      const loaded = loadSession(request, (p) => listeners.forEach((l) => l(p)));
-      current = { request, loaded };
-      loaded.then(
-        async () => (await previous?.catch(() => null))?.session.release(),
-        () => {
-          if (current?.loaded === loaded) current = null;
-        },
-      );
-    }
-    return await current.loaded;
+    const pending = current && sameRequest(current.request, request) ? current.loaded : startLoad(request);
+    const loaded = await pending;
+    if (!onLostDevice(loaded)) return loaded;
+    if (current?.loaded === pending) startLoad(request);
+    return await ensureModel(request, progress);
   } finally {
     listeners.delete(progress);
   }

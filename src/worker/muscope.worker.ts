@@ -2,7 +2,7 @@
 import { EncoderError } from '../encoders/errors.ts';
 import { ImageDecodeError, probeImage } from '../encoders/web/decode.ts';
 import { probeInput } from '../encoders/probeInput.ts';
-import { runSession } from '../encoders/web/ortWeb.ts';
+import { destroyOrtDevice, runSession } from '../encoders/web/ortWeb.ts';
 import { toPayload } from './errors.ts';
 import { evaluateBatch } from './evaluate.ts';
 import { ensureModel, loadSession } from './models.ts';
@@ -41,6 +41,7 @@ const handlers: { [K in CallKind]: Handler<K> } = {
   },
   score: scoreBatch,
   evaluate: evaluateBatch,
+  'lose-gpu-device': async () => ({ reason: await destroyOrtDevice() }),
 };
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {

@@ -139,6 +139,8 @@ export interface Calls {
   score: { request: { images: ImageRef[]; settings: ScoreSettings }; progress: RunProgress; reply: BatchScores };
   /** image and pixel metrics against ground truth, with the engine's metrics */
   evaluate: { request: EvaluationRequest; progress: CountProgress; reply: Evaluation };
+  /** diagnostics and tests only: destroys onnxruntime's GPU device; replies with the reason the app now gives for WASM */
+  'lose-gpu-device': { request: Record<string, never>; progress: never; reply: { reason: string } };
 }
 
 export type CallKind = keyof Calls;

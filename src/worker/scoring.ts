@@ -1,15 +1,18 @@
 // The `score` call: model → features (cached) → MuSc, its LNAMD + MSM on WebGPU (our kernels on
 // the device onnxruntime created) when the model runs there, else with onnxruntime's wasm MatMul
-// for the similarity tiles. Progress reports the stage the user waits on.
+// for the similarity tiles. Progress reports the stage the user waits on. A run whose GPU device
+// is lost midway runs again on WASM (deviceLoss.ts).
 import * as ort from 'onnxruntime-web/webgpu';
+import { deviceLostReason } from '../encoders/web/backend.ts';
 import { scorerWindow } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { runMusc } from '../engine/pipeline.ts';
 import type { MuscConfig, MuscInput, RunOptions, SimilarityKernel } from '../engine/types.ts';
 import { createWebGpuMusc, type WebGpuMusc } from '../gpu/index.ts';
-import { assembleBatch, featuresFor } from './features.ts';
-import { ensureModel } from './models.ts';
+import { retryOnDeviceLoss } from './deviceLoss.ts';
+import { assembleBatch, carryFeatures, featuresFor } from './features.ts';
+import { ensureModel, type Loaded } from './models.ts';
 import type { BatchScores, Calls, RunProgress } from './protocol.ts';
 
 let similarity: SimilarityKernel | null = null;
@@ -28,7 +31,10 @@ async function gpuFeatureSetScorer(): Promise<NonNullable<RunOptions['scoreFeatu
   return gpu.musc.scoreFeatureSet;
 }
 
-/** On WebGPU first; a GPU failure other than a cancel falls back to the CPU path, same results. */
+/**
+ * On WebGPU first; a GPU failure other than a cancel (a lost device included: its readbacks
+ * reject) falls back to the CPU path, same results.
+ */
 async function runScoring(input: MuscInput, config: MuscConfig, onGpu: boolean, opts: RunOptions) {
   if (onGpu) {
     try {
@@ -41,17 +47,14 @@ async function runScoring(input: MuscInput, config: MuscConfig, onGpu: boolean, 
   return runMusc(input, config, { ...opts, similarity: similarityKernel() });
 }
 
-export async function scoreBatch({ images, settings }: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
-  // Refuse a batch MuSc cannot score before spending time on encoding it.
-  scorerWindow(images.length, settings.interval, settings.forceSmallBatch);
-  const model = await ensureModel({ modelId: settings.modelId, backend: settings.backend, variant: settings.variant }, progress);
+async function scoreWith(model: Loaded, { images, settings }: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
   const { features, encodedNow } = await featuresFor(model, settings, images, (done, total) => progress({ stage: 'encoding', done, total }), signal);
   const input = assembleBatch(model.manifest, features, settings.taps);
   if (input.layers.length === 0) throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
   const result = await runScoring(
     input,
     { rList: settings.rList, interval: settings.interval, kList: settings.kList, imageSize: settings.inputSize, forceSmallBatch: settings.forceSmallBatch },
-    model.reply.backendInfo.backend === 'webgpu',
+    model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null,
     { signal, onProgress: (p) => p.stage === 'msm' && progress({ stage: 'scoring', done: p.done, total: p.total }) },
   );
   return {
@@ -66,4 +69,18 @@ export async function scoreBatch({ images, settings }: Calls['score']['request']
     encodedNow,
     model: model.reply,
   };
+}
+
+export async function scoreBatch(request: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
+  const { images, settings } = request;
+  // Refuse a batch MuSc cannot score before spending time on encoding it.
+  scorerWindow(images.length, settings.interval, settings.forceSmallBatch);
+  return retryOnDeviceLoss(
+    () => ensureModel({ modelId: settings.modelId, backend: settings.backend, variant: settings.variant }, progress),
+    (model, lost) => {
+      if (lost) carryFeatures(lost.reply, model.reply);
+      return scoreWith(model, request, progress, signal);
+    },
+    signal,
+  );
 }

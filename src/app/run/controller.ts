@@ -8,6 +8,7 @@ import type { BatchRecord } from '../batch/types.ts';
 import type { IncomingFile } from '../intake/collect.ts';
 import { intake } from '../intake/intake.ts';
 import { clearSavedBatch, loadBatch, saveBatch } from '../persistence/batchDb.ts';
+import { showLoadedModel } from '../queryClient.ts';
 import { useUiStore } from '../store.ts';
 import { workerClient } from '../workerClient.ts';
 import { resolveSettings } from './settings.ts';
@@ -71,6 +72,8 @@ export async function runBatch(manifest: ModelManifest): Promise<void> {
       { images: images.map((i) => ({ key: i.key, name: i.name, blob: i.blob })), settings: scoreSettings },
       { signal: controller.signal, onProgress: (p) => reportProgress(p, PHASE_OF_STAGE[p.stage]) },
     );
+    // Even from a superseded run: it says what the worker holds now (WASM after a lost GPU device).
+    showLoadedModel(scoreSettings, scores.model);
     if (current !== controller) return;
     useBatchStore.setState({ scores, scoredWith: scoreSettings, evaluation: null });
     useUiStore.getState().setManualThreshold(null);

@@ -1,10 +1,10 @@
 // onnxruntime-web sessions for a model variant: WebGPU first when chosen, WASM as the fallback on
-// a failed session, unsupported ops or NaN output, with the reason kept for the UI.
+// a failed session, unsupported ops, NaN output or a lost GPU device, with the reason kept for the UI.
 import * as ort from 'onnxruntime-web/webgpu';
 import { EncoderError } from '../errors.ts';
 import type { ModelManifest, ModelVariant, VariantDtype } from '../manifest.ts';
 import type { BrowserBackend } from '../../worker/protocol.ts';
-import type { BackendChoice } from './backend.ts';
+import { deviceLostWithin, noteDeviceLost, watchDevice, watchingDevice, type BackendChoice } from './backend.ts';
 import { probeInput } from '../probeInput.ts';
 
 let configured = false;
@@ -74,13 +74,14 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
     let reason: string;
     try {
       const session = await createOn('webgpu', await loadBytes('webgpu'));
+      watchDevice(await ort.env.webgpu.device);
       const { outputs, ms } = await warm(session);
       if (!hasNaN(outputs)) return { session, backend: 'webgpu', fallbackReason: null, warmupMs: ms };
       await session.release();
       reason = 'The model gave invalid numbers (NaN) on WebGPU; running on the CPU through WASM instead.';
     } catch (err) {
       if (err instanceof EncoderError && err.code !== 'session-failed') throw err;
-      reason = `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
+      reason = (await deviceLostWithin()) ?? `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
     }
     return { ...(await openWasm(manifest, loadBytes, warm)), fallbackReason: reason };
   }
@@ -102,4 +103,16 @@ async function openWasm(
   const { outputs, ms } = await warm(session);
   if (hasNaN(outputs)) throw new EncoderError('bad-output', `Model "${manifest.id}" produced invalid numbers (NaN) even on WASM; the model file is likely broken. Reinstall it.`);
   return { session, backend: 'wasm', warmupMs: ms };
+}
+
+/**
+ * Diagnostics and tests only: destroys the GPU device onnxruntime runs on, as a driver reset would
+ * lose it, and returns the reason the app now gives for running on WASM. Only once a WebGPU
+ * session was opened: before that, asking onnxruntime for its device would create one.
+ */
+export async function destroyOrtDevice(): Promise<string> {
+  if (!watchingDevice()) throw new EncoderError('session-failed', 'No model has run on WebGPU in this worker yet, so there is no GPU device to lose.');
+  const device = await ort.env.webgpu.device;
+  device.destroy();
+  return noteDeviceLost(await device.lost);
 }
