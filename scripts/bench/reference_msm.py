@@ -1,8 +1,11 @@
 """The reference's MSM loop (MuSc compute_scores_fast, as musc.md §3 describes it) in PyTorch on
 the CPU, timed on random unit features, for comparison with MuScope's engine in the same run.
 Prints one JSON line. Needs python3 with torch (Debian: apt-get install python3-torch)."""
-import argparse, json, time
+import argparse, json, os, time
 import torch
+
+# ATen may start with one thread (Debian's build does here); the engine it is compared with uses every core.
+torch.set_num_threads(os.cpu_count() or 1)
 
 p = argparse.ArgumentParser()
 p.add_argument('--images', type=int, required=True)

@@ -1,7 +1,7 @@
 // The `score` call: model → features (cached) → MuSc, its LNAMD + MSM on WebGPU (our kernels on
-// the device onnxruntime created) when the model runs there, else with onnxruntime's wasm MatMul
-// for the similarity tiles. Progress reports the stage the user waits on. A run whose GPU device
-// is lost midway runs again on WASM (deviceLoss.ts).
+// the device onnxruntime created) when the model runs there, else on the CPU with our
+// WebAssembly SIMD kernel on a pool of workers (msmPool.ts). Progress reports the stage the user
+// waits on. A run whose GPU device is lost midway runs again on WASM (deviceLoss.ts).
 import * as ort from 'onnxruntime-web/webgpu';
 import { deviceLostReason } from '../encoders/web/backend.ts';
 import { scorerWindow } from '../engine/config.ts';
@@ -13,12 +13,13 @@ import { createWebGpuMusc, type WebGpuMusc } from '../gpu/index.ts';
 import { retryOnDeviceLoss } from './deviceLoss.ts';
 import { assembleBatch, carryFeatures, featuresFor } from './features.ts';
 import { ensureModel, type Loaded } from './models.ts';
+import { createMsmPool } from './msmPool.ts';
 import type { BatchScores, Calls, RunProgress } from './protocol.ts';
 
 let similarity: SimilarityKernel | null = null;
 
-/** ORT's wasm MatMul: SIMD and threaded, several times faster than the plain TypeScript kernel. */
-function similarityKernel(): SimilarityKernel {
+/** onnxruntime's wasm MatMul: the CPU fallback when the kernel pool cannot run (no memory for its copies). */
+function ortSimilarity(): SimilarityKernel {
   similarity ??= createOrtMatmulKernel(ort, { executionProviders: ['wasm'] });
   return similarity;
 }
@@ -31,20 +32,28 @@ async function gpuFeatureSetScorer(): Promise<NonNullable<RunOptions['scoreFeatu
   return gpu.musc.scoreFeatureSet;
 }
 
+/** Runs `attempt`; the engine's own errors (a cancel among them) pass through, any other failure is logged and gives null. */
+async function orFallback<T>(what: string, attempt: () => Promise<T>): Promise<T | null> {
+  try {
+    return await attempt();
+  } catch (err) {
+    if (err instanceof MuscError) throw err;
+    console.warn(`MuScope: ${what} failed (${String(err)}); scoring another way instead.`);
+    return null;
+  }
+}
+
 /**
- * On WebGPU first; a GPU failure other than a cancel (a lost device included: its readbacks
- * reject) falls back to the CPU path, same results.
+ * On WebGPU first, then the WebAssembly SIMD kernel on a worker pool, then onnxruntime's wasm
+ * MatMul: each failure other than a cancel (a lost GPU device included: its readbacks reject)
+ * falls to the next, same results.
  */
 async function runScoring(input: MuscInput, config: MuscConfig, onGpu: boolean, opts: RunOptions) {
-  if (onGpu) {
-    try {
-      return await runMusc(input, config, { ...opts, scoreFeatureSet: await gpuFeatureSetScorer() });
-    } catch (err) {
-      if (err instanceof MuscError) throw err;
-      console.warn(`MuScope: mutual scoring on WebGPU failed (${String(err)}); scoring on the CPU instead.`);
-    }
-  }
-  return runMusc(input, config, { ...opts, similarity: similarityKernel() });
+  const onDevice = onGpu && (await orFallback('mutual scoring on WebGPU', async () => runMusc(input, config, { ...opts, scoreFeatureSet: await gpuFeatureSetScorer() })));
+  if (onDevice) return onDevice;
+  const pool = createMsmPool();
+  const onPool = await orFallback('mutual scoring on the WASM kernel pool', () => runMusc(input, config, { ...opts, scoreFeatureSet: pool.scoreFeatureSet })).finally(() => pool.close());
+  return onPool ?? runMusc(input, config, { ...opts, similarity: ortSimilarity() });
 }
 
 async function scoreWith(model: Loaded, { images, settings }: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
