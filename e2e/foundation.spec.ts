@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { worstRelative } from '../src/encoders/agreement.ts';
 import type { ModelManifest, VariantDtype } from '../src/encoders/manifest.ts';
 
 function watchConsole(page: Page): string[] {
@@ -15,6 +16,15 @@ test('loads the default model and shows the backend', async ({ page }, testInfo)
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'idle', { timeout: 120_000 });
   await expect(page.getByTestId('backend')).toHaveText(testInfo.project.metadata.backend as string);
   await expect(page.getByTestId('model')).toHaveText('resnet50v2-imagenet-trunk');
+  if (testInfo.project.metadata.backend === 'webgpu') {
+    // Kept on WebGPU only after agreeing with WASM on the probe image; the figure is shown.
+    const check = await page.getByTestId('webgpu-check').textContent();
+    const [, measured, allowed] = /to (\S+) \(allowed (\S+)\)/.exec(check ?? '') ?? [];
+    expect(Number(measured)).toBeLessThanOrEqual(Number(allowed));
+    testInfo.annotations.push({ type: 'WebGPU vs WASM on the probe image', description: check ?? '' });
+  } else {
+    await expect(page.getByTestId('webgpu-check')).toHaveCount(0);
+  }
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(errors).toEqual([]);
 });
@@ -31,22 +41,13 @@ async function probe(page: Page, modelId: string, backend: 'webgpu' | 'wasm', va
   return page.evaluate(
     async ([id, b, v]) => {
       const result = await window.muscopeDiagnostics!.probe(id, b, v);
+      if (result.backend !== b) throw new Error(`${id} ${v ?? ''} was asked for ${b} but ran on ${result.backend}`);
       return Object.fromEntries(Object.entries(result.outputs).map(([k, o]) => [k, { dims: o.dims, data: Array.from(o.data) }]));
     },
     [modelId, backend, variant] as const,
   );
 }
 
-function worstRelative(a: Outputs, b: Outputs): number {
-  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
-  let worst = 0;
-  for (const name of Object.keys(a)) {
-    expect(a[name].dims).toEqual(b[name].dims);
-    const scale = b[name].data.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
-    for (let i = 0; i < a[name].data.length; i++) worst = Math.max(worst, Math.abs(a[name].data[i] - b[name].data[i]) / scale);
-  }
-  return worst;
-}
 
 // Probes wait for the default model to finish loading: onnxruntime-web cannot initialise its
 // WebGPU backend twice at once.

@@ -16,7 +16,7 @@ interface Model {
 }
 
 function model(backendName: BrowserBackend): Model {
-  const backendInfo = { backend: backendName, fallbackReason: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
+  const backendInfo = { backend: backendName, fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
   return { reply: { modelId: 'm', variant: 'fp32', warmupMs: 0, backendInfo } };
 }
 

@@ -17,7 +17,7 @@ vi.mock('../encoders/encode.ts', () => ({
 const { carryFeatures, featuresFor } = await import('./features.ts');
 
 function loaded(backend: BrowserBackend, variant: LoadedModel['variant'] = 'fp32'): Loaded {
-  const backendInfo = { backend, fallbackReason: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
+  const backendInfo = { backend, fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
   return { manifest: { id: 'm' } as ModelManifest, session: {} as Loaded['session'], reply: { modelId: 'm', variant, warmupMs: 0, backendInfo } };
 }
 

@@ -11,7 +11,7 @@ vi.mock('../encoders/web/ortWeb.ts', () => ({
   openSession: async (_manifest: unknown, choice: BackendChoice) => {
     const session = { backend: choice.backend, release: vi.fn(async () => Promise.reject(new Error('device is lost'))) };
     opened.push(session);
-    return { session, backend: choice.backend, fallbackReason: choice.fallbackReason, warmupMs: 0 };
+    return { session, backend: choice.backend, variant: 'fp32', fallbackReason: choice.fallbackReason, webgpuCheck: null, warmupMs: 0 };
   },
 }));
 

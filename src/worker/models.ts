@@ -27,22 +27,21 @@ export async function loadSession({ modelId, backend: preference, variant: wante
   const wasmThreads = configureOrt();
   const manifest = await fetchManifest(modelId);
   const choice = await chooseBackend(preference);
-  let variantDtype = pickVariant(manifest, choice.backend, choice.shaderF16, wanted ?? undefined).dtype;
   const ready = await openSession(manifest, choice, async (backend) => {
     const variant = pickVariant(manifest, backend, backend === 'webgpu' && choice.shaderF16, wanted ?? undefined);
-    variantDtype = variant.dtype;
     const bytes = await fetchVariant(modelId, variant, (done, total) => progress({ stage: 'download', done, total }), signal);
     progress({ stage: 'compile', done: 0, total: 1 });
-    return bytes;
+    return { bytes, dtype: variant.dtype };
   });
   progress({ stage: 'warmup', done: 1, total: 1 });
   const reply: LoadedModel = {
     modelId,
-    variant: variantDtype,
+    variant: ready.variant,
     warmupMs: ready.warmupMs,
     backendInfo: {
       backend: ready.backend,
       fallbackReason: ready.fallbackReason,
+      webgpuCheck: ready.webgpuCheck,
       adapter: ready.backend === 'webgpu' ? choice.summary : null,
       shaderF16: choice.shaderF16,
       wasmThreads,

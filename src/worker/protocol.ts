@@ -13,10 +13,21 @@ export interface AdapterSummary {
   description: string;
 }
 
+/** How a WebGPU session reproduced WASM on the probe input before it was kept (ortWeb.ts). */
+export interface WebGpuCheck {
+  /** largest |WebGPU − WASM| over each output's largest |WASM value| */
+  maxRelative: number;
+  tolerance: number;
+  /** the variant WASM ran: the same one where WASM offers it, else fp32 */
+  against: VariantDtype;
+}
+
 export interface BackendInfo {
   backend: BrowserBackend;
   /** why WebGPU is not in use, in plain words, or null when it is */
   fallbackReason: string | null;
+  /** on WebGPU: its agreement with WASM, measured when the model was loaded */
+  webgpuCheck: WebGpuCheck | null;
   adapter: AdapterSummary | null;
   shaderF16: boolean;
   wasmThreads: number;

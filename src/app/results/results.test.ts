@@ -17,7 +17,7 @@ function scores(final: number[], peaks: number[]): BatchScores {
     forcedSmallBatch: false,
     rscinWindows: [1, 2, 3],
     encodedNow: final.length,
-    model: { modelId: 'm', variant: 'fp32', warmupMs: 0, backendInfo: { backend: 'wasm', fallbackReason: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false } },
+    model: { modelId: 'm', variant: 'fp32', warmupMs: 0, backendInfo: { backend: 'wasm', fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false } },
   };
 }
 

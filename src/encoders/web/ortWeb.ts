@@ -1,10 +1,12 @@
 // onnxruntime-web sessions for a model variant: WebGPU first when chosen, WASM as the fallback on
-// a failed session, unsupported ops, NaN output or a lost GPU device, with the reason kept for the UI.
+// a failed session, unsupported ops, NaN output, disagreement with WASM or a lost GPU device,
+// with the reason kept for the UI.
 import * as ort from 'onnxruntime-web/webgpu';
 import { EncoderError } from '../errors.ts';
 import type { ModelManifest, ModelVariant, VariantDtype } from '../manifest.ts';
-import type { BrowserBackend } from '../../worker/protocol.ts';
+import type { BrowserBackend, WebGpuCheck } from '../../worker/protocol.ts';
 import { deviceLostWithin, noteDeviceLost, watchDevice, watchingDevice, type BackendChoice } from './backend.ts';
+import { agreementTolerance, worstRelative } from '../agreement.ts';
 import { probeInput } from '../probeInput.ts';
 
 let configured = false;
@@ -50,59 +52,89 @@ function hasNaN(outputs: SessionOutputs): boolean {
 export interface ReadySession {
   session: ort.InferenceSession;
   backend: BrowserBackend;
+  /** the variant this session runs */
+  variant: VariantDtype;
   fallbackReason: string | null;
+  /** on WebGPU: how closely it reproduced WASM on the probe input */
+  webgpuCheck: WebGpuCheck | null;
   warmupMs: number;
 }
+
+/** The variant's file for a backend: the same dtype on WASM where offered, else fp32 (pickVariant). */
+export type VariantBytes = (backend: BrowserBackend) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
 
 async function createOn(backend: BrowserBackend, bytes: ArrayBuffer): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: [backend], graphOptimizationLevel: 'all' });
 }
 
-/**
- * Creates and warms up a session (the first run compiles shaders). WebGPU failures of any kind
- * fall back to WASM; the reason is returned so the user sees why.
- */
-export async function openSession(manifest: ModelManifest, choice: BackendChoice, loadBytes: (backend: BrowserBackend) => Promise<ArrayBuffer>): Promise<ReadySession> {
-  const size = manifest.input.size;
-  const warm = async (session: ort.InferenceSession) => {
-    const t0 = performance.now();
-    const outputs = await runSession(session, manifest.input.name, probeInput(size), 1, size);
-    return { outputs, ms: performance.now() - t0 };
-  };
-  if (choice.backend === 'webgpu') {
-    if (choice.adapter) ort.env.webgpu.adapter = choice.adapter;
-    let reason: string;
-    try {
-      const session = await createOn('webgpu', await loadBytes('webgpu'));
-      watchDevice(await ort.env.webgpu.device);
-      const { outputs, ms } = await warm(session);
-      if (!hasNaN(outputs)) return { session, backend: 'webgpu', fallbackReason: null, warmupMs: ms };
-      await session.release();
-      reason = 'The model gave invalid numbers (NaN) on WebGPU; running on the CPU through WASM instead.';
-    } catch (err) {
-      if (err instanceof EncoderError && err.code !== 'session-failed') throw err;
-      reason = (await deviceLostWithin()) ?? `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
-    }
-    return { ...(await openWasm(manifest, loadBytes, warm)), fallbackReason: reason };
-  }
-  return { ...(await openWasm(manifest, loadBytes, warm)), fallbackReason: choice.fallbackReason };
+interface Warm {
+  session: ort.InferenceSession;
+  variant: VariantDtype;
+  outputs: SessionOutputs;
+  ms: number;
 }
 
-async function openWasm(
-  manifest: ModelManifest,
-  loadBytes: (backend: BrowserBackend) => Promise<ArrayBuffer>,
-  warm: (s: ort.InferenceSession) => Promise<{ outputs: SessionOutputs; ms: number }>,
-): Promise<Omit<ReadySession, 'fallbackReason'>> {
-  let session: ort.InferenceSession;
+/**
+ * Creates and warms up a session (the first run compiles shaders). On WebGPU the warm-up output
+ * is compared with the same variant on WASM before the GPU session is kept: WebGPU failures of
+ * any kind, NaN and disagreement fall back to that WASM session, with the reason for the user.
+ */
+export async function openSession(manifest: ModelManifest, choice: BackendChoice, loadBytes: VariantBytes): Promise<ReadySession> {
+  const size = manifest.input.size;
+  const warm = async (session: ort.InferenceSession, variant: VariantDtype): Promise<Warm> => {
+    const t0 = performance.now();
+    const outputs = await runSession(session, manifest.input.name, probeInput(size), 1, size);
+    return { session, variant, outputs, ms: performance.now() - t0 };
+  };
+  const onWasm = ({ session, variant, ms }: Warm, fallbackReason: string | null): ReadySession => ({
+    session,
+    backend: 'wasm',
+    variant,
+    fallbackReason,
+    webgpuCheck: null,
+    warmupMs: ms,
+  });
+  if (choice.backend !== 'webgpu') return onWasm(await openWasm(manifest, loadBytes, warm), choice.fallbackReason);
+
+  if (choice.adapter) ort.env.webgpu.adapter = choice.adapter;
+  let gpu: Warm;
   try {
-    session = await createOn('wasm', await loadBytes('wasm'));
+    const { bytes, dtype } = await loadBytes('webgpu');
+    const session = await createOn('webgpu', bytes);
+    watchDevice(await ort.env.webgpu.device);
+    gpu = await warm(session, dtype);
+  } catch (err) {
+    if (err instanceof EncoderError && err.code !== 'session-failed') throw err;
+    const reason = (await deviceLostWithin()) ?? `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
+    return onWasm(await openWasm(manifest, loadBytes, warm), reason);
+  }
+  const cpu = await openWasm(manifest, loadBytes, warm);
+  const check: WebGpuCheck = { maxRelative: worstRelative(gpu.outputs, cpu.outputs), tolerance: agreementTolerance(gpu.variant), against: cpu.variant };
+  const verdict = hasNaN(gpu.outputs)
+    ? 'The model gave invalid numbers (NaN) on WebGPU; running on the CPU through WASM instead.'
+    : check.maxRelative <= check.tolerance
+      ? null
+      : `The ${gpu.variant} model gave different results on this GPU than on the CPU (largest relative difference ${check.maxRelative.toExponential(1)}, allowed ${check.tolerance}); running on the CPU through WASM instead.`;
+  const [kept, dropped] = verdict === null ? [gpu, cpu] : [cpu, gpu];
+  await dropped.session.release();
+  if (verdict !== null) return onWasm(kept, verdict);
+  return { session: kept.session, backend: 'webgpu', variant: kept.variant, fallbackReason: null, webgpuCheck: check, warmupMs: kept.ms };
+}
+
+async function openWasm(manifest: ModelManifest, loadBytes: VariantBytes, warm: (s: ort.InferenceSession, v: VariantDtype) => Promise<Warm>): Promise<Warm> {
+  let session: ort.InferenceSession;
+  let variant: VariantDtype;
+  try {
+    const { bytes, dtype } = await loadBytes('wasm');
+    variant = dtype;
+    session = await createOn('wasm', bytes);
   } catch (err) {
     if (err instanceof EncoderError) throw err;
     throw new EncoderError('session-failed', `Model "${manifest.id}" could not be loaded (${err instanceof Error ? err.message : String(err)}). Reinstall it with \`npm install\`.`);
   }
-  const { outputs, ms } = await warm(session);
-  if (hasNaN(outputs)) throw new EncoderError('bad-output', `Model "${manifest.id}" produced invalid numbers (NaN) even on WASM; the model file is likely broken. Reinstall it.`);
-  return { session, backend: 'wasm', warmupMs: ms };
+  const warmed = await warm(session, variant);
+  if (hasNaN(warmed.outputs)) throw new EncoderError('bad-output', `Model "${manifest.id}" produced invalid numbers (NaN) even on WASM; the model file is likely broken. Reinstall it.`);
+  return warmed;
 }
 
 /**

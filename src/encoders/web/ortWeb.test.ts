@@ -1,0 +1,55 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ModelManifest } from '../manifest.ts';
+import type { BackendChoice } from './backend.ts';
+
+// onnxruntime stubbed: each backend's session answers the probe with the values set per test.
+const fake = vi.hoisted(() => ({
+  values: { webgpu: [1, 2, 3, 4], wasm: [1, 2, 3, 4] } as Record<string, number[]>,
+  released: [] as string[],
+}));
+vi.mock('onnxruntime-web/webgpu', () => ({
+  Tensor: class {},
+  env: { webgpu: { device: Promise.resolve({ lost: new Promise(() => undefined) }) }, wasm: {} },
+  InferenceSession: {
+    create: async (_bytes: Uint8Array, { executionProviders: [backend] }: { executionProviders: string[] }) => ({
+      run: async () => ({ tap: { dims: [1, 4], getData: async () => Float32Array.from(fake.values[backend]), dispose: () => undefined } }),
+      release: async () => void fake.released.push(backend),
+    }),
+  },
+}));
+
+const { openSession } = await import('./ortWeb.ts');
+const manifest = { id: 'm', input: { name: 'pixel_values', size: 8 } } as unknown as ModelManifest;
+const gpuChoice: BackendChoice = { backend: 'webgpu', fallbackReason: null, adapter: null, summary: null, shaderF16: false };
+const bytes = async () => ({ bytes: new ArrayBuffer(0), dtype: 'int8-weight' as const });
+
+describe('openSession on WebGPU', () => {
+  beforeEach(() => {
+    fake.values.webgpu = [1, 2, 3, 4];
+    fake.released.length = 0;
+  });
+
+  it('keeps the GPU session when it agrees with WASM, with the measured difference', async () => {
+    fake.values.webgpu = [1, 2, 3, 4.0004];
+    const ready = await openSession(manifest, gpuChoice, bytes);
+    expect(ready).toMatchObject({ backend: 'webgpu', variant: 'int8-weight', fallbackReason: null });
+    expect(ready.webgpuCheck).toEqual({ maxRelative: expect.closeTo(1e-4, 6), tolerance: 1e-3, against: 'int8-weight' });
+    expect(fake.released).toEqual(['wasm']);
+  });
+
+  it('runs on WASM, saying why, when the GPU gives different numbers', async () => {
+    fake.values.webgpu = [1, 2, 3.2, 4];
+    const ready = await openSession(manifest, gpuChoice, bytes);
+    expect(ready.backend).toBe('wasm');
+    expect(ready.webgpuCheck).toBeNull();
+    expect(ready.fallbackReason).toMatch(/int8-weight model gave different results on this GPU than on the CPU \(largest relative difference 5\.0e-2, allowed 0\.001\)/);
+    expect(fake.released).toEqual(['webgpu']);
+  });
+
+  it('runs on WASM when the GPU gives NaN', async () => {
+    fake.values.webgpu = [1, Number.NaN, 3, 4];
+    const ready = await openSession(manifest, gpuChoice, bytes);
+    expect(ready.backend).toBe('wasm');
+    expect(ready.fallbackReason).toMatch(/NaN/);
+  });
+});
