@@ -48,8 +48,6 @@ export interface EmbeddingSpec {
 export interface VariantCheck {
   /** smallest cosine similarity of any tap against fp32, over the check images */
   minTapCosine: number;
-  /** largest |webgpu − wasm| relative difference seen, when measured */
-  webgpuVsWasmMaxRel?: number;
   images: number;
   checkedAt: string;
 }
