@@ -12,6 +12,7 @@ import { mutualScores, mutualScoresByRows } from '../../src/engine/msm.ts';
 import type { RunOptions } from '../../src/engine/types.ts';
 import { createWebGpuMusc, requestMuscDevice } from '../../src/gpu/index.ts';
 import { createMsmPool, type MsmPool } from '../../src/worker/msmPool.ts';
+import { meterBuffers } from './gpuMemory.ts';
 import { measureMsm } from './msmBench.ts';
 import type { AdapterReport, BenchRequest, BenchResult, CancelReport, GoldenReport, GoldenRequest, MuscopeHarness, SetDeviation, WasmGoldenReport } from './protocol.ts';
 
@@ -132,9 +133,12 @@ function benchWasm(request: BenchRequest): Promise<BenchResult> {
 async function benchMsm(request: BenchRequest): Promise<BenchResult> {
   if (request.backend === 'wasm') return benchWasm(request);
   const { grid, dim } = request;
-  const musc = createWebGpuMusc((await gpu()).device);
+  const { device } = await gpu();
+  const meter = meterBuffers(device);
+  meter.reset();
+  const musc = createWebGpuMusc(device);
   const measurement = await measureMsm((z, images, window) => musc.mutualScores(z, images, grid * grid, dim, window), request);
-  return { ...measurement, crossOriginIsolated: globalThis.crossOriginIsolated, threads: 0, adapter: await adapter() };
+  return { ...measurement, crossOriginIsolated: globalThis.crossOriginIsolated, threads: 0, adapter: await adapter(), gpuPeakBufferBytes: meter.peak() };
 }
 
 globalThis.muscopeHarness = { adapter, golden, goldenWasm, cancel, brokenFeatures, benchMsm } satisfies MuscopeHarness;

@@ -76,6 +76,8 @@ export type BenchResult = Measurement & {
   /** WASM threads in use; 0 for WebGPU */
   threads: number;
   adapter: AdapterReport | null;
+  /** WebGPU: peak bytes of GPU buffers alive at once during the runs (probe included) */
+  gpuPeakBufferBytes?: number;
 };
 
 export interface MuscopeHarness {

@@ -82,6 +82,7 @@ function record(backend: BenchBackend, options: BrowserMsmOptions, result: Bench
     runs: result.runs,
     crossOriginIsolated: result.crossOriginIsolated,
     ...(backend === 'wasm' && { threads: result.threads }),
+    ...(result.gpuPeakBufferBytes !== undefined && { gpu_buffer_mb: +(result.gpuPeakBufferBytes / 2 ** 20).toFixed(1) }),
   };
 }
 
