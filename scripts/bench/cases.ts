@@ -25,7 +25,8 @@ export const REPEATS = 3;
 /** The whole-pipeline case must fit a laptop browser tab's budget. */
 const RSS_BUDGET_MB = 2048;
 
-const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+/** Peak RSS of this process so far (not of one case: earlier cases in the same run count). */
+export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** 2·N(N−1)·P²·D: the reference's MSM FLOPs (each ordered pair), for comparable GFLOP/s. */
 export const msmFlops = (images: number, grid: number, dim: number): number => 2 * images * (images - 1) * grid ** 4 * dim;

@@ -1,16 +1,16 @@
 // Encoder speed in Node: ms/image for every installed real model and each variant the CPU runs,
 // on a batch of the deterministic probe image (onnxruntime-node, all cores).
 import { probeInput } from '../../src/encoders/probeInput.ts';
-import { installedModelIds, loadManifest, verifiedVariantPath } from '../../src/node/models.ts';
+import { verifiedVariantPath } from '../../src/node/models.ts';
 import { createNodeRunner } from '../../src/node/ortRunner.ts';
 import type { BenchRecord } from './cases.ts';
+import { installedRealModels } from './realModels.ts';
 
 const IMAGES = 8;
 
 export async function runEncoderCase(emit: (r: BenchRecord) => void): Promise<void> {
-  for (const id of installedModelIds()) {
-    const manifest = loadManifest(id);
-    if (manifest.fixture) continue;
+  for (const manifest of installedRealModels()) {
+    const { id } = manifest;
     const size = manifest.input.size;
     const one = probeInput(size);
     for (const variant of manifest.variants.filter((v) => v.backends.includes('node'))) {

@@ -1,6 +1,9 @@
-// `npm run bench -- [--case msm|musc-scale|encoder] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…'] [--json]`
+// `npm run bench -- [--case msm|musc-scale|encoder|bottle] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
+//   [--dataset DIR] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here, browser
-// backends (wasm, webgpu) in Debian's Chromium, pytorch-reference in python3. Without --case it runs the default set below.
+// backends (wasm, webgpu) in Debian's Chromium, pytorch-reference in python3. `bottle` times the `muscope eval` path
+// end to end on the MVTec bottle set (--dataset, default ../shared/data/mvtec_ad/bottle from the repo root) for each
+// installed real model. Without --case it runs the default set below.
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
@@ -8,6 +11,7 @@ import { BROWSER_BACKENDS, isBrowserBackend, runBrowserMsm } from './browserBack
 import { NODE_BACKENDS, type NodeBackend } from './nodeBackends.ts';
 import { PYTORCH_BACKEND, runPytorchMsm } from './pytorchReference.ts';
 import { runEncoderCase } from './encoderCase.ts';
+import { DEFAULT_BOTTLE_DIR, runBottleCase } from './bottleCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -24,10 +28,12 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   msm: { images: 32, grid: 14, dim: 512, backends: ALL_BACKENDS },
   'musc-scale': { images: 83, grid: 14, dim: 1024, backends: ['node-ort'] },
   encoder: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
+  bottle: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
- * ORT only, one MSM and the whole pipeline; pure TS would need minutes there. */
+ * ORT only, one MSM and the whole pipeline; pure TS would need minutes there. Last the real bottle
+ * set end to end, per real model. */
 const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'msm', ...CASE_DEFAULTS.msm },
   { caseName: 'encoder', images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
@@ -35,9 +41,10 @@ const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'msm', images: 83, grid: 14, dim: 1024, backends: ['node-ort', PYTORCH_BACKEND, 'wasm'] },
   { caseName: 'msm', images: 83, grid: 24, dim: 1024, backends: ['node-ort', 'wasm'] },
   { caseName: 'musc-scale', ...CASE_DEFAULTS['musc-scale'] },
+  { caseName: 'bottle', ...CASE_DEFAULTS.bottle },
 ];
 
-function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[] } {
+function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[]; dataset: string } {
   const { values } = parseArgs({
     options: {
       case: { type: 'string' },
@@ -47,10 +54,12 @@ function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[] } {
       backends: { type: 'string' },
       json: { type: 'boolean', default: false },
       'browser-args': { type: 'string', default: '' },
+      dataset: { type: 'string', default: DEFAULT_BOTTLE_DIR },
     },
   });
   const browserArgs = values['browser-args'].split(' ').filter(Boolean);
-  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs };
+  const { dataset } = values;
+  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, dataset };
   const defaults = CASE_DEFAULTS[values.case];
   if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASE_DEFAULTS).join(', ')}`);
   const count = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number.parseInt(text, 10));
@@ -66,6 +75,7 @@ function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[] } {
     ],
     json: values.json,
     browserArgs,
+    dataset,
   };
 }
 
@@ -78,13 +88,13 @@ function backendsNamed(names: string[]): NodeBackend[] {
 }
 
 function printTable(records: BenchRecord[]): void {
-  const columns = ['case', 'backend', 'model', 'variant', 'images', 'grid', 'dim', 'ms', 'ms_per_image', 'gflops_effective', 'peak_rss_mb', 'skipped'];
+  const columns = ['case', 'backend', 'model', 'variant', 'images', 'grid', 'dim', 'ms', 'ms_per_image', 'gflops_effective', 'peak_rss_mb', 'gpu_buffer_mb', 'skipped'];
   const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
 }
 
-const { runs, json, browserArgs } = plan();
+const { runs, json, browserArgs, dataset } = plan();
 const records: BenchRecord[] = [];
 const emit = (record: BenchRecord) => {
   records.push(record);
@@ -93,6 +103,10 @@ const emit = (record: BenchRecord) => {
 for (const run of runs) {
   if (run.caseName === 'encoder') {
     await runEncoderCase(emit);
+    continue;
+  }
+  if (run.caseName === 'bottle') {
+    await runBottleCase(emit, dataset);
     continue;
   }
   const { images, grid, dim } = run;

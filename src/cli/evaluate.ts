@@ -10,11 +10,11 @@ import { isEmptyMask, preprocessMask, type MaskRule } from '../engine/preprocess
 import { decodeGray } from '../node/decode.ts';
 import { readMvtecCategory } from '../node/mvtec.ts';
 import { choiceOption, intOption, parseArgs, UsageError } from './args.ts';
-import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice, reportProblems, requireEnoughImages } from './common.ts';
-import { loadSquashed } from './loadImages.ts';
+import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice } from './common.ts';
 import { openModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
-import { scoreImages, type ScoredSet } from './scoring.ts';
+import { scoreCategory } from './scoreCategory.ts';
+import type { ScoredSet } from './scoring.ts';
 import { SPLIT_SEED } from './subsets.ts';
 
 export const EVAL_USAGE =
@@ -65,23 +65,9 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
   const model = await openModel(choice.id, choice.dtype);
   try {
     const size = inputSize(model, choice);
-    let t = performance.now();
-    const loaded = await loadSquashed(
-      category.images.map((i) => i.path),
-      size,
-      model.manifest.input.resize,
-      progress,
-    );
-    const decodeSeconds = (performance.now() - t) / 1000;
-    reportProblems(loaded.problems, progress);
-    requireEnoughImages(loaded.images.length, loaded.problems.length, false);
-    const usable = new Set(loaded.paths);
-    const items = category.images.filter((i) => usable.has(i.path));
+    const { items, problems, set, decodeSeconds } = await scoreCategory(model, category, { size, grid: choice.grid, maxBatch, progress });
 
-    const set = await scoreImages(model, loaded.images, { size, grid: choice.grid, maxBatch, forceSmallBatch: false, progress });
-    loaded.images.length = 0;
-
-    t = performance.now();
+    const t = performance.now();
     const image = imageMetrics(
       items.map((i) => (i.anomalous ? 1 : 0)),
       set.scores,
@@ -98,7 +84,7 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
       grid: set.grid,
       images: items.length,
       anomalous: items.filter((i) => i.anomalous).length,
-      skippedFiles: loaded.problems.map((p) => p.message),
+      skippedFiles: problems.map((p) => p.message),
       subsets: set.subsets,
       split:
         set.subsets > 1
