@@ -27,12 +27,23 @@ export async function loadSession({ modelId, backend: preference, variant: wante
   const wasmThreads = configureOrt();
   const manifest = await fetchManifest(modelId);
   const choice = await chooseBackend(preference);
-  const ready = await openSession(manifest, choice, async (backend) => {
-    const variant = pickVariant(manifest, backend, backend === 'webgpu' && choice.shaderF16, wanted ?? undefined);
-    const bytes = await fetchVariant(modelId, variant, (done, total) => progress({ stage: 'download', done, total }), signal);
-    progress({ stage: 'compile', done: 0, total: 1 });
-    return { bytes, dtype: variant.dtype };
-  });
+  // While the WebGPU session is checked against WASM, the reference's download and compile are
+  // part of the check stage rather than a second "downloading the model".
+  let checking = false;
+  const ready = await openSession(
+    manifest,
+    choice,
+    async (backend) => {
+      const variant = pickVariant(manifest, backend, backend === 'webgpu' && choice.shaderF16, wanted ?? undefined);
+      const bytes = await fetchVariant(modelId, variant, (done, total) => checking || progress({ stage: 'download', done, total }), signal);
+      if (!checking) progress({ stage: 'compile', done: 0, total: 1 });
+      return { bytes, dtype: variant.dtype };
+    },
+    () => {
+      checking = true;
+      progress({ stage: 'check', done: 0, total: 1 });
+    },
+  );
   progress({ stage: 'warmup', done: 1, total: 1 });
   const reply: LoadedModel = {
     modelId,

@@ -41,7 +41,7 @@ export interface LoadedModel {
   warmupMs: number;
 }
 
-export type LoadStage = 'download' | 'verify' | 'compile' | 'warmup';
+export type LoadStage = 'download' | 'verify' | 'compile' | 'warmup' | 'check';
 
 export interface LoadProgress {
   stage: LoadStage;

@@ -1,22 +1,17 @@
 import type { RunProgress } from '../../worker/protocol.ts';
 import { useBatchStore } from '../batch/batchStore.ts';
-import { formatBytes, formatDuration } from '../results/format.ts';
+import { formatDuration } from '../results/format.ts';
 import { cancelRun } from '../run/controller.ts';
+import { loadStageText } from './loadStageText.ts';
 
 function stageText(p: RunProgress): string {
   switch (p.stage) {
-    case 'download':
-      return `Downloading the model… ${formatBytes(p.done)} of ${formatBytes(p.total)}`;
-    case 'verify':
-      return 'Verifying the model download…';
-    case 'compile':
-      return 'Compiling the model for this device…';
-    case 'warmup':
-      return 'Warming up the model…';
     case 'encoding':
       return `Encoding images ${p.done} / ${p.total}`;
     case 'scoring':
       return `Mutual scoring: ${p.done.toLocaleString()} / ${p.total.toLocaleString()} image pairs`;
+    default:
+      return loadStageText({ stage: p.stage, done: p.done, total: p.total });
   }
 }
 

@@ -1,17 +1,13 @@
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import type { LoadedModel, LoadProgress } from '../../worker/protocol.ts';
 import { useBatchStore, type RunError } from '../batch/batchStore.ts';
-import { formatBytes } from '../results/format.ts';
 import { runBatch } from '../run/controller.ts';
 import { useUiStore, type AppState } from '../store.ts';
 import { BackendBadge } from './BackendBadge.tsx';
+import { loadStageText } from './loadStageText.ts';
 import { RunProgressBar } from './RunProgressBar.tsx';
 
-function loadText(p: LoadProgress | null): string {
-  if (!p) return 'Loading the model…';
-  if (p.stage === 'download') return `Downloading the model… ${formatBytes(p.done)} of ${formatBytes(p.total)}`;
-  return p.stage === 'compile' ? 'Compiling the model for this device…' : p.stage === 'verify' ? 'Verifying the model…' : 'Warming up the model…';
-}
+const loadText = (p: LoadProgress | null): string => (p ? loadStageText(p) : 'Loading the model…');
 
 /** What the user can do about an error, as buttons. */
 function ErrorActions({ error, manifest }: { error: RunError; manifest: ModelManifest | undefined }) {

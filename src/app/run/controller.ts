@@ -20,6 +20,7 @@ const PHASE_OF_STAGE: Record<RunStage, RunPhase> = {
   verify: 'loading-model',
   compile: 'loading-model',
   warmup: 'loading-model',
+  check: 'loading-model',
   encoding: 'encoding',
   scoring: 'scoring',
 };

@@ -31,7 +31,9 @@ describe('openSession on WebGPU', () => {
 
   it('keeps the GPU session when it agrees with WASM, with the measured difference', async () => {
     fake.values.webgpu = [1, 2, 3, 4.0004];
-    const ready = await openSession(manifest, gpuChoice, bytes);
+    const onCheck = vi.fn();
+    const ready = await openSession(manifest, gpuChoice, bytes, onCheck);
+    expect(onCheck).toHaveBeenCalledOnce();
     expect(ready).toMatchObject({ backend: 'webgpu', variant: 'int8-weight', fallbackReason: null });
     expect(ready.webgpuCheck).toEqual({ maxRelative: expect.closeTo(1e-4, 6), tolerance: 1e-3, against: 'int8-weight' });
     expect(fake.released).toEqual(['wasm']);
@@ -44,6 +46,13 @@ describe('openSession on WebGPU', () => {
     expect(ready.webgpuCheck).toBeNull();
     expect(ready.fallbackReason).toMatch(/int8-weight model gave different results on this GPU than on the CPU \(largest relative difference 5\.0e-2, allowed 0\.001\)/);
     expect(fake.released).toEqual(['webgpu']);
+  });
+
+  it('does not check a model the user put on WASM', async () => {
+    const onCheck = vi.fn();
+    const ready = await openSession(manifest, { ...gpuChoice, backend: 'wasm', fallbackReason: 'WASM was chosen in the settings.' }, bytes, onCheck);
+    expect(ready).toMatchObject({ backend: 'wasm', webgpuCheck: null, fallbackReason: 'WASM was chosen in the settings.' });
+    expect(onCheck).not.toHaveBeenCalled();
   });
 
   it('runs on WASM when the GPU gives NaN', async () => {

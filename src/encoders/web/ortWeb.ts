@@ -79,7 +79,7 @@ interface Warm {
  * is compared with the same variant on WASM before the GPU session is kept: WebGPU failures of
  * any kind, NaN and disagreement fall back to that WASM session, with the reason for the user.
  */
-export async function openSession(manifest: ModelManifest, choice: BackendChoice, loadBytes: VariantBytes): Promise<ReadySession> {
+export async function openSession(manifest: ModelManifest, choice: BackendChoice, loadBytes: VariantBytes, onCheck: () => void = () => undefined): Promise<ReadySession> {
   const size = manifest.input.size;
   const warm = async (session: ort.InferenceSession, variant: VariantDtype): Promise<Warm> => {
     const t0 = performance.now();
@@ -108,6 +108,7 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
     const reason = (await deviceLostWithin()) ?? `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
     return onWasm(await openWasm(manifest, loadBytes, warm), reason);
   }
+  onCheck();
   const cpu = await openWasm(manifest, loadBytes, warm);
   const check: WebGpuCheck = { maxRelative: worstRelative(gpu.outputs, cpu.outputs), tolerance: agreementTolerance(gpu.variant), against: cpu.variant };
   const verdict = hasNaN(gpu.outputs)
