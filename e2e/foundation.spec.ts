@@ -88,10 +88,12 @@ test('quantized variants offered on WebGPU agree with WASM', async ({ page }, te
     const manifest = JSON.parse(readFileSync(`public/models/${modelId}/manifest.json`, 'utf8')) as ModelManifest;
     const variants = manifest.variants.filter((v) => v.dtype !== 'fp32' && v.backends.includes('webgpu') && (!v.requiresFeature || shaderF16));
     expect(variants.length, `${modelId} offers a quantized WebGPU variant`).toBeGreaterThan(0);
-    for (const { dtype } of variants) {
+    for (const { dtype, webgpuCheck } of variants) {
       const gpu = await probe(page, modelId, 'webgpu', dtype);
       const cpu = await probe(page, modelId, 'wasm', dtype);
       expect(worstRelative(gpu, cpu), `${modelId} ${dtype}`).toBeLessThan(TOLERANCE);
+      // npm install ran the same check in headless Chromium and wrote its figure into the manifest.
+      expect(webgpuCheck, `${modelId} ${dtype} manifest`).toMatchObject({ agrees: true, maxRelative: expect.any(Number) });
     }
   }
 });

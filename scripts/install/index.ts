@@ -1,10 +1,12 @@
 // `npm install` ends here: onnxruntime's runtime files, the models (integrity-checked) and their
-// checked quantized variants, the fixture encoders, the model index and the demo set. Idempotent: a second run copies nothing.
+// checked quantized variants, the fixture encoders, the WebGPU-vs-WASM check of every variant
+// offered to WebGPU, the model index and the demo set. Idempotent: a second run copies nothing.
 import { installDemo } from './demo.ts';
 import { installCatalog, ModelInstallError } from './models.ts';
 import { writeModelIndex } from './modelIndex.ts';
 import { installOrtRuntime } from './ort.ts';
 import { installVariants } from './variants.ts';
+import { checkWebGpuVariants } from './webgpuCheck.ts';
 import { generateFixtures } from '../fixtures/index.ts';
 import { modelsDir } from './paths.ts';
 
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
   await installCatalog(log);
   await installVariants(log);
   await generateFixtures(modelsDir);
+  await checkWebGpuVariants(modelsDir, log);
   const index = await writeModelIndex(modelsDir);
   log(`models: ${index.models.map((m) => m.id + (m.fixture ? ' (fixture)' : '')).join(', ')}; default ${index.default}`);
   await installDemo(log);

@@ -9,6 +9,7 @@ import { CATALOG, DEFAULT_MODELS_URL, type CatalogEntry, type PinnedFile } from 
 import { downloadTo, fetchFailure } from './download.ts';
 import { checkFile, copyVerified } from './integrity.ts';
 import { modelsDir, sharedDir } from './paths.ts';
+import { keepCheck } from './webgpuCheckRecord.ts';
 
 /** Where models go and where they may come from; the defaults are the real install's. */
 export interface InstallTarget {
@@ -68,7 +69,8 @@ async function installFile(target: InstallTarget, id: string, file: PinnedFile, 
   }
 }
 
-async function readManifest(path: string): Promise<ModelManifest | null> {
+/** The manifest at `path`, or null when there is none (or it does not parse). */
+export async function readManifest(path: string): Promise<ModelManifest | null> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as ModelManifest;
   } catch {
@@ -104,7 +106,7 @@ export async function installModel(target: InstallTarget, entry: CatalogEntry, l
   const manifest: ModelManifest = {
     ...entry.manifest,
     variants: [
-      { dtype: 'fp32', file: main.name, bytes: main.bytes, sha256: main.sha256, backends: ['webgpu', 'wasm', 'node'] },
+      keepCheck(previous, { dtype: 'fp32', file: main.name, bytes: main.bytes, sha256: main.sha256, backends: ['webgpu', 'wasm', 'node'] }),
       ...(await verifiedExtraVariants(dir, previous, log)),
     ],
   };

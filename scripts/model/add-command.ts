@@ -1,7 +1,11 @@
-// `npm run model -- add <name> [--from <file.onnx>] [--size S] [--layers …] [--models-dir DIR]`
+// `npm run model -- add <name> [--from <file.onnx>] [--size S] [--layers …] [--models-dir DIR]`: taps
+// and installs the model, builds its checked quantized variants and checks every WebGPU variant
+// against WASM (where Chromium is at hand), like `npm install` does for the catalog models.
 import { parseArgs } from 'node:util';
 import { writeModelIndex } from '../install/modelIndex.ts';
 import { modelsDir } from '../install/paths.ts';
+import { ensureVariants } from '../install/variants.ts';
+import { checkWebGpuVariants } from '../install/webgpuCheck.ts';
 import { addModel } from './add.ts';
 import { catalogEntry, modelCatalog } from './catalog.ts';
 import type { Command } from './command.ts';
@@ -29,6 +33,9 @@ export const addCommand: Command = {
       log: (line) => console.error(line),
     });
     for (const line of summarize(added.tapped, added.manifest, added.dir)) console.log(line);
+    const log = (line: string) => console.error(line);
+    await ensureVariants([added.dir], log);
+    await checkWebGpuVariants(values['models-dir'] ?? modelsDir, log);
     const index = await writeModelIndex(values['models-dir'] ?? modelsDir);
     console.log(`default model: ${index.default}`);
   },

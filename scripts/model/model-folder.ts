@@ -2,6 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmbeddingSpec, ModelManifest, TapSpec } from '../../src/encoders/manifest.ts';
+import { readManifest } from '../install/models.ts';
+import { keepCheck } from '../install/webgpuCheckRecord.ts';
 import { type onnx, writeModel } from '../onnx/index.ts';
 import { familyTraits, type VitFamily } from './families.ts';
 
@@ -36,7 +38,8 @@ export async function writeModelFolder(dir: string, model: onnx.IModelProto, des
     input: { name: description.inputName, size: description.size, layout: 'nchw', resize: traits.resize, normalization: traits.normalization },
     taps: description.taps,
     embedding: description.embedding,
-    variants: [{ dtype: 'fp32', file: modelFileName, bytes: written.bytes, sha256: written.sha256, backends: ['webgpu', 'wasm', 'node'] }],
+    // An unchanged file keeps its install-time WebGPU check (fixtures are rewritten on every install).
+    variants: [keepCheck(await readManifest(join(dir, 'manifest.json')), { dtype: 'fp32', file: modelFileName, bytes: written.bytes, sha256: written.sha256, backends: ['webgpu', 'wasm', 'node'] })],
     ...(description.notes ? { notes: description.notes } : {}),
   };
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -52,6 +52,24 @@ export interface VariantCheck {
   checkedAt: string;
 }
 
+/**
+ * WebGPU against WASM on the probe input, measured when the variant was installed, in headless
+ * Chromium (scripts/install/webgpuCheck.ts). A variant that disagreed is no longer offered on
+ * WebGPU; the app checks again on the user's own adapter when it loads (ortWeb.ts).
+ */
+export type WebGpuInstallCheck =
+  | {
+      /** largest |WebGPU − WASM| over each output's largest |WASM value|; null for NaN or mismatched outputs */
+      maxRelative: number | null;
+      tolerance: number;
+      agrees: boolean;
+      /** the variant WASM ran: the same one where WASM offers it, else fp32 */
+      against: VariantDtype;
+      adapter: string;
+      checkedAt: string;
+    }
+  | { notRun: string; checkedAt: string };
+
 export interface ModelVariant {
   dtype: VariantDtype;
   file: string;
@@ -63,6 +81,8 @@ export interface ModelVariant {
   requiresFeature?: 'shader-f16';
   /** agreement check against fp32; absent only on the fp32 variant itself */
   check?: VariantCheck;
+  /** absent until an install had Chromium with a WebGPU adapter to run it */
+  webgpuCheck?: WebGpuInstallCheck;
 }
 
 export interface ModelManifest {

@@ -63,7 +63,7 @@ export interface ReadySession {
 /** The variant's file for a backend: the same dtype on WASM where offered, else fp32 (pickVariant). */
 export type VariantBytes = (backend: BrowserBackend) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
 
-async function createOn(backend: BrowserBackend, bytes: ArrayBuffer): Promise<ort.InferenceSession> {
+export async function createSession(backend: BrowserBackend, bytes: ArrayBuffer): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: [backend], graphOptimizationLevel: 'all' });
 }
 
@@ -100,7 +100,7 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
   let gpu: Warm;
   try {
     const { bytes, dtype } = await loadBytes('webgpu');
-    const session = await createOn('webgpu', bytes);
+    const session = await createSession('webgpu', bytes);
     watchDevice(await ort.env.webgpu.device);
     gpu = await warm(session, dtype);
   } catch (err) {
@@ -128,7 +128,7 @@ async function openWasm(manifest: ModelManifest, loadBytes: VariantBytes, warm: 
   try {
     const { bytes, dtype } = await loadBytes('wasm');
     variant = dtype;
-    session = await createOn('wasm', bytes);
+    session = await createSession('wasm', bytes);
   } catch (err) {
     if (err instanceof EncoderError) throw err;
     throw new EncoderError('session-failed', `Model "${manifest.id}" could not be loaded (${err instanceof Error ? err.message : String(err)}). Reinstall it with \`npm install\`.`);
