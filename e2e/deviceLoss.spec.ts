@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { bottleImages, dropFiles, expectState, shownResults } from './helpers/batch.ts';
+import { dropFiles } from './helpers/appPage.ts';
+import { bottleImages, expectState, shownResults } from './helpers/batch.ts';
 
 // A GPU device lost mid-session (a driver reset, a backgrounded tab on some laptops): the app goes
 // on on WASM and says why. MobileNetV2 and 5 images (the fewest MuSc scores unforced) keep the

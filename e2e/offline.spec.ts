@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { bottleImages, dropFiles, expectState, shownResults } from './helpers/batch.ts';
+import { dropFiles } from './helpers/appPage.ts';
+import { bottleImages, expectState, shownResults } from './helpers/batch.ts';
 
 // A trade-show laptop with the network unplugged: after one online visit the service worker
 // serves the app, onnxruntime and the models from its cache.

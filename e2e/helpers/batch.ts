@@ -1,44 +1,14 @@
-// Shared e2e helpers: the 12 demo bottle images as files, a synthesized drop, the app's state,
-// the scored results as the page shows them, and downloads unzipped.
-import { readdirSync, readFileSync } from 'node:fs';
+// Shared e2e helpers: the 12 demo bottle images as files, the app's state, the scored results as
+// the page shows them, and downloads unzipped. Dropping files and the WASM preference: appPage.ts.
 import { join } from 'node:path';
 import { expect, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
+import { testImages, type TestImage } from './appPage.ts';
 
 export const DEMO_ROOT = join(import.meta.dirname, '../../public/demo/bottle');
 
-export interface TestImage {
-  /** unique file name: '<defect folder>_<file>' */
-  name: string;
-  defective: boolean;
-  bytes: Buffer;
-}
-
 /** The demo set's 12 test images (6 good, 6 defective), read from public/demo. */
-export function bottleImages(): TestImage[] {
-  const test = join(DEMO_ROOT, 'test');
-  return readdirSync(test)
-    .sort()
-    .flatMap((defect) =>
-      readdirSync(join(test, defect))
-        .sort()
-        .map((file) => ({ name: `${defect}_${file}`, defective: defect !== 'good', bytes: readFileSync(join(test, defect, file)) })),
-    );
-}
-
-/** Drops files on the drop zone through a DataTransfer, as a user's drag and drop would. */
-export async function dropFiles(page: Page, files: ReadonlyArray<{ name: string; bytes: Buffer; type?: string }>): Promise<void> {
-  const payload = files.map((f) => ({ name: f.name, type: f.type ?? 'image/png', base64: f.bytes.toString('base64') }));
-  await page.getByTestId('drop-zone').evaluate((zone, items) => {
-    const data = new DataTransfer();
-    for (const item of items) {
-      const bytes = Uint8Array.from(atob(item.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], item.name, { type: item.type }));
-    }
-    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
-    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-  }, payload);
-}
+export const bottleImages = (): TestImage[] => testImages(DEMO_ROOT);
 
 export async function expectState(page: Page, state: string, timeout = 60_000): Promise<void> {
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', state, { timeout });
@@ -92,9 +62,4 @@ export function parseCsv(bytes: Uint8Array): string[][] {
 /** Saves a screenshot for the docs when MUSCOPE_SCREENSHOTS is set (npm run e2e does not). */
 export async function snapForDocs(page: Page, name: string): Promise<void> {
   if (process.env.MUSCOPE_SCREENSHOTS) await page.screenshot({ path: join(import.meta.dirname, '../../docs/screenshots', `${name}.png`) });
-}
-
-/** Makes the app start on WASM, as a user who chose it in the settings on an earlier visit. */
-export async function rememberWasmBackend(page: Page): Promise<void> {
-  await page.addInitScript(() => localStorage.setItem('muscope-preferences', JSON.stringify({ state: { backendPreference: 'wasm' }, version: 0 })));
 }

@@ -3,14 +3,12 @@
 // already running one on the port, or one started here from dist/). Emits one record per backend.
 // On SwiftShader the WebGPU line is labelled webgpu-swiftshader: software, never a GPU speed.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
-import playwrightConfig from '../../playwright.config.ts';
+import type { Browser } from '@playwright/test';
 import { buildHarness } from '../../e2e/harness/build.ts';
 import type { BenchBackend, BenchRequest, BenchResult } from '../../e2e/harness/protocol.ts';
 import { openHarness } from '../../e2e/harness/serve.ts';
+import { launchChromium } from '../chromium.ts';
+import { backendLabel, ensurePreview, origin } from './browser.ts';
 import { msmFlops, REPEAT_BUDGET_MS, REPEATS, type BenchRecord } from './cases.ts';
 
 export const BROWSER_BACKENDS: readonly BenchBackend[] = ['wasm', 'webgpu'];
@@ -26,48 +24,15 @@ export interface BrowserMsmOptions {
   emit: (record: BenchRecord) => void;
 }
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const port = Number(process.env.MUSCOPE_BENCH_PORT ?? 4173);
-const origin = `http://127.0.0.1:${port}`;
-const chromiumPath = process.env.MUSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 /** SwiftShader is software: skip a case whose single run would take longer than this. */
 const SWIFTSHADER_CAP_MS = 120_000;
 const WASM_THREADS = 2;
 
-/** Chromium flags of the Playwright project for this backend (playwright.config.ts is the one source). */
-function projectArgs(backend: BenchBackend): string[] {
-  const project = playwrightConfig.projects?.find((p) => p.name === backend);
-  return project?.use?.launchOptions?.args ?? [];
-}
-
-async function reachable(): Promise<boolean> {
-  try {
-    return (await fetch(`${origin}/ort/ort-wasm-simd-threaded.asyncify.mjs`, { method: 'HEAD' })).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Starts `vite preview` on dist/ unless a server already answers; returns the process it started. */
-async function ensurePreview(): Promise<ChildProcess | null> {
-  if (await reachable()) return null;
-  if (!existsSync(`${repoRoot}dist/ort`)) throw new Error('dist/ has no onnxruntime files; run `npx vite build` first.');
-  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
-  const server = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: repoRoot, stdio: 'ignore' });
-  for (let waited = 0; waited < 30_000; waited += 250) {
-    if (await reachable()) return server;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  server.kill();
-  throw new Error(`vite preview did not answer on ${origin} within 30 s`);
-}
-
 function record(backend: BenchBackend, options: BrowserMsmOptions, result: BenchResult, browser: Browser): BenchRecord {
   const { images, grid, dim } = options;
-  const software = result.adapter?.architecture === 'swiftshader';
   const common: BenchRecord = {
     case: 'msm',
-    backend: backend === 'webgpu' && software ? 'webgpu-swiftshader' : backend,
+    backend: backendLabel(backend, result.adapter?.architecture),
     images,
     grid,
     dim,
@@ -91,7 +56,7 @@ export async function runBrowserMsm(options: BrowserMsmOptions): Promise<void> {
   try {
     await buildHarness();
     for (const backend of options.backends) {
-      const browser = await chromium.launch({ executablePath: chromiumPath, args: [...projectArgs(backend), ...options.browserArgs] });
+      const browser = await launchChromium(backend, options.browserArgs);
       try {
         const page = await browser.newPage();
         await openHarness(page, origin);

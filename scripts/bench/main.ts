@@ -1,9 +1,11 @@
-// `npm run bench -- [--case msm|musc-scale|encoder|bottle] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
+// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
 //   [--dataset DIR] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here, browser
 // backends (wasm, webgpu) in Debian's Chromium, pytorch-reference in python3. `bottle` times the `muscope eval` path
 // end to end on the MVTec bottle set (--dataset, default ../shared/data/mvtec_ad/bottle from the repo root) for each
-// installed real model. Without --case it runs the default set below.
+// installed real model. `app` times the built app in Chromium from dropping that set's test images (the first
+// --images N, sorted by path; default all) until the results show, per browser backend. Without --case it runs the
+// default set below.
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
@@ -12,6 +14,7 @@ import { NODE_BACKENDS, type NodeBackend } from './nodeBackends.ts';
 import { PYTORCH_BACKEND, runPytorchMsm } from './pytorchReference.ts';
 import { runEncoderCase } from './encoderCase.ts';
 import { DEFAULT_BOTTLE_DIR, runBottleCase } from './bottleCase.ts';
+import { runAppCase } from './appCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -29,6 +32,8 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   'musc-scale': { images: 83, grid: 14, dim: 1024, backends: ['node-ort'] },
   encoder: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
   bottle: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
+  // images 0: every test image of --dataset
+  app: { images: 0, grid: 0, dim: 0, backends: ['wasm'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
@@ -111,6 +116,11 @@ for (const run of runs) {
   }
   const { images, grid, dim } = run;
   const inBrowser = run.backends.filter(isBrowserBackend);
+  if (run.caseName === 'app') {
+    if (inBrowser.length !== run.backends.length) throw new Error(`--case app runs only the browser backends: ${BROWSER_BACKENDS.join(', ')}`);
+    await runAppCase({ images, backends: inBrowser, browserArgs, dataset, emit });
+    continue;
+  }
   if (inBrowser.length > 0 && run.caseName !== 'msm') throw new Error(`browser backends run only --case msm, not ${run.caseName}`);
   const withPytorch = run.backends.includes(PYTORCH_BACKEND);
   if (withPytorch && run.caseName !== 'msm') throw new Error(`${PYTORCH_BACKEND} runs only --case msm`);

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { build, defaultClientConditions } from 'vite';
 import type { ModelManifest, ModelVariant } from '../../src/encoders/manifest.ts';
-import playwrightConfig from '../../playwright.config.ts';
+import { chromiumPath, launchChromium } from '../chromium.ts';
 import { ortDir, repoRoot } from './paths.ts';
 import { recordCheck, referenceFor } from './webgpuCheckRecord.ts';
 import type { CheckFigures, CheckRequest } from './webgpuCheck/page.ts';
@@ -63,14 +63,12 @@ const unchecked = (v: ModelVariant): boolean => v.backends.includes('webgpu') &&
 export async function checkWebGpuVariants(modelsDir: string, log: (line: string) => void): Promise<void> {
   const models = (await installedManifests(modelsDir)).filter(({ manifest }) => manifest.variants.some(unchecked));
   if (models.length === 0) return;
-  const args = playwrightConfig.projects?.find((p) => p.name === 'webgpu')?.use?.launchOptions?.args ?? [];
-  const executablePath = process.env.MUSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    log(`WebGPU-vs-WASM check of the variants skipped: no Chromium at ${executablePath} (apt-get install chromium, then npm install again). The app still checks on each user's GPU.`);
+  if (!existsSync(chromiumPath)) {
+    log(`WebGPU-vs-WASM check of the variants skipped: no Chromium at ${chromiumPath} (apt-get install chromium, then npm install again). The app still checks on each user's GPU.`);
     return;
   }
   await bundlePage();
-  const browser = await chromium.launch({ executablePath, args });
+  const browser = await launchChromium('webgpu');
   try {
     const page = await browser.newPage();
     await openPage(page, modelsDir);
