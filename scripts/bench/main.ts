@@ -38,7 +38,7 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
  * ORT only, one MSM and the whole pipeline; pure TS would need minutes there. Last the real bottle
- * set end to end, per real model. */
+ * set end to end, per real model in Node, then dropped on the app in Chromium (WASM, ~1 min). */
 const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'msm', ...CASE_DEFAULTS.msm },
   { caseName: 'encoder', images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
@@ -47,6 +47,7 @@ const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'msm', images: 83, grid: 24, dim: 1024, backends: ['node-ort', 'wasm'] },
   { caseName: 'musc-scale', ...CASE_DEFAULTS['musc-scale'] },
   { caseName: 'bottle', ...CASE_DEFAULTS.bottle },
+  { caseName: 'app', ...CASE_DEFAULTS.app },
 ];
 
 function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[]; dataset: string } {
