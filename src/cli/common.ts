@@ -3,7 +3,7 @@
 import type { VariantDtype } from '../encoders/manifest.ts';
 import { MIN_IMAGES } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
-import type { ImageFileError } from '../node/imageErrors.ts';
+import type { ImageFileError } from '../encoders/imageFiles.ts';
 import { choiceOption, intOption, UsageError, type ParsedArgs } from './args.ts';
 import type { OpenModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';

@@ -4,7 +4,7 @@
 import type { ResizeFilter } from '../encoders/manifest.ts';
 import { squashResize, type RgbImage } from '../engine/preprocess/index.ts';
 import { decodeRgb } from '../node/decode.ts';
-import { ImageFileError } from '../node/imageErrors.ts';
+import { ImageFileError } from '../encoders/imageFiles.ts';
 import type { ProgressReporter } from './progress.ts';
 
 export interface LoadedImages {

@@ -4,7 +4,7 @@
 
 import { EncoderError } from '../encoders/errors.ts';
 import { MuscError } from '../engine/errors.ts';
-import { ImageFileError } from '../node/imageErrors.ts';
+import { ImageFileError } from '../encoders/imageFiles.ts';
 import { InputPathError } from '../node/listImages.ts';
 import { UsageError } from './args.ts';
 import { EVAL_USAGE, evalCommand } from './evaluate.ts';

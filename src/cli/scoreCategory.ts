@@ -2,7 +2,7 @@
 // before the metrics, shared with the end-to-end bench so both time the same path.
 
 import type { LabeledImage, MvtecCategory } from '../node/mvtec.ts';
-import type { ImageFileError } from '../node/imageErrors.ts';
+import type { ImageFileError } from '../encoders/imageFiles.ts';
 import { reportProblems, requireEnoughImages } from './common.ts';
 import { loadSquashed } from './loadImages.ts';
 import type { OpenModel } from './model.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGray, decodeRgb, MAX_DECODED_SIDE, MIN_IMAGE_SIDE } from './decode.ts';
-import { ImageFileError, type ImageProblem } from './imageErrors.ts';
+import { ImageFileError, MAX_DECODED_SIDE, MIN_IMAGE_SIDE, type ImageProblem } from '../encoders/imageFiles.ts';
+import { decodeGray, decodeRgb } from './decode.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'decode-'));
 const file = (name: string) => join(dir, name);

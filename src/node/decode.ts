@@ -5,15 +5,7 @@
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { GrayImage, RgbImage } from '../engine/preprocess/index.ts';
-import { ImageFileError } from './imageErrors.ts';
-
-/** Smaller images carry too few pixels for any patch grid to mean something. */
-export const MIN_IMAGE_SIDE = 8;
-/**
- * Larger images are shrunk on load (aspect kept) so memory stays bounded: a 4096-px side is
- * already ≥ 8× any encoder input, so the later squash-resize sees practically the same pixels.
- */
-export const MAX_DECODED_SIDE = 4096;
+import { ImageFileError, MAX_DECODED_SIDE, requireMinimumSize } from '../encoders/imageFiles.ts';
 
 export interface DecodedImage extends RgbImage {
   /** size stored in the file, after EXIF orientation */
@@ -35,9 +27,7 @@ async function probe(path: string): Promise<Probe> {
   }
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) throw new ImageFileError(path, 'corrupt', 'the file has no readable image size');
-  if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
-    throw new ImageFileError(path, 'too-small', `image is ${width}×${height} px; images must be at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE} px`);
-  }
+  requireMinimumSize(path, width, height);
   return { width, height };
 }
 

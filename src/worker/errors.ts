@@ -1,6 +1,6 @@
 // Turns anything a handler throws into a code and a plain-words message that says what to do.
 import { EncoderError } from '../encoders/errors.ts';
-import { ImageDecodeError } from '../encoders/web/decode.ts';
+import { ImageFileError } from '../encoders/imageFiles.ts';
 import { MuscError } from '../engine/errors.ts';
 import type { WorkerErrorPayload } from './protocol.ts';
 
@@ -8,7 +8,7 @@ const OUT_OF_MEMORY = /out of memory|allocation failed|Array buffer allocation|i
 
 export function toPayload(err: unknown): WorkerErrorPayload {
   if (err instanceof MuscError || err instanceof EncoderError) return { code: err.code, message: err.message };
-  if (err instanceof ImageDecodeError) return { code: 'corrupt-image', message: `${err.message}. Remove it from the batch and run again.` };
+  if (err instanceof ImageFileError) return { code: 'corrupt-image', message: `${err.message}. Remove it from the batch and run again.` };
   if (err instanceof DOMException && err.name === 'AbortError') return { code: 'cancelled', message: 'Cancelled.' };
   const text = err instanceof Error ? err.message : String(err);
   if (OUT_OF_MEMORY.test(text)) {

@@ -1,6 +1,7 @@
 // The one Web Worker: owns onnxruntime sessions and the engine, so the page never blocks.
 import { EncoderError } from '../encoders/errors.ts';
-import { ImageDecodeError, probeImage } from '../encoders/web/decode.ts';
+import { ImageFileError } from '../encoders/imageFiles.ts';
+import { probeImage } from '../encoders/web/decode.ts';
 import { probeInput } from '../encoders/probeInput.ts';
 import { destroyOrtDevice, runSession } from '../encoders/web/ortWeb.ts';
 import { toPayload } from './errors.ts';
@@ -32,7 +33,7 @@ const handlers: { [K in CallKind]: Handler<K> } = {
       try {
         checks.push({ key: image.key, ok: true, ...(await probeImage(image.blob, image.name)) });
       } catch (err) {
-        if (!(err instanceof ImageDecodeError)) throw err;
+        if (!(err instanceof ImageFileError)) throw err;
         checks.push({ key: image.key, ok: false, problem: err.problem, reason: err.reason });
       }
       progress({ done: checks.length, total: images.length });

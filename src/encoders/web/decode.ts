@@ -2,24 +2,7 @@
 // management and no alpha premultiplication, like Pillow's open + convert) and an OffscreenCanvas
 // readback into the 8-bit rasters the preprocessing expects. Every failure names the file.
 import type { GrayImage, RgbImage } from '../../engine/preprocess/index.ts';
-
-/** Smaller images carry too few pixels for any patch grid to mean something (as the CLI). */
-export const MIN_IMAGE_SIDE = 8;
-/** Larger images are shrunk on decode (aspect kept) so memory stays bounded (as the CLI). */
-export const MAX_DECODED_SIDE = 4096;
-
-export type ImageProblem = 'not-an-image' | 'corrupt' | 'too-small';
-
-export class ImageDecodeError extends Error {
-  override readonly name = 'ImageDecodeError';
-  constructor(
-    readonly fileName: string,
-    readonly problem: ImageProblem,
-    readonly reason: string,
-  ) {
-    super(`${fileName}: ${reason}`);
-  }
-}
+import { ImageFileError, MAX_DECODED_SIDE, requireMinimumSize } from '../imageFiles.ts';
 
 export interface ImageSize {
   width: number;
@@ -29,12 +12,12 @@ export interface ImageSize {
 const BITMAP_OPTIONS: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' };
 
 async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): Promise<ImageBitmap> {
-  if (blob.type && !blob.type.startsWith('image/')) throw new ImageDecodeError(fileName, 'not-an-image', `not an image file (${blob.type})`);
+  if (blob.type && !blob.type.startsWith('image/')) throw new ImageFileError(fileName, 'not-an-image', `not an image file (${blob.type})`);
   try {
     return await createImageBitmap(blob, resizeTo ? { ...BITMAP_OPTIONS, resizeWidth: resizeTo.width, resizeHeight: resizeTo.height, resizeQuality: 'high' } : BITMAP_OPTIONS);
   } catch {
     // Chromium reports unknown formats and truncated data with the same InvalidStateError.
-    throw new ImageDecodeError(fileName, blob.type ? 'corrupt' : 'not-an-image', blob.type ? 'the image data is truncated or corrupt' : 'not an image file (unknown format)');
+    throw new ImageFileError(fileName, blob.type ? 'corrupt' : 'not-an-image', blob.type ? 'the image data is truncated or corrupt' : 'not an image file (unknown format)');
   }
 }
 
@@ -43,9 +26,7 @@ export async function probeImage(blob: Blob, fileName: string): Promise<ImageSiz
   const bitmap = await openBitmap(blob, fileName);
   const size = { width: bitmap.width, height: bitmap.height };
   bitmap.close();
-  if (size.width < MIN_IMAGE_SIDE || size.height < MIN_IMAGE_SIDE) {
-    throw new ImageDecodeError(fileName, 'too-small', `image is ${size.width}×${size.height} px; images must be at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE} px`);
-  }
+  requireMinimumSize(fileName, size.width, size.height);
   return size;
 }
 
@@ -62,7 +43,7 @@ async function readRgba(blob: Blob, fileName: string, maxSide: number): Promise<
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
-    if (!context) throw new ImageDecodeError(fileName, 'corrupt', 'the browser could not create a canvas to read the pixels');
+    if (!context) throw new ImageFileError(fileName, 'corrupt', 'the browser could not create a canvas to read the pixels');
     context.drawImage(bitmap, 0, 0);
     return context.getImageData(0, 0, bitmap.width, bitmap.height);
   } finally {
