@@ -3,6 +3,8 @@
 // [kMin, kMax) in ascending order. Ranks come from counting (ties broken by slot), which selects
 // the same multiset of values as the CPU engine's sort.
 
+import { workgroupSumFn } from './reduce.ts';
+
 export const INTERVAL_WORKGROUP = 64;
 
 /** `scorers` (N − 1) is baked in: it sizes the workgroup array holding one row. */
@@ -22,8 +24,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> scores: array<f32>;
 
 var<workgroup> distances: array<f32, SCORERS>;
-var<workgroup> partial: array<f32, ${INTERVAL_WORKGROUP}>;
-
+${workgroupSumFn('partialSum', INTERVAL_WORKGROUP)}
 @compute @workgroup_size(${INTERVAL_WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let cell = wg.x;
@@ -46,16 +47,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       sum += value;
     }
   }
-  partial[lid] = sum;
-  workgroupBarrier();
-  for (var half = ${INTERVAL_WORKGROUP / 2}u; half > 0u; half >>= 1u) {
-    if (lid < half) {
-      partial[lid] += partial[lid + half];
-    }
-    workgroupBarrier();
-  }
+  let total = partialSum(lid, sum);
   if (lid == 0u) {
-    scores[(params.tableFirst + image) * params.patches + cell] = partial[0] / f32(params.kMax - params.kMin);
+    scores[(params.tableFirst + image) * params.patches + cell] = total / f32(params.kMax - params.kMin);
   }
 }
 `;

@@ -4,6 +4,7 @@
 //                  one workgroup per (patch, image), plus ‖z_p‖² of the stored row for MSM.
 // Rows are written with `dimPadded` (a multiple of 4) entries, zero-padded, so MSM reads vec4s.
 
+import { workgroupSumFn } from './reduce.ts';
 import { featurePrelude, type FeatureStorage } from './storage.ts';
 
 const MEAN_WORKGROUP = 256;
@@ -26,8 +27,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> taps: array<f32>;
 @group(0) @binding(2) var<storage, read_write> means: array<f32>;
 
-var<workgroup> meanPartial: array<f32, ${MEAN_WORKGROUP}>;
-
+${workgroupSumFn('meanSum', MEAN_WORKGROUP)}
 @compute @workgroup_size(${MEAN_WORKGROUP})
 fn meanMain(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let image = wg.x;
@@ -37,38 +37,16 @@ fn meanMain(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   for (var k = lid; k < count; k += ${MEAN_WORKGROUP}u) {
     sum += taps[start + k];
   }
-  meanPartial[lid] = sum;
-  workgroupBarrier();
-  for (var half = ${MEAN_WORKGROUP / 2}u; half > 0u; half >>= 1u) {
-    if (lid < half) {
-      meanPartial[lid] += meanPartial[lid + half];
-    }
-    workgroupBarrier();
-  }
+  let total = meanSum(lid, sum);
   if (lid == 0u) {
-    means[params.imageBase + image] = meanPartial[0] / f32(count);
+    means[params.imageBase + image] = total / f32(count);
   }
 }
 
 @group(0) @binding(3) var<storage, read_write> features: array<Feature>;
 @group(0) @binding(4) var<storage, read_write> norms: array<f32>;
 
-var<workgroup> rowPartial: array<f32, ${AGGREGATE_WORKGROUP}>;
-
-fn workgroupSum(lid: u32, value: f32) -> f32 {
-  rowPartial[lid] = value;
-  workgroupBarrier();
-  for (var half = ${AGGREGATE_WORKGROUP / 2}u; half > 0u; half >>= 1u) {
-    if (lid < half) {
-      rowPartial[lid] += rowPartial[lid + half];
-    }
-    workgroupBarrier();
-  }
-  let total = rowPartial[0];
-  workgroupBarrier();
-  return total;
-}
-
+${workgroupSumFn('rowSum', AGGREGATE_WORKGROUP)}
 /** Centred r×r window sum of channel d (0 in the padding); out-of-grid neighbours are skipped. */
 fn windowSum(tokenBase: u32, lo: vec2<u32>, hi: vec2<u32>, mean: f32, d: u32) -> f32 {
   if (d >= params.dim) {
@@ -100,7 +78,7 @@ fn aggregateMain(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     let u = windowSum(tokenBase, lo, hi, mean, d);
     squares += u * u;
   }
-  let scale = 1.0 / max(sqrt(workgroupSum(lid, squares)), 1e-12);
+  let scale = 1.0 / max(sqrt(rowSum(lid, squares)), 1e-12);
 
   // The sums are recomputed rather than kept, so an f16 store never holds an unnormalised value.
   var storedSquares = 0.0;
@@ -109,7 +87,7 @@ fn aggregateMain(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     features[row * params.dimPadded + d] = z;
     storedSquares += f32(z) * f32(z);
   }
-  let norm2 = workgroupSum(lid, storedSquares);
+  let norm2 = rowSum(lid, storedSquares);
   if (lid == 0u) {
     norms[params.imageBase * grid * grid + row] = norm2;
   }
