@@ -35,10 +35,20 @@ export async function loadBatch(): Promise<BatchRecord | null> {
   return record ?? null;
 }
 
-export async function saveBatch(record: BatchRecord): Promise<void> {
-  await transact('readwrite', (s) => s.put(record, KEY));
+// Writes run one after another in the order they were asked for: each opens the database on its
+// own, so a save still opening could otherwise land after a later clear and bring the batch back.
+let writes: Promise<unknown> = Promise.resolve();
+
+function inOrder(write: () => Promise<unknown>): Promise<void> {
+  const done = writes.then(write, write).then(() => undefined);
+  writes = done.catch(() => undefined);
+  return done;
 }
 
-export async function clearSavedBatch(): Promise<void> {
-  await transact('readwrite', (s) => s.delete(KEY));
+export function saveBatch(record: BatchRecord): Promise<void> {
+  return inOrder(() => transact('readwrite', (s) => s.put(record, KEY)));
+}
+
+export function clearSavedBatch(): Promise<void> {
+  return inOrder(() => transact('readwrite', (s) => s.delete(KEY)));
 }

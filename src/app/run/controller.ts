@@ -120,13 +120,17 @@ export async function addFiles(incoming: readonly IncomingFile[], manifest: Mode
   }
 }
 
+/**
+ * Empties the batch, on screen once the saved copy is gone: a reload right after Clear must not
+ * bring the batch back. With `current` unset no run saves it again meanwhile.
+ */
 export async function clearBatch(): Promise<void> {
   current?.abort();
   current = null;
+  await clearSavedBatch().catch((err: unknown) => console.warn('MuScope could not remove the saved batch:', err));
   useBatchStore.setState({ images: [], skipped: [], scores: null, scoredWith: null, evaluation: null, run: IDLE_RUN });
   useUiStore.getState().openImage(null);
   useUiStore.getState().setManualThreshold(null);
-  await clearSavedBatch().catch(() => undefined);
 }
 
 /** Brings back the batch saved before a reload, if any. */
