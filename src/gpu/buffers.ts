@@ -1,12 +1,10 @@
 // Small WebGPU buffer helpers shared by the LNAMD and MSM hosts.
 
-export const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-
 /** Buffer sizes must be multiples of 4 and non-zero. */
 const padded = (bytes: number): number => Math.max(4, Math.ceil(bytes / 4) * 4);
 
 export function storageBuffer(device: GPUDevice, bytes: number, label: string): GPUBuffer {
-  return device.createBuffer({ label, size: padded(bytes), usage: STORAGE });
+  return device.createBuffer({ label, size: padded(bytes), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
 }
 
 export function bufferWith(device: GPUDevice, data: Uint32Array | Float32Array, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
