@@ -8,18 +8,25 @@ import { tsKernel } from './kernels/tsKernel.ts';
 import { lnamd } from './lnamd.ts';
 import { mutualScores } from './msm.ts';
 import { minMaxNormalize, rscin } from './rscin.ts';
-import type { MuscConfig, MuscInput, MuscResult, RunOptions } from './types.ts';
+import type { FeatureSetScorer, LayerFeatures, LayerShape, MuscConfig, MuscInput, MuscResult, RunOptions } from './types.ts';
 import { upsampleMap } from './upsample.ts';
 
 function invalidInput(message: string): MuscError {
   return new MuscError('invalid-input', message);
 }
 
-function validateInput(input: MuscInput): void {
+const inMemory = (layer: LayerShape): layer is LayerFeatures => 'data' in layer;
+
+function inMemoryLayer(layer: LayerShape): LayerFeatures {
+  if (!inMemory(layer)) throw invalidInput('These features are not in CPU memory; score them with the scorer that holds them (RunOptions.scoreFeatureSet).');
+  return layer;
+}
+
+function validateInput(input: MuscInput<LayerShape>): void {
   const [first] = input.layers;
   if (!first) throw invalidInput('No feature layers were given. The model must provide at least one tapped layer.');
   input.layers.forEach((layer, l) => {
-    const { images, grid, dim, skip, data } = layer;
+    const { images, grid, dim, skip } = layer;
     if (![images, grid, dim, skip].every(Number.isInteger) || images < 1 || grid < 1 || dim < 1 || skip < 0) {
       throw invalidInput(`Layer ${l + 1} has an invalid shape (images ${images}, grid ${grid}, dim ${dim}, skip ${skip}).`);
     }
@@ -29,8 +36,8 @@ function validateInput(input: MuscInput): void {
           'Resample every layer to one grid (resampleNchw) and pass the same images to every layer.',
       );
     }
-    if (data.length !== images * (skip + grid * grid) * dim) {
-      throw invalidInput(`Layer ${l + 1} holds ${data.length} values, expected ${images}·${skip + grid * grid}·${dim}.`);
+    if (inMemory(layer) && layer.data.length !== images * (skip + grid * grid) * dim) {
+      throw invalidInput(`Layer ${l + 1} holds ${layer.data.length} values, expected ${images}·${skip + grid * grid}·${dim}.`);
     }
   });
   const { embeddings, embedDim } = input;
@@ -57,7 +64,10 @@ function mapMaxima(patchScores: Float64Array, images: number, grid: number, size
   return maxima;
 }
 
-export async function runMusc(input: MuscInput, config: MuscConfig, opts: RunOptions = {}): Promise<MuscResult> {
+/** Layers in CPU memory run anywhere; layers kept elsewhere (on the GPU) need the scorer that reads them. */
+export async function runMusc(input: MuscInput, config: MuscConfig, opts?: RunOptions): Promise<MuscResult>;
+export async function runMusc<L extends LayerShape>(input: MuscInput<L>, config: MuscConfig, opts: RunOptions<L> & { scoreFeatureSet: FeatureSetScorer<L> }): Promise<MuscResult>;
+export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, opts: RunOptions<never> = {}): Promise<MuscResult> {
   validateConfig(config);
   validateInput(input);
   const { layers } = input;
@@ -82,9 +92,10 @@ export async function runMusc(input: MuscInput, config: MuscConfig, opts: RunOpt
       const pairsBefore = set * pairsPerSet;
       const onPairs = (done: number) => onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet });
       // A GPU implementation (src/gpu) may take LNAMD + MSM of the whole feature set.
+      // The overloads pair each kind of layer with a scorer that reads it.
       const scores = opts.scoreFeatureSet
-        ? await opts.scoreFeatureSet(layer, r, window, { signal, onPairs })
-        : await mutualScores(lnamd(layer, r), images, patches, layer.dim, window, { kernel, signal, onPairs });
+        ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
+        : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, window, { kernel, signal, onPairs });
       layerScores?.set(scores, set * images * patches);
       for (let i = 0; i < scores.length; i++) perDegree[i] += scores[i] / layers.length;
       set += 1;

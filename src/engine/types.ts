@@ -2,15 +2,19 @@
 // cross a worker boundary (transferable), feed WebGPU buffers, and be compared with the golden
 // vectors without reshaping.
 
-/** One tapped layer for all N images of a batch, on one patch grid. */
-export interface LayerFeatures {
-  /** [N, T, D] row-major, T = skip + grid² */
-  data: Float32Array;
+/** The shape of one tapped layer for all N images of a batch, on one patch grid. */
+export interface LayerShape {
   images: number;
   grid: number;
   dim: number;
   /** leading tokens per image that are not patches (CLS, registers); LNAMD drops them */
   skip: number;
+}
+
+/** A tapped layer in CPU memory. (src/gpu has one that stays on the GPU: DeviceLayer.) */
+export interface LayerFeatures extends LayerShape {
+  /** [N, T, D] row-major, T = skip + grid² */
+  data: Float32Array;
 }
 
 export interface MuscConfig {
@@ -33,8 +37,9 @@ export const DEFAULT_CONFIG: Omit<MuscConfig, 'imageSize'> = {
   forceSmallBatch: false,
 };
 
-export interface MuscInput {
-  layers: LayerFeatures[];
+/** L: where the taps live; anything but LayerFeatures needs a RunOptions.scoreFeatureSet that reads it. */
+export interface MuscInput<L extends LayerShape = LayerFeatures> {
+  layers: L[];
   /** [N, E] image embeddings for RsCIN, or null to skip RsCIN */
   embeddings: Float32Array | null;
   embedDim: number;
@@ -78,7 +83,7 @@ export interface SimilarityKernel {
   matmulT(a: Float32Array, m: number, b: Float32Array, n: number, dim: number): Promise<Float32Array>;
 }
 
-export interface RunOptions {
+export interface RunOptions<L extends LayerShape = LayerFeatures> {
   signal?: AbortSignal;
   onProgress?: (p: MuscProgress) => void;
   similarity?: SimilarityKernel;
@@ -88,15 +93,15 @@ export interface RunOptions {
    * Scores one (degree, layer) feature set in place of the CPU lnamd + mutualScores, e.g. on
    * WebGPU (src/gpu) or on the WebAssembly kernel (kernels/nearestRows.ts, src/worker/msmPool.ts).
    */
-  scoreFeatureSet?: FeatureSetScorer;
+  scoreFeatureSet?: FeatureSetScorer<L>;
 }
 
 /**
  * LNAMD of one (degree, layer) feature set at degree r, then MSM → scores [N, P]. onPairs counts
  * unordered image pairs of this set, like mutualScores.
  */
-export type FeatureSetScorer = (
-  layer: LayerFeatures,
+export type FeatureSetScorer<L extends LayerShape = LayerFeatures> = (
+  layer: L,
   r: number,
   window: { kMin: number; kMax: number },
   progress: { signal?: AbortSignal; onPairs?: (done: number, total: number) => void },
