@@ -4,13 +4,13 @@
 import type { LayerFeatures, NchwTensor } from './types.ts';
 
 /** For each output coordinate: the lower source index, the upper one (clamped) and the upper weight. */
-interface AxisTaps {
+export interface AxisTaps {
   lo: Int32Array;
   hi: Int32Array;
   weight: Float64Array;
 }
 
-function axisTaps(inSize: number, outSize: number, alignCorners: boolean): AxisTaps {
+export function axisTaps(inSize: number, outSize: number, alignCorners: boolean): AxisTaps {
   const lo = new Int32Array(outSize);
   const hi = new Int32Array(outSize);
   const weight = new Float64Array(outSize);

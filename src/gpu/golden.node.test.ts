@@ -1,32 +1,25 @@
 // src/gpu on Dawn in Node against the reference's golden vectors: the f32 storage on the golden
-// tolerances, and the f16 storage the app uses on adapters with 'shader-f16', which Chromium's
-// SwiftShader (the e2e adapter) lacks and Mesa's lavapipe has. CI installs lavapipe and sets
-// MUSCOPE_REQUIRE_NODE_WEBGPU=1, so there a missing adapter fails instead of skipping.
+// tolerances, and the f16 storage used on adapters with 'shader-f16', which Chromium's SwiftShader
+// (the e2e adapter) lacks and Mesa's lavapipe has.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkGoldenCase, GOLDEN_TOLERANCE } from '../engine/golden/checkGolden.ts';
 import { parseGoldenCase } from '../engine/golden/goldenCase.ts';
-import { requestNodeGpu } from '../node/webgpu.ts';
 import { F16_STORAGE_TOLERANCE } from './index.ts';
+import { noF16, nodeDevice, unavailable } from './nodeDevice.testing.ts';
 
 const goldenDir = process.env.MUSCOPE_GOLDEN_DIR ?? resolve(import.meta.dirname, '../../../shared/golden');
 const CASES = ['min-n', 'small', 'visa-k', 'vitlike'];
 
-const gpu = await requestNodeGpu();
-const unavailable = 'unavailable' in gpu ? gpu.unavailable : null;
-const noF16 = unavailable ?? ('device' in gpu && !gpu.device.features.has('shader-f16') ? `the adapter (${gpu.adapter.info.description}) lacks shader-f16` : null);
-if (noF16 && process.env.MUSCOPE_REQUIRE_NODE_WEBGPU) throw new Error(`Node WebGPU with shader-f16 is required here, but ${noF16}.`);
-
 describe.skipIf(unavailable !== null)(`src/gpu on Dawn (${unavailable ?? 'adapter found'})`, async () => {
   const { createWebGpuMusc } = await import('./index.ts');
-  const { device } = gpu as Exclude<typeof gpu, { unavailable: string }>;
 
   for (const storage of ['f32', 'f16'] as const) {
     const tolerance = storage === 'f32' ? GOLDEN_TOLERANCE : F16_STORAGE_TOLERANCE;
     it.skipIf(storage === 'f16' && noF16 !== null)(`${storage} storage reproduces the golden pipelines`, async () => {
-      const musc = createWebGpuMusc(device, { storage });
+      const musc = createWebGpuMusc(nodeDevice(), { storage });
       for (const name of CASES) {
         const golden = parseGoldenCase(JSON.parse(readFileSync(resolve(goldenDir, `pipeline-${name}.json`), 'utf8')));
         for (const { output, worst } of await checkGoldenCase(golden, { scoreFeatureSet: musc.scoreFeatureSet })) {

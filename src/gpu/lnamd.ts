@@ -1,18 +1,20 @@
-// GPU LNAMD host: uploads one tapped layer chunk by chunk and runs the mean and aggregation
-// kernels (shaders/lnamd.ts) into a FeatureSet that MSM reads without a round trip to the CPU.
+// GPU LNAMD host: gathers one tapped layer chunk by chunk (uploaded from CPU memory, or copied on
+// the GPU from the per-image buffers of a DeviceLayer) and runs the mean and aggregation kernels
+// (shaders/lnamd.ts) into a FeatureSet that MSM reads without a round trip to the CPU.
 
 import { assertDegree } from '../engine/config.ts';
 import { MuscError, throwIfAborted } from '../engine/errors.ts';
 import type { LayerFeatures } from '../engine/types.ts';
 import { bindGroup, readBack, storageBuffer, uniformBuffer, type BufferPool } from './buffers.ts';
 import type { GpuContext } from './context.ts';
+import { onDevice, type DeviceLayer } from './deviceLayer.ts';
 import { allocateFeatureSet, type FeatureSet } from './features.ts';
 import { lnamdShader } from './shaders/lnamd.ts';
 
-export async function lnamdOnGpu(ctx: GpuContext, pool: BufferPool, layer: LayerFeatures, r: number, signal?: AbortSignal): Promise<FeatureSet> {
+export async function lnamdOnGpu(ctx: GpuContext, pool: BufferPool, layer: LayerFeatures | DeviceLayer, r: number, signal?: AbortSignal): Promise<FeatureSet> {
   assertDegree(r);
   const { device, storage } = ctx;
-  const { images, grid, dim, skip, data } = layer;
+  const { images, grid, dim, skip } = layer;
   const patches = grid * grid;
   const tokens = skip + patches;
   const set = allocateFeatureSet(ctx, pool, { images, patches, dim, storage }, tokens * dim * 4);
@@ -25,9 +27,14 @@ export async function lnamdOnGpu(ctx: GpuContext, pool: BufferPool, layer: Layer
   try {
     for (const [c, { first, count }] of set.ranges.entries()) {
       throwIfAborted(signal);
-      device.queue.writeBuffer(taps, 0, data, first * tokens * dim, count * tokens * dim);
       const params = uniformBuffer(device, [tokens, skip, dim, set.dimPadded, grid, (r - 1) / 2, first, 0], 'lnamd params');
       const encoder = device.createCommandEncoder({ label: `lnamd chunk ${c}` });
+      if (onDevice(layer)) {
+        const imageBytes = tokens * dim * 4;
+        for (let n = 0; n < count; n++) encoder.copyBufferToBuffer(layer.perImage[first + n], 0, taps, n * imageBytes, imageBytes);
+      } else {
+        device.queue.writeBuffer(taps, 0, layer.data, first * tokens * dim, count * tokens * dim);
+      }
       const pass = encoder.beginComputePass();
       pass.setPipeline(meanPipeline);
       pass.setBindGroup(0, bindGroup(device, meanPipeline, [params, taps, means]));
