@@ -33,6 +33,7 @@ test(DROPPED_BATCH, async ({ page }, info) => {
   await expectState(page, 'done', runTimeout(info));
   info.annotations.push({ type: 'seconds from drop to scored', description: ((Date.now() - dropped) / 1000).toFixed(0) });
   await expect(page.getByTestId('backend')).toHaveText(info.project.metadata.backend as string);
+  await expect(page.getByTestId('scored-on')).toHaveAttribute('data-on', info.project.metadata.backend as string);
 
   await test.step('12 results, the 6 defective ones on top', async () => {
     const shown = await shownResults(page);

@@ -28,6 +28,14 @@ export interface EncodeOptions {
 
 export const DEFAULT_ENCODER_BATCH = 8;
 
+/** The encoder's input [images, 3, size, size]: squash-resized (PIL-exact) and normalised as the manifest says. */
+export function encoderInput(manifest: ModelManifest, images: readonly RgbImage[], size: number): Float32Array {
+  const plane = 3 * size * size;
+  const input = new Float32Array(images.length * plane);
+  images.forEach((image, b) => writeChw(squashResize(image, size, manifest.input.resize), manifest.input, input, b * plane));
+  return input;
+}
+
 export async function encodeImages(
   runner: EncoderRunner,
   manifest: ModelManifest,
@@ -37,16 +45,11 @@ export async function encodeImages(
   const size = opts.size ?? manifest.input.size;
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_ENCODER_BATCH));
   const builder = new MuscInputBuilder(manifest, images.length, featureGrid(manifest, size, opts.grid));
-  const plane = 3 * size * size;
   for (let start = 0; start < images.length; start += batchSize) {
     throwIfAborted(opts.signal);
     opts.onProgress?.({ stage: 'encode', done: start, total: images.length });
     const batch = Math.min(batchSize, images.length - start);
-    const input = new Float32Array(batch * plane);
-    for (let b = 0; b < batch; b++) {
-      writeChw(squashResize(images[start + b], size, manifest.input.resize), manifest.input, input, b * plane);
-    }
-    builder.add(await runner.run(input, batch), batch);
+    builder.add(await runner.run(encoderInput(manifest, images.slice(start, start + batch), size), batch), batch);
   }
   opts.onProgress?.({ stage: 'encode', done: images.length, total: images.length });
   return builder.build();

@@ -10,7 +10,7 @@ import type { LayerFeatures, MuscInput, NchwTensor } from '../engine/types.ts';
 import { resampleNchw } from '../engine/upsample.ts';
 import { l2NormalizeInto } from '../engine/vector.ts';
 import { EncoderError } from './errors.ts';
-import type { ModelManifest, TapSpec } from './manifest.ts';
+import type { EmbeddingSpec, ModelManifest, TapSpec } from './manifest.ts';
 import type { EncoderOutputs, TensorOutput } from './runner.ts';
 
 function badOutput(message: string): EncoderError {
@@ -52,39 +52,56 @@ function output(outputs: EncoderOutputs, name: string): TensorOutput {
   return out;
 }
 
-function asNchw(out: TensorOutput, name: string, batch: number, channels: number): NchwTensor {
-  const [b, c, height, width] = out.dims;
-  if (out.dims.length !== 4 || b !== batch || c !== channels) {
-    throw badOutput(`Encoder output "${name}" has shape [${out.dims.join(', ')}], expected [${batch}, ${channels}, H, W].`);
+/** [height, width] of a CNN output of `batch` images and `channels` channels, or a bad-output error. */
+export function nchwSize(dims: readonly number[], name: string, batch: number, channels: number): [number, number] {
+  const [b, c, height, width] = dims;
+  if (dims.length !== 4 || b !== batch || c !== channels) {
+    throw badOutput(`Encoder output "${name}" has shape [${dims.join(', ')}], expected [${batch}, ${channels}, H, W].`);
   }
+  return [height, width];
+}
+
+function asNchw(out: TensorOutput, name: string, batch: number, channels: number): NchwTensor {
+  const [height, width] = nchwSize(out.dims, name, batch, channels);
   return { data: out.data, images: batch, channels, height, width };
 }
 
 /** Tokens before the patches: CLS and registers for token taps, none for CNN maps. */
-function leadingTokens(tap: TapSpec): number {
+export function leadingTokens(tap: TapSpec): number {
   return tap.layout === 'tokens' ? (tap.hasCls ? 1 : 0) + tap.registers : 0;
+}
+
+/** Checks a token tap's output shape [batch, skip + grid², dim]; returns its tokens per image. */
+export function tokenCount(tap: TapSpec, dims: readonly number[], batch: number, grid: number): number {
+  const expected = [batch, leadingTokens(tap) + grid * grid, tap.dim];
+  if (dims.join() !== expected.join()) {
+    throw badOutput(`Encoder output "${tap.name}" has shape [${dims.join(', ')}], expected [${expected.join(', ')}].`);
+  }
+  return expected[1];
 }
 
 /** One batch of one tap as patch tokens [batch, skip + grid², dim]. */
 function tapTokens(tap: TapSpec, out: TensorOutput, batch: number, grid: number): Float32Array {
   if (tap.layout === 'nchw') return resampleNchw(asNchw(out, tap.name, batch, tap.dim), grid).data;
-  const skip = leadingTokens(tap);
-  const expected = [batch, skip + grid * grid, tap.dim];
-  if (out.dims.join() !== expected.join()) {
-    throw badOutput(`Encoder output "${tap.name}" has shape [${out.dims.join(', ')}], expected [${expected.join(', ')}].`);
-  }
+  tokenCount(tap, out.dims, batch, grid);
   return out.data;
 }
 
-function batchEmbeddings(manifest: ModelManifest, outputs: EncoderOutputs, batch: number): Float32Array | null {
+/** The manifest's global-average embedding spec, refused unless L2-normalised. */
+export function globalAverageSpec(manifest: ModelManifest): EmbeddingSpec {
+  const spec = manifest.embedding;
+  if (!spec || spec.source !== 'global-average-of-tap') throw badOutput(`Model "${manifest.id}" has no global-average embedding.`);
+  // musc.md §14 defines the CNN embedding as the L2-normalised average; nothing else is offered.
+  if (!spec.l2Normalize) throw badOutput(`Model "${manifest.id}": a global-average embedding is always L2-normalised; set l2Normalize: true.`);
+  return spec;
+}
+
+/** The RsCIN embeddings [batch, E] of a batch from its CPU outputs, or null when the model has none. */
+export function batchEmbeddings(manifest: ModelManifest, outputs: EncoderOutputs, batch: number): Float32Array | null {
   const spec = manifest.embedding;
   if (!spec) return null;
   const out = output(outputs, spec.name);
-  if (spec.source === 'global-average-of-tap') {
-    // musc.md §14 defines the CNN embedding as the L2-normalised average; nothing else is offered.
-    if (!spec.l2Normalize) throw badOutput(`Model "${manifest.id}": a global-average embedding is always L2-normalised; set l2Normalize: true.`);
-    return globalAverageEmbedding(asNchw(out, spec.name, batch, spec.dim));
-  }
+  if (spec.source === 'global-average-of-tap') return globalAverageEmbedding(asNchw(out, spec.name, batch, globalAverageSpec(manifest).dim));
   if (out.data.length !== batch * spec.dim) {
     throw badOutput(`Encoder output "${spec.name}" has shape [${out.dims.join(', ')}], expected [${batch}, ${spec.dim}].`);
   }

@@ -1,44 +1,93 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ModelManifest } from '../encoders/manifest.ts';
+import type { DeviceLayer } from '../gpu/index.ts';
 import type { BrowserBackend, ImageRef, LoadedModel } from './protocol.ts';
 import type { Loaded } from './models.ts';
 
-// Decoding and the encoder stubbed: every encode is counted and gives one tiny tap.
-const encoded = vi.hoisted(() => ({ count: 0 }));
+// Decoding and both encoders stubbed: every encode is counted and gives one tiny tap holding its
+// count, in CPU memory (WASM) or in a fake GPU buffer (WebGPU) whose read-back gives the count
+// unless the device is "lost".
+const gpu = vi.hoisted(() => ({ encoded: 0, lost: false, destroyed: [] as number[] }));
 vi.mock('../encoders/web/decode.ts', () => ({ decodeRgb: async () => ({}) }));
 vi.mock('../encoders/web/ortWeb.ts', () => ({ runSession: async () => ({}) }));
 vi.mock('../encoders/encode.ts', () => ({
   encodeImages: async () => {
-    encoded.count += 1;
-    return { layers: [{ data: new Float32Array([encoded.count]), images: 1, grid: 1, dim: 1, skip: 0 }], embeddings: null, embedDim: 0 };
+    gpu.encoded += 1;
+    return { layers: [{ data: new Float32Array([gpu.encoded]), images: 1, grid: 1, dim: 1, skip: 0 }], embeddings: null, embedDim: 0 };
   },
 }));
+vi.mock('../encoders/web/deviceTaps.ts', () => ({
+  encodeOnDevice: async () => {
+    const id = (gpu.encoded += 1);
+    const buffer = { id, destroy: () => gpu.destroyed.push(id) };
+    return { layers: [{ images: 1, grid: 1, dim: 1, skip: 0, perImage: [buffer] }], embedding: Promise.resolve(null) };
+  },
+}));
+vi.mock('./gpuMusc.ts', () => ({
+  ortGpuMusc: async () => ({
+    download: async (layer: DeviceLayer) => {
+      if (gpu.lost) throw new Error('device lost');
+      return { images: 1, grid: 1, dim: 1, skip: 0, data: new Float32Array([(layer.perImage[0] as unknown as { id: number }).id]) };
+    },
+  }),
+}));
 
-const { carryFeatures, featuresFor } = await import('./features.ts');
+const { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } = await import('./features.ts');
+
+const manifest = { id: 'm', input: { size: 224 }, taps: [{ name: 't', layout: 'nchw', dim: 1, grid: 1 }] } as unknown as ModelManifest;
 
 function loaded(backend: BrowserBackend, variant: LoadedModel['variant'] = 'fp32'): Loaded {
   const backendInfo = { backend, fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
-  return { manifest: { id: 'm' } as ModelManifest, session: {} as Loaded['session'], reply: { modelId: 'm', variant, warmupMs: 0, backendInfo } };
+  return { manifest, session: {} as Loaded['session'], reply: { modelId: 'm', variant, warmupMs: 0, backendInfo } };
 }
 
 const images = (n: number): ImageRef[] => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, name: `${i}.png`, blob: new Blob() }));
 const geometry = { inputSize: 224, grid: null };
 const signal = new AbortController().signal;
 const encode = (model: Loaded, n: number) => featuresFor(model, geometry, images(n), () => undefined, signal);
+const hostValues = async (model: Loaded, n: number) => Array.from((await assembleOnHost(manifest, (await encode(model, n)).features, ['t'])).layers[0].data);
+
+beforeEach(async () => {
+  await encode(loaded('wasm'), 0); // an empty batch empties the cache
+  Object.assign(gpu, { encoded: 0, lost: false, destroyed: [] });
+});
+
+describe('features on the GPU', () => {
+  it('stay there for the GPU scorer, come back to CPU memory for the CPU one, and are freed when dropped', async () => {
+    const model = loaded('webgpu');
+    const { features } = await encode(model, 3);
+    const onDevice = await assembleOnDevice(manifest, features, ['t']);
+    expect(onDevice?.layers[0].perImage.map((b) => (b as unknown as { id: number }).id)).toEqual([1, 2, 3]);
+    expect(await hostValues(model, 3)).toEqual([1, 2, 3]);
+    await encode(model, 1); // images 2 and 3 leave the batch
+    expect(gpu.destroyed).toEqual([2, 3]);
+  });
+});
 
 describe('carryFeatures', () => {
   it('lets the WASM retry reuse what the lost GPU model read back, same model and variant only', async () => {
-    const gpu = loaded('webgpu');
-    await encode(gpu, 3);
+    const onGpu = loaded('webgpu');
+    await encode(onGpu, 3);
     const wasm = loaded('wasm');
-    carryFeatures(gpu.reply, wasm.reply);
+    await carryFeatures(onGpu.reply, wasm.reply);
     const retry = await encode(wasm, 5);
     expect(retry.encodedNow).toBe(2);
-    expect(retry.features.map((f) => f.layers[0].data[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(await hostValues(wasm, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(await assembleOnDevice(manifest, retry.features, ['t'])).toBeNull();
 
     const fp16 = loaded('webgpu', 'fp16');
     await encode(fp16, 5);
-    carryFeatures(fp16.reply, wasm.reply); // fp16 features differ from fp32 ones: not carried
+    await carryFeatures(fp16.reply, wasm.reply); // fp16 features differ from fp32 ones: not carried
     expect((await encode(wasm, 5)).encodedNow).toBe(5);
+  });
+
+  it('encodes again what had not come back when the device was lost', async () => {
+    gpu.lost = true;
+    const onGpu = loaded('webgpu', 'int8-weight');
+    await encode(onGpu, 2);
+    const wasm = loaded('wasm', 'int8-weight');
+    await carryFeatures(onGpu.reply, wasm.reply);
+    expect((await encode(wasm, 2)).encodedNow).toBe(2);
+    expect(gpu.destroyed).toEqual([1, 2]);
   });
 });

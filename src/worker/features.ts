@@ -1,19 +1,29 @@
 // Encoded features per image, cached in the worker so that re-running a batch (after a cancel,
-// a settings change that does not touch the encoder, or added images) skips encoding.
+// a settings change that does not touch the encoder, or added images) skips encoding. On WebGPU
+// they stay on the GPU, where the scoring kernels read them; a copy comes back to CPU memory in
+// the background, off the scoring path, for the CPU fallback and to outlive a lost GPU device.
 import { encodeImages } from '../encoders/encode.ts';
 import type { ModelManifest } from '../encoders/manifest.ts';
 import type { EncoderRunner } from '../encoders/runner.ts';
+import { featureGrid } from '../encoders/taps.ts';
 import { decodeRgb } from '../encoders/web/decode.ts';
+import { encodeOnDevice } from '../encoders/web/deviceTaps.ts';
 import { runSession } from '../encoders/web/ortWeb.ts';
 import { throwIfAborted } from '../engine/errors.ts';
-import type { LayerFeatures, MuscInput } from '../engine/types.ts';
+import type { RgbImage } from '../engine/preprocess/index.ts';
+import type { LayerFeatures, LayerShape, MuscInput } from '../engine/types.ts';
+import { onDevice, type DeviceLayer } from '../gpu/index.ts';
+import { ortGpuMusc } from './gpuMusc.ts';
 import type { Loaded } from './models.ts';
 import type { ImageRef, LoadedModel } from './protocol.ts';
 
 /** One image's encoder output: every tap of the manifest (in its order) and the embedding. */
 interface ImageFeatures {
-  layers: LayerFeatures[];
-  embedding: Float32Array | null;
+  /** on the GPU when encoded on WebGPU, else in CPU memory */
+  layers: LayerFeatures[] | DeviceLayer[];
+  /** the layers in CPU memory: the same ones on WASM, read back in the background on WebGPU */
+  host: Promise<LayerFeatures[]>;
+  embedding: Promise<Float32Array | null>;
   embedDim: number;
 }
 
@@ -34,26 +44,52 @@ function cacheKey(model: Loaded, geometry: EncodeGeometry, image: ImageRef): str
   return `${modelKey(model.reply)}${geometry.inputSize}/${geometry.grid ?? 'default'}/${image.key}`;
 }
 
+function drop(key: string): void {
+  for (const layer of cache.get(key)?.layers ?? []) if (onDevice(layer)) layer.perImage.forEach((b) => b.destroy());
+  cache.delete(key);
+}
+
+/** A pending read-back that fails (a lost device) must not surface as an unhandled rejection. */
+function quietly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /**
- * Hands the features `from` encoded (read back to the CPU, so untouched by a later device loss)
+ * Hands the features `from` encoded, as far as they came back to CPU memory before a device loss,
  * to `to` when both are the same model and variant on another backend: after the GPU device is
- * lost mid-run, the WASM retry encodes only the images not done yet. WebGPU and WASM agree to
- * ~1e-6 relative (e2e foundation spec); another variant (fp16 on the GPU) would not, so it is
+ * lost mid-run, the WASM retry encodes only the images not read back yet. WebGPU and WASM agree
+ * to ~1e-6 relative (e2e foundation spec); another variant (fp16 on the GPU) would not, so it is
  * not carried.
  */
-export function carryFeatures(from: LoadedModel, to: LoadedModel): void {
+export async function carryFeatures(from: LoadedModel, to: LoadedModel): Promise<void> {
   if (from.modelId !== to.modelId || from.variant !== to.variant) return;
   const [old, next] = [modelKey(from), modelKey(to)];
   if (old === next) return;
   for (const [key, features] of [...cache]) {
     if (!key.startsWith(old)) continue;
-    cache.delete(key);
-    cache.set(next + key.slice(old.length), features);
+    drop(key);
+    const [host, embedding] = await Promise.all([features.host, features.embedding]).catch(() => [null, null]);
+    if (host) cache.set(next + key.slice(old.length), { ...features, layers: host, host: Promise.resolve(host), embedding: Promise.resolve(embedding) });
   }
 }
 
 function runnerFor(model: Loaded, inputSize: number): EncoderRunner {
   return { run: (input, batch) => runSession(model.session, model.manifest.input.name, input, batch, inputSize) };
+}
+
+async function encodeOnCpu(model: Loaded, image: RgbImage, geometry: EncodeGeometry, signal: AbortSignal): Promise<ImageFeatures> {
+  const options = { size: geometry.inputSize, grid: geometry.grid ?? undefined, signal };
+  const input = await encodeImages(runnerFor(model, geometry.inputSize), model.manifest, [image], options);
+  return { layers: input.layers, host: Promise.resolve(input.layers), embedding: Promise.resolve(input.embeddings), embedDim: input.embedDim };
+}
+
+async function encodeOnGpu(model: Loaded, image: RgbImage, geometry: EncodeGeometry): Promise<ImageFeatures> {
+  const { manifest } = model;
+  const musc = await ortGpuMusc();
+  const grid = featureGrid(manifest, geometry.inputSize, geometry.grid ?? undefined);
+  const { layers, embedding } = await encodeOnDevice(model.session, manifest, musc, image, geometry.inputSize, grid);
+  return { layers, host: quietly(Promise.all(layers.map(musc.download))), embedding: quietly(embedding), embedDim: manifest.embedding?.dim ?? 0 };
 }
 
 /**
@@ -70,9 +106,8 @@ export async function featuresFor(
 ): Promise<{ features: ImageFeatures[]; encodedNow: number }> {
   const keys = images.map((image) => cacheKey(model, geometry, image));
   const wanted = new Set(keys);
-  for (const key of cache.keys()) if (!wanted.has(key)) cache.delete(key);
-  const runner = runnerFor(model, geometry.inputSize);
-  const options = { size: geometry.inputSize, grid: geometry.grid ?? undefined, signal };
+  for (const key of cache.keys()) if (!wanted.has(key)) drop(key);
+  const gpu = model.reply.backendInfo.backend === 'webgpu';
   let done = keys.filter((k) => cache.has(k)).length;
   let encodedNow = 0;
   onProgress(done, images.length);
@@ -81,27 +116,49 @@ export async function featuresFor(
   for (const [i, image] of images.entries()) {
     if (cache.has(keys[i])) continue;
     throwIfAborted(signal);
-    const input = await encodeImages(runner, model.manifest, [await decodeRgb(image.blob, image.name)], options);
-    cache.set(keys[i], { layers: input.layers, embedding: input.embeddings, embedDim: input.embedDim });
+    const rgb = await decodeRgb(image.blob, image.name);
+    cache.set(keys[i], gpu ? await encodeOnGpu(model, rgb, geometry) : await encodeOnCpu(model, rgb, geometry, signal));
     encodedNow += 1;
     onProgress(++done, images.length);
   }
   return { features: keys.map((k) => cache.get(k) as ImageFeatures), encodedNow };
 }
 
-/** Concatenates per-image features into one batch, keeping only the chosen taps. */
-export function assembleBatch(manifest: ModelManifest, features: ImageFeatures[], taps: readonly string[]): MuscInput {
-  const chosen = manifest.taps.map((t, index) => ({ name: t.name, index })).filter((t) => taps.includes(t.name));
-  const layers = chosen.map(({ index }) => {
-    const first = features[0].layers[index];
-    const perImage = first.data.length;
-    const data = new Float32Array(perImage * features.length);
-    features.forEach((f, n) => data.set(f.layers[index].data, n * perImage));
-    return { ...first, data, images: features.length };
-  });
+/** The chosen taps of the manifest, by their index in each image's layers. */
+function chosenTaps(manifest: ModelManifest, taps: readonly string[]): number[] {
+  return manifest.taps.flatMap((t, index) => (taps.includes(t.name) ? [index] : []));
+}
+
+async function batchEmbeddings(features: ImageFeatures[]): Promise<Pick<MuscInput, 'embeddings' | 'embedDim'>> {
+  const each = await Promise.all(features.map((f) => f.embedding));
   const embedDim = features[0].embedDim;
-  const hasEmbeddings = features.every((f) => f.embedding !== null);
-  const embeddings = hasEmbeddings ? new Float32Array(embedDim * features.length) : null;
-  if (embeddings) features.forEach((f, n) => embeddings.set(f.embedding as Float32Array, n * embedDim));
-  return { layers, embeddings, embedDim };
+  if (!each.every((e): e is Float32Array => e !== null)) return { embeddings: null, embedDim };
+  const embeddings = new Float32Array(embedDim * features.length);
+  each.forEach((e, n) => embeddings.set(e, n * embedDim));
+  return { embeddings, embedDim };
+}
+
+const shapeOf = ({ grid, dim, skip }: LayerShape, images: number): LayerShape => ({ images, grid, dim, skip });
+
+/** The batch with the chosen taps in CPU memory, concatenated per layer (waits for any read-back still running). */
+export async function assembleOnHost(manifest: ModelManifest, features: ImageFeatures[], taps: readonly string[]): Promise<MuscInput> {
+  const hosts = await Promise.all(features.map((f) => f.host));
+  const layers = chosenTaps(manifest, taps).map((index) => {
+    const perImage = hosts[0][index].data.length;
+    const data = new Float32Array(perImage * hosts.length);
+    hosts.forEach((h, n) => data.set(h[index].data, n * perImage));
+    return { ...shapeOf(hosts[0][index], hosts.length), data };
+  });
+  return { layers, ...(await batchEmbeddings(features)) };
+}
+
+/** The batch with the chosen taps left on the GPU, or null when some image's features are not there. */
+export async function assembleOnDevice(manifest: ModelManifest, features: ImageFeatures[], taps: readonly string[]): Promise<MuscInput<DeviceLayer> | null> {
+  const perImage = features.map((f) => f.layers.filter(onDevice));
+  if (perImage.some((layers, n) => layers.length !== features[n].layers.length)) return null;
+  const layers = chosenTaps(manifest, taps).map((index) => ({
+    ...shapeOf(perImage[0][index], features.length),
+    perImage: perImage.map((l) => l[index].perImage[0]),
+  }));
+  return { layers, ...(await batchEmbeddings(features)) };
 }

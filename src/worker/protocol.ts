@@ -110,7 +110,15 @@ export interface BatchScores {
   rscinWindows: number[];
   /** images encoded by this call; the others came from the worker's feature cache */
   encodedNow: number;
+  /** absent on batches saved by versions that did not record it */
+  scoring?: ScoringInfo;
   model: LoadedModel;
+}
+
+/** Where LNAMD and MSM ran, and why not on WebGPU when the model did. */
+export interface ScoringInfo {
+  on: BrowserBackend;
+  fallbackReason: string | null;
 }
 
 export interface EvaluationRequest {

@@ -1,6 +1,6 @@
 // The `score` call: model → features (cached) → MuSc, its LNAMD + MSM on WebGPU (our kernels on
-// the device onnxruntime created) when the model runs there, else on the CPU with our
-// WebAssembly SIMD kernel on a pool of workers (msmPool.ts). Progress reports the stage the user
+// the device onnxruntime created, reading the taps it left there) when the model runs there,
+// else on the CPU with our WebAssembly SIMD kernel on a pool of workers (msmPool.ts). Progress reports the stage the user
 // waits on. A run whose GPU device is lost midway runs again on WASM (deviceLoss.ts).
 import * as ort from 'onnxruntime-web/webgpu';
 import { deviceLostReason } from '../encoders/web/backend.ts';
@@ -8,13 +8,14 @@ import { scorerWindow } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { runMusc } from '../engine/pipeline.ts';
-import type { MuscConfig, MuscInput, RunOptions, SimilarityKernel } from '../engine/types.ts';
-import { createWebGpuMusc, type WebGpuMusc } from '../gpu/index.ts';
+import type { MuscConfig, MuscInput, MuscResult, RunOptions, SimilarityKernel } from '../engine/types.ts';
+import type { DeviceLayer } from '../gpu/index.ts';
 import { retryOnDeviceLoss } from './deviceLoss.ts';
-import { assembleBatch, carryFeatures, featuresFor } from './features.ts';
+import { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } from './features.ts';
+import { ortGpuMusc } from './gpuMusc.ts';
 import { ensureModel, type Loaded } from './models.ts';
 import { createMsmPool } from './msmPool.ts';
-import type { BatchScores, Calls, RunProgress } from './protocol.ts';
+import type { BatchScores, Calls, RunProgress, ScoringInfo } from './protocol.ts';
 
 let similarity: SimilarityKernel | null = null;
 
@@ -24,46 +25,54 @@ function ortSimilarity(): SimilarityKernel {
   return similarity;
 }
 
-let gpu: { device: GPUDevice; musc: WebGpuMusc } | null = null;
-
-async function gpuFeatureSetScorer(): Promise<NonNullable<RunOptions['scoreFeatureSet']>> {
-  const device = await ort.env.webgpu.device;
-  if (gpu?.device !== device) gpu = { device, musc: createWebGpuMusc(device) };
-  return gpu.musc.scoreFeatureSet;
-}
-
-/** Runs `attempt`; the engine's own errors (a cancel among them) pass through, any other failure is logged and gives null. */
-async function orFallback<T>(what: string, attempt: () => Promise<T>): Promise<T | null> {
+/** Runs `run`; the engine's own errors (a cancel among them) pass through, any other failure is logged and given back. */
+async function attempt<T>(what: string, run: () => Promise<T>): Promise<{ value: T } | { failure: string }> {
   try {
-    return await attempt();
+    return { value: await run() };
   } catch (err) {
     if (err instanceof MuscError) throw err;
     console.warn(`MuScope: ${what} failed (${String(err)}); scoring another way instead.`);
-    return null;
+    return { failure: err instanceof Error ? err.message : String(err) };
   }
 }
 
+interface Batch {
+  /** the features left on the GPU, when they all are and the device is alive */
+  onDevice: MuscInput<DeviceLayer> | null;
+  /** the features in CPU memory (read back from the GPU if they were encoded there) */
+  onHost: () => Promise<MuscInput>;
+}
+
 /**
- * On WebGPU first, then the WebAssembly SIMD kernel on a worker pool, then onnxruntime's wasm
- * MatMul: each failure other than a cancel (a lost GPU device included: its readbacks reject)
- * falls to the next, same results.
+ * On WebGPU first (the features never leave the GPU), then the WebAssembly SIMD kernel on a
+ * worker pool, then onnxruntime's wasm MatMul: each failure other than a cancel (a lost GPU device
+ * included: its readbacks reject) falls to the next, same results, and the user is told why.
  */
-async function runScoring(input: MuscInput, config: MuscConfig, onGpu: boolean, opts: RunOptions) {
-  const onDevice = onGpu && (await orFallback('mutual scoring on WebGPU', async () => runMusc(input, config, { ...opts, scoreFeatureSet: await gpuFeatureSetScorer() })));
-  if (onDevice) return onDevice;
+async function runScoring(batch: Batch, config: MuscConfig, opts: RunOptions): Promise<{ result: MuscResult; scoring: ScoringInfo }> {
+  const { onDevice } = batch;
+  let gpuFailure: string | null = null;
+  if (onDevice) {
+    const gpu = await attempt('mutual scoring on WebGPU', async () => runMusc(onDevice, config, { ...opts, scoreFeatureSet: (await ortGpuMusc()).scoreFeatureSet }));
+    if ('value' in gpu) return { result: gpu.value, scoring: { on: 'webgpu', fallbackReason: null } };
+    gpuFailure = `Mutual scoring on WebGPU failed (${gpu.failure}); it ran on the CPU instead.`;
+  }
+  const scoring: ScoringInfo = { on: 'wasm', fallbackReason: gpuFailure };
+  const input = await batch.onHost();
   const pool = createMsmPool();
-  const onPool = await orFallback('mutual scoring on the WASM kernel pool', () => runMusc(input, config, { ...opts, scoreFeatureSet: pool.scoreFeatureSet })).finally(() => pool.close());
-  return onPool ?? runMusc(input, config, { ...opts, similarity: ortSimilarity() });
+  const onPool = await attempt('mutual scoring on the WASM kernel pool', () => runMusc(input, config, { ...opts, scoreFeatureSet: pool.scoreFeatureSet })).finally(() => pool.close());
+  return { result: 'value' in onPool ? onPool.value : await runMusc(input, config, { ...opts, similarity: ortSimilarity() }), scoring };
 }
 
 async function scoreWith(model: Loaded, { images, settings }: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
   const { features, encodedNow } = await featuresFor(model, settings, images, (done, total) => progress({ stage: 'encoding', done, total }), signal);
-  const input = assembleBatch(model.manifest, features, settings.taps);
-  if (input.layers.length === 0) throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
-  const result = await runScoring(
-    input,
+  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name))) throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
+  const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
+  const { result, scoring } = await runScoring(
+    {
+      onDevice: gpuAlive ? await assembleOnDevice(model.manifest, features, settings.taps) : null,
+      onHost: () => assembleOnHost(model.manifest, features, settings.taps),
+    },
     { rList: settings.rList, interval: settings.interval, kList: settings.kList, imageSize: settings.inputSize, forceSmallBatch: settings.forceSmallBatch },
-    model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null,
     { signal, onProgress: (p) => p.stage === 'msm' && progress({ stage: 'scoring', done: p.done, total: p.total }) },
   );
   return {
@@ -76,6 +85,7 @@ async function scoreWith(model: Loaded, { images, settings }: Calls['score']['re
     forcedSmallBatch: result.forcedSmallBatch,
     rscinWindows: result.rscinWindows,
     encodedNow,
+    scoring,
     model: model.reply,
   };
 }
@@ -86,8 +96,8 @@ export async function scoreBatch(request: Calls['score']['request'], progress: (
   scorerWindow(images.length, settings.interval, settings.forceSmallBatch);
   return retryOnDeviceLoss(
     () => ensureModel({ modelId: settings.modelId, backend: settings.backend, variant: settings.variant }, progress),
-    (model, lost) => {
-      if (lost) carryFeatures(lost.reply, model.reply);
+    async (model, lost) => {
+      if (lost) await carryFeatures(lost.reply, model.reply);
       return scoreWith(model, request, progress, signal);
     },
     signal,

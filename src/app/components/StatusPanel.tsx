@@ -72,6 +72,13 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
           <p>
             Scored {scores.keys.length} images
             {scores.encodedNow < scores.keys.length ? ` (${scores.keys.length - scores.encodedNow} from the feature cache)` : ''}.
+            {scores.scoring && (
+              <span className="muted" data-testid="scored-on" data-on={scores.scoring.on}>
+                {' '}
+                Mutual scoring ran on {scores.scoring.on === 'webgpu' ? 'WebGPU' : 'the CPU (WASM)'}.
+              </span>
+            )}
+            {scores.scoring?.fallbackReason && <span className="error"> {scores.scoring.fallbackReason}</span>}
             {scores.forcedSmallBatch && <strong className="forced"> Forced: the batch is too small for reliable scores.</strong>}
           </p>
         )}

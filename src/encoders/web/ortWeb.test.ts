@@ -6,20 +6,25 @@ import type { BackendChoice } from './backend.ts';
 const fake = vi.hoisted(() => ({
   values: { webgpu: [1, 2, 3, 4], wasm: [1, 2, 3, 4] } as Record<string, number[]>,
   released: [] as string[],
+  outputsOnGpu: {} as Record<string, unknown>,
 }));
 vi.mock('onnxruntime-web/webgpu', () => ({
   Tensor: class {},
   env: { webgpu: { device: Promise.resolve({ lost: new Promise(() => undefined) }) }, wasm: {} },
   InferenceSession: {
-    create: async (_bytes: Uint8Array, { executionProviders: [backend] }: { executionProviders: string[] }) => ({
-      run: async () => ({ tap: { dims: [1, 4], getData: async () => Float32Array.from(fake.values[backend]), dispose: () => undefined } }),
-      release: async () => void fake.released.push(backend),
-    }),
+    create: async (_bytes: Uint8Array, options: { executionProviders: string[]; preferredOutputLocation?: unknown }) => {
+      const [backend] = options.executionProviders;
+      fake.outputsOnGpu[backend] = options.preferredOutputLocation;
+      return {
+        run: async () => ({ tap: { dims: [1, 4], getData: async () => Float32Array.from(fake.values[backend]), dispose: () => undefined } }),
+        release: async () => void fake.released.push(backend),
+      };
+    },
   },
 }));
 
 const { openSession } = await import('./ortWeb.ts');
-const manifest = { id: 'm', input: { name: 'pixel_values', size: 8 } } as unknown as ModelManifest;
+const manifest = { id: 'm', input: { name: 'pixel_values', size: 8 }, taps: [{ name: 'tap' }] } as unknown as ModelManifest;
 const gpuChoice: BackendChoice = { backend: 'webgpu', fallbackReason: null, adapter: null, summary: null, shaderF16: false };
 const bytes = async () => ({ bytes: new ArrayBuffer(0), dtype: 'int8-weight' as const });
 
@@ -37,6 +42,8 @@ describe('openSession on WebGPU', () => {
     expect(ready).toMatchObject({ backend: 'webgpu', variant: 'int8-weight', fallbackReason: null });
     expect(ready.webgpuCheck).toEqual({ maxRelative: expect.closeTo(1e-4, 6), tolerance: 1e-3, against: 'int8-weight' });
     expect(fake.released).toEqual(['wasm']);
+    // The taps stay on the GPU for our kernels; WASM outputs are always in CPU memory.
+    expect(fake.outputsOnGpu).toEqual({ webgpu: { tap: 'gpu-buffer' }, wasm: undefined });
   });
 
   it('runs on WASM, saying why, when the GPU gives different numbers', async () => {

@@ -63,8 +63,13 @@ export interface ReadySession {
 /** The variant's file for a backend: the same dtype on WASM where offered, else fp32 (pickVariant). */
 export type VariantBytes = (backend: BrowserBackend) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
 
-export async function createSession(backend: BrowserBackend, bytes: ArrayBuffer): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: [backend], graphOptimizationLevel: 'all' });
+/**
+ * On WebGPU the outputs named in `onGpu` (the model's taps) stay on the GPU for our kernels
+ * (encoders/web/deviceTaps.ts); runSession still reads them back when asked.
+ */
+export async function createSession(backend: BrowserBackend, bytes: ArrayBuffer, onGpu: readonly string[] = []): Promise<ort.InferenceSession> {
+  const preferredOutputLocation = backend === 'webgpu' ? Object.fromEntries(onGpu.map((name) => [name, 'gpu-buffer' as const])) : undefined;
+  return ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: [backend], graphOptimizationLevel: 'all', preferredOutputLocation });
 }
 
 interface Warm {
@@ -100,7 +105,7 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
   let gpu: Warm;
   try {
     const { bytes, dtype } = await loadBytes('webgpu');
-    const session = await createSession('webgpu', bytes);
+    const session = await createSession('webgpu', bytes, manifest.taps.map((t) => t.name));
     watchDevice(await ort.env.webgpu.device);
     gpu = await warm(session, dtype);
   } catch (err) {
