@@ -7,6 +7,11 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS_DIR } from '../node/models.ts';
+import { requestNodeGpu } from '../node/webgpu.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { MODEL_OPTIONS, modelChoice } from './common.ts';
+import { softwareRenderer } from '../node/webgpu.ts';
+import { GpuUnavailableError, gpuMsm } from './msm.ts';
 import type { ScoreRow } from './score.ts';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -34,6 +39,57 @@ function copyBottles(dir: string, count: number): string[] {
 }
 
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+
+describe('--msm', () => {
+  const choose = (...argv: string[]) => modelChoice(parseArgs(['--model', MODEL, ...argv], { flags: [], values: MODEL_OPTIONS }));
+
+  it('picks where mutual scoring runs: cpu by default, webgpu or webgpu-f16 on request, nothing else', () => {
+    expect(choose().msm).toBe('cpu');
+    expect(choose('--msm', 'webgpu').msm).toBe('webgpu');
+    expect(choose('--msm=webgpu-f16').msm).toBe('webgpu-f16');
+    expect(() => choose('--msm', 'gpu')).toThrow(new UsageError('--msm must be one of cpu, webgpu, webgpu-f16; got "gpu"'));
+  });
+
+  it('refuses WebGPU without an adapter in plain words: why, and what to run instead', () => {
+    expect(() => gpuMsm('f16', { unavailable: 'Dawn found no Vulkan adapter' })).toThrow(
+      new GpuUnavailableError('--msm webgpu-f16 needs WebGPU in Node, but Dawn found no Vulkan adapter. Run without --msm (CPU) instead.'),
+    );
+  });
+
+  it('labels software adapters as such, and only those', () => {
+    const info = { vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: false };
+    expect(softwareRenderer({ ...info, vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7' })).toBe('lavapipe');
+    expect(softwareRenderer({ ...info, vendor: 'google', architecture: 'swiftshader' })).toBe('swiftshader');
+    expect(softwareRenderer({ ...info, isFallbackAdapter: true, description: 'Microsoft Basic Render Driver' })).toBe('software');
+    expect(softwareRenderer({ ...info, vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4090' })).toBeNull();
+  });
+});
+
+// The adapter scoring would run on, found once here (CI requires one, as src/gpu's Dawn tests do).
+const gpu = await requestNodeGpu();
+const adapter = 'unavailable' in gpu ? null : gpu.adapter.info.description;
+if ('device' in gpu) gpu.device.destroy();
+else if (process.env.MUSCOPE_REQUIRE_NODE_WEBGPU) throw new Error(`Node WebGPU is required here, but ${gpu.unavailable}.`);
+
+describe.skipIf(!ready || adapter === null)(`muscope score --msm webgpu (${adapter ?? 'no adapter'})`, () => {
+  it('gives the CPU kernel\'s image scores within 1e-4, and names the adapter', () => {
+    const set = join(work, 'gpu-set');
+    copyBottles(set, 6);
+    const scores = (msm: string) => {
+      const r = muscope('score', set, '--model', MODEL, '--size', '64', '--no-overlays', '--out', `gpu-${msm}`, '--msm', msm);
+      expect(r.code, r.stderr).toBe(0);
+      return { stderr: r.stderr, rows: JSON.parse(readFileSync(join(work, `gpu-${msm}/scores.json`), 'utf8')) as ScoreRow[] };
+    };
+    const cpu = scores('cpu');
+    const webgpu = scores('webgpu');
+    expect(webgpu.stderr).toContain(`mutual scoring on WebGPU through Dawn (f32 storage) on ${adapter}`);
+    expect(webgpu.rows.map((row) => row.path)).toEqual(cpu.rows.map((row) => row.path));
+    webgpu.rows.forEach((row, n) => {
+      expect(Math.abs(row.rawScore - cpu.rows[n].rawScore)).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(row.score - cpu.rows[n].score)).toBeLessThanOrEqual(1e-4);
+    });
+  });
+});
 
 describe.skipIf(!ready)('muscope score', () => {
   const set = join(work, 'set');

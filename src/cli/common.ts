@@ -6,12 +6,13 @@ import { MuscError } from '../engine/errors.ts';
 import type { ImageFileError } from '../encoders/imageFiles.ts';
 import { choiceOption, intOption, UsageError, type ParsedArgs } from './args.ts';
 import type { OpenModel } from './model.ts';
+import { MSM_BACKENDS, type MsmBackend } from './msm.ts';
 import type { ProgressReporter } from './progress.ts';
 
 /** Default results folder, relative to the working directory (git-ignored in this repo). */
 export const DEFAULT_OUT_DIR = 'out';
 
-export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'out'] as const;
+export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'msm', 'out'] as const;
 const VARIANTS: readonly VariantDtype[] = ['fp32', 'fp16', 'int8-weight', 'int8-dynamic'];
 
 export interface ModelChoice {
@@ -19,6 +20,7 @@ export interface ModelChoice {
   dtype: VariantDtype;
   size?: number;
   grid?: number;
+  msm: MsmBackend;
 }
 
 export function modelChoice(args: ParsedArgs): ModelChoice {
@@ -29,6 +31,7 @@ export function modelChoice(args: ParsedArgs): ModelChoice {
     dtype: choiceOption(args, 'variant', VARIANTS, 'fp32'),
     size: intOption(args, 'size', undefined, 16, 2048),
     grid: intOption(args, 'grid', undefined, 1, 256),
+    msm: choiceOption(args, 'msm', MSM_BACKENDS, 'cpu'),
   };
 }
 

@@ -8,6 +8,7 @@ import { ImageFileError } from '../encoders/imageFiles.ts';
 import { InputPathError } from '../node/listImages.ts';
 import { UsageError } from './args.ts';
 import { EVAL_USAGE, evalCommand } from './evaluate.ts';
+import { GpuUnavailableError } from './msm.ts';
 import { createProgress } from './progress.ts';
 import { SCORE_USAGE, scoreCommand } from './score.ts';
 
@@ -22,6 +23,8 @@ options:
   --variant D              model variant: fp32 (default), fp16, int8-weight, int8-dynamic
   --size S                 input side (default: the model's); the grid follows it (S/16 for CNN trunks)
   --grid G                 CNN models only: side of the feature grid (default S/16)
+  --msm B                  where mutual scoring (LNAMD + MSM) runs: cpu (default, onnxruntime MatMul),
+                           webgpu or webgpu-f16 (f32 / f16 feature storage) through Dawn's first adapter
   --max-batch M            score in subsets of at most M images (whole set shuffled with seed 42,
                            dealt round-robin, no labels used); RsCIN still runs over all images
   --out DIR                output folder (default ./out)
@@ -52,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`muscope: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    if (err instanceof MuscError || err instanceof EncoderError || err instanceof ImageFileError || err instanceof InputPathError) {
+    if (err instanceof MuscError || err instanceof EncoderError || err instanceof ImageFileError || err instanceof InputPathError || err instanceof GpuUnavailableError) {
       process.stderr.write(`muscope: ${err.message}\n`);
       return EXIT_USER_ERROR;
     }

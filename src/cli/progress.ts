@@ -11,6 +11,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   const tty = stream.isTTY === true;
   const interval = tty ? 100 : 5000;
   let lastStage = '';
+  let lastDone = -1;
   let lastAt = 0;
   let open = false;
   const start = Date.now();
@@ -24,9 +25,11 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       if (quiet) return;
       const now = Date.now();
       const finished = done >= total;
-      if (stage === lastStage && !finished && now - lastAt < interval) return;
+      // A count reported twice (the GPU scorer rounds its counts) prints once.
+      if (stage === lastStage && (done === lastDone || (!finished && now - lastAt < interval))) return;
       if (stage !== lastStage) closeLine();
       lastStage = stage;
+      lastDone = done;
       lastAt = now;
       const pct = total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : '';
       const line = `[${seconds()}s] ${stage}: ${done}/${total} ${unit}${pct}`;

@@ -41,9 +41,10 @@ export interface ScoredSet {
 }
 
 export async function scoreImages(model: OpenModel, images: readonly RgbImage[], opts: ScoreOptions): Promise<ScoredSet> {
-  const { manifest, runner, similarity } = model;
+  const { manifest, runner, msm } = model;
   const { size, progress } = opts;
   if (manifest.fixture) progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
+  if (model.msmWhere) progress.note(`mutual scoring on ${model.msmWhere}`);
   const subsets = splitIntoSubsets(images.length, opts.maxBatch);
   const where: Array<{ result: MuscResult; position: number }> = [];
   const rawScores = new Float64Array(images.length);
@@ -70,7 +71,7 @@ export async function scoreImages(model: OpenModel, images: readonly RgbImage[],
     const result = await runMusc(
       input,
       { ...DEFAULT_CONFIG, kList: [], imageSize: size, forceSmallBatch: opts.forceSmallBatch },
-      { similarity, onProgress: (p) => p.stage === 'msm' && progress.update(`mutual scoring${label}`, p.done, p.total, 'image pairs') },
+      { ...msm, onProgress: (p) => p.stage === 'msm' && progress.update(`mutual scoring${label}`, p.done, p.total, 'image pairs') },
     );
     scoreSeconds += (performance.now() - t) / 1000;
     grid = result.grid;

@@ -33,3 +33,16 @@ export async function requestNodeGpu(): Promise<NodeGpu | { unavailable: string 
     return { unavailable: 'Dawn found no Vulkan adapter (install Mesa\'s lavapipe: mesa-vulkan-drivers 24 or newer)' };
   }
 }
+
+export type AdapterInfo = Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter'>;
+
+/**
+ * The software renderer behind an adapter ('lavapipe', 'swiftshader', 'software'), or null for
+ * a GPU. Conservative: any sign of a CPU implementation counts, so its times never pass for GPU speed.
+ */
+export function softwareRenderer(info: AdapterInfo): string | null {
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  if (/llvmpipe|lavapipe/.test(text)) return 'lavapipe';
+  if (text.includes('swiftshader')) return 'swiftshader';
+  return info.isFallbackAdapter || /software|\bcpu\b/.test(text) ? 'software' : null;
+}
