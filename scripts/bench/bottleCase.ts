@@ -98,7 +98,7 @@ export async function runBottleCase(emit: (r: BenchRecord) => void, dataset = DE
         }),
       );
     } finally {
-      await model.runner.close();
+      await model.close();
     }
   }
 }

@@ -9,7 +9,7 @@ import type { BenchBackend, BenchRequest, BenchResult } from '../../e2e/harness/
 import { openHarness } from '../../e2e/harness/serve.ts';
 import { launchChromium } from '../chromium.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
-import { msmFlops, REPEAT_BUDGET_MS, REPEATS, type BenchRecord } from './cases.ts';
+import { adapterText, measurementFields, REPEAT_BUDGET_MS, REPEATS, SOFTWARE_WEBGPU_CAP_MS, type BenchRecord } from './cases.ts';
 
 export const BROWSER_BACKENDS: readonly BenchBackend[] = ['wasm', 'webgpu'];
 export const isBrowserBackend = (name: string): name is BenchBackend => (BROWSER_BACKENDS as readonly string[]).includes(name);
@@ -24,8 +24,6 @@ export interface BrowserMsmOptions {
   emit: (record: BenchRecord) => void;
 }
 
-/** SwiftShader is software: skip a case whose single run would take longer than this. */
-const SWIFTSHADER_CAP_MS = 120_000;
 const WASM_THREADS = 2;
 
 function record(backend: BenchBackend, options: BrowserMsmOptions, result: BenchResult, browser: Browser): BenchRecord {
@@ -38,13 +36,11 @@ function record(backend: BenchBackend, options: BrowserMsmOptions, result: Bench
     dim,
     browser: `chromium ${browser.version()}`,
   };
-  if (result.adapter) common.adapter = `${result.adapter.vendor} ${result.adapter.architecture} ${result.adapter.description}`.trim();
-  if (!result.measured) return { ...common, skipped: result.reason, estimated_ms: Math.round(result.estimatedMs) };
+  if (result.adapter) common.adapter = adapterText(result.adapter);
+  const measured = { ...common, ...measurementFields(result, images, grid, dim) };
+  if (!result.measured) return measured;
   return {
-    ...common,
-    ms: Math.round(result.ms),
-    gflops_effective: +(msmFlops(images, grid, dim) / result.ms / 1e6).toFixed(2),
-    runs: result.runs,
+    ...measured,
     crossOriginIsolated: result.crossOriginIsolated,
     ...(backend === 'wasm' && { threads: result.threads }),
     ...(result.gpuPeakBufferBytes !== undefined && { gpu_buffer_mb: +(result.gpuPeakBufferBytes / 2 ** 20).toFixed(1) }),
@@ -69,7 +65,7 @@ export async function runBrowserMsm(options: BrowserMsmOptions): Promise<void> {
           dim: options.dim,
           runs: REPEATS,
           repeatBudgetMs: REPEAT_BUDGET_MS,
-          ...(software && { skipAboveMs: SWIFTSHADER_CAP_MS }),
+          ...(software && { skipAboveMs: SOFTWARE_WEBGPU_CAP_MS }),
           threads: WASM_THREADS,
         };
         const result = await page.evaluate((r) => globalThis.muscopeHarness!.benchMsm(r), request);

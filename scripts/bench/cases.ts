@@ -5,6 +5,7 @@ import { mutualScores } from '../../src/engine/msm.ts';
 import { runMusc } from '../../src/engine/pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../../src/engine/random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures } from '../../src/engine/types.ts';
+import type { Measurement } from '../../e2e/harness/protocol.ts';
 import type { NodeBackend } from './nodeBackends.ts';
 
 export type BenchRecord = Record<string, string | number | boolean>;
@@ -22,6 +23,8 @@ export type CaseRunner = (options: CaseOptions) => Promise<void>;
 /** Stop repeating a measurement once this much time went into it (but run it at least once). */
 export const REPEAT_BUDGET_MS = 20_000;
 export const REPEATS = 3;
+/** Software WebGPU (SwiftShader, lavapipe): skip a case whose single run would take longer than this. */
+export const SOFTWARE_WEBGPU_CAP_MS = 120_000;
 /** The whole-pipeline case must fit a laptop browser tab's budget. */
 const RSS_BUDGET_MB = 2048;
 
@@ -30,6 +33,15 @@ export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS
 
 /** 2·N(N−1)·P²·D: the reference's MSM FLOPs (each ordered pair), for comparable GFLOP/s. */
 export const msmFlops = (images: number, grid: number, dim: number): number => 2 * images * (images - 1) * grid ** 4 * dim;
+
+/** The adapter as records name it: vendor, architecture and description. */
+export const adapterText = (a: { vendor: string; architecture: string; description: string }): string => `${a.vendor} ${a.architecture} ${a.description}`.trim();
+
+/** A measureMsm result (e2e/harness/msmBench.ts) as record fields: time and rate, or why it was skipped. */
+export function measurementFields(m: Measurement, images: number, grid: number, dim: number): BenchRecord {
+  if (!m.measured) return { skipped: m.reason, estimated_ms: Math.round(m.estimatedMs) };
+  return { ms: Math.round(m.ms), gflops_effective: +(msmFlops(images, grid, dim) / m.ms / 1e6).toFixed(2), runs: m.runs };
+}
 
 /** One MSM over random unit features, best of a few runs, per backend. */
 export const msmCase: CaseRunner = async ({ images, grid, dim, backends, emit }) => {

@@ -1,17 +1,18 @@
 // `npm run bench -- [--case msm|musc-scale|encoder|bottle|app] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
 //   [--dataset DIR] [--json]`
-// One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here, browser
-// backends (wasm, webgpu) in Debian's Chromium, pytorch-reference in python3. `bottle` times the `muscope eval` path
-// end to end on the MVTec bottle set (--dataset, default ../shared/data/mvtec_ad/bottle from the repo root) for each
-// installed real model. `app` times the built app in Chromium from dropping that set's test images (the first
-// --images N, sorted by path; default all) until the results show, per browser backend. Without --case it runs the
-// default set below.
+// One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
+// src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
+// pytorch-reference in python3. `bottle` times the `muscope eval` path end to end on the MVTec bottle set (--dataset,
+// default ../shared/data/mvtec_ad/bottle from the repo root) for each installed real model. `app` times the built app
+// in Chromium from dropping that set's test images (the first --images N, sorted by path; default all) until the
+// results show, per browser backend. Without --case it runs the default set below.
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
 import { BROWSER_BACKENDS, isBrowserBackend, runBrowserMsm } from './browserBackends.ts';
 import { NODE_BACKENDS, type NodeBackend } from './nodeBackends.ts';
 import { PYTORCH_BACKEND, runPytorchMsm } from './pytorchReference.ts';
+import { runWebgpuNodeMsm, WEBGPU_NODE_BACKEND } from './nodeWebgpu.ts';
 import { runEncoderCase } from './encoderCase.ts';
 import { DEFAULT_BOTTLE_DIR, runBottleCase } from './bottleCase.ts';
 import { runAppCase } from './appCase.ts';
@@ -24,7 +25,7 @@ interface PlannedRun {
   backends: string[];
 }
 
-const ALL_BACKENDS: string[] = [...NODE_BACKENDS.map((b) => b.name), ...BROWSER_BACKENDS, PYTORCH_BACKEND];
+const ALL_BACKENDS: string[] = [...NODE_BACKENDS.map((b) => b.name), WEBGPU_NODE_BACKEND, ...BROWSER_BACKENDS, PYTORCH_BACKEND];
 
 /** What `--case X` runs when the sizes or backends are not given. */
 const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
@@ -124,9 +125,12 @@ for (const run of runs) {
   }
   if (inBrowser.length > 0 && run.caseName !== 'msm') throw new Error(`browser backends run only --case msm, not ${run.caseName}`);
   const withPytorch = run.backends.includes(PYTORCH_BACKEND);
-  if (withPytorch && run.caseName !== 'msm') throw new Error(`${PYTORCH_BACKEND} runs only --case msm`);
-  const inNode = run.backends.filter((b) => !isBrowserBackend(b) && b !== PYTORCH_BACKEND);
+  const withWebgpuNode = run.backends.includes(WEBGPU_NODE_BACKEND);
+  const onlyMsm = [PYTORCH_BACKEND, WEBGPU_NODE_BACKEND].find((b) => run.backends.includes(b) && run.caseName !== 'msm');
+  if (onlyMsm) throw new Error(`${onlyMsm} runs only --case msm`);
+  const inNode = run.backends.filter((b) => !isBrowserBackend(b) && b !== PYTORCH_BACKEND && b !== WEBGPU_NODE_BACKEND);
   if (inNode.length > 0) await CASES[run.caseName]({ images, grid, dim, backends: backendsNamed(inNode), emit });
+  if (withWebgpuNode) await runWebgpuNodeMsm({ images, grid, dim, emit });
   if (withPytorch) runPytorchMsm({ images, grid, dim }, emit);
   if (inBrowser.length > 0) await runBrowserMsm({ images, grid, dim, backends: inBrowser, browserArgs, emit });
 }
