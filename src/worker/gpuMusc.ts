@@ -7,6 +7,8 @@ let gpu: { device: GPUDevice; musc: WebGpuMusc } | null = null;
 
 export async function ortGpuMusc(): Promise<WebGpuMusc> {
   const device = await ort.env.webgpu.device;
-  if (gpu?.device !== device) gpu = { device, musc: createWebGpuMusc(device) };
+  // f32 storage even with shader-f16, on purpose (README, deviations): f16 rows moved bottle's
+  // AUPRO by 0.0017 on lavapipe, more than the 1e-3 allowed against the reference.
+  if (gpu?.device !== device) gpu = { device, musc: createWebGpuMusc(device, { storage: 'f32' }) };
   return gpu.musc;
 }
