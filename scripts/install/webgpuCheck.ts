@@ -1,9 +1,10 @@
 // The install's WebGPU-vs-WASM check (architecture.md §3: quantized WebGPU paths have given
-// silently wrong output): every variant a manifest offers to WebGPU runs the probe input in
-// headless Chromium on WebGPU and on WASM, with the app's session code (webgpuCheck/page.ts);
-// the figure goes into the manifest, and a variant that disagrees stops being offered on WebGPU.
-// Without Chromium or an adapter the check is left for a later install, and said so; the app
-// checks again on the user's own adapter either way (src/encoders/web/ortWeb.ts).
+// silently wrong output): every variant a manifest offers to WebGPU runs the probe input on
+// WebGPU and on WASM with the app's session code, in headless Chromium (webgpuCheck/page.ts) or,
+// for what Chromium's adapter cannot run (fp16 without shader-f16) or without Chromium, in Node
+// on Dawn (webgpuCheck/node.ts). The figure goes into the manifest, and a variant that disagrees
+// stops being offered on WebGPU. With no adapter at all the check is left for a later install,
+// and said so; the app checks again on the user's own adapter either way (src/encoders/web/ortWeb.ts).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
@@ -13,7 +14,8 @@ import type { ModelManifest, ModelVariant } from '../../src/encoders/manifest.ts
 import { chromiumPath, launchChromium } from '../chromium.ts';
 import { ortDir, repoRoot } from './paths.ts';
 import { recordCheck, referenceFor } from './webgpuCheckRecord.ts';
-import type { CheckFigures, CheckRequest } from './webgpuCheck/page.ts';
+import type { AdapterSummary, CheckFigures, CheckRequest } from './webgpuCheck/compare.ts';
+import { nodeChecker } from './webgpuCheck/node.ts';
 
 const ORIGIN = 'http://localhost:41999'; // answered by request interception: nothing listens there
 const BUNDLE_DIR = resolve(repoRoot, 'out/webgpu-check');
@@ -57,50 +59,75 @@ async function installedManifests(modelsDir: string): Promise<Array<{ path: stri
   return Promise.all(paths.map(async (path) => ({ path, manifest: JSON.parse(await readFile(path, 'utf8')) as ModelManifest })));
 }
 
-const unchecked = (v: ModelVariant): boolean => v.backends.includes('webgpu') && !v.webgpuCheck;
+/** Offered to WebGPU with no figure yet: never checked, or not run for want of an adapter feature (retried each install). */
+const unchecked = (v: ModelVariant): boolean => v.backends.includes('webgpu') && (!v.webgpuCheck || 'notRun' in v.webgpuCheck);
+
+interface Checker {
+  adapter: AdapterSummary;
+  check(request: CheckRequest): Promise<CheckFigures>;
+  close?(): Promise<void>;
+}
+
+async function chromiumChecker(modelsDir: string): Promise<Checker | { unavailable: string }> {
+  if (!existsSync(chromiumPath)) return { unavailable: `no Chromium at ${chromiumPath} (apt-get install chromium, then npm install again)` };
+  await bundlePage();
+  const browser = await launchChromium('webgpu');
+  const page = await browser.newPage();
+  await openPage(page, modelsDir);
+  const adapter = await page.evaluate(() => globalThis.muscopeInstallCheck!.adapter());
+  if (!adapter) {
+    await browser.close();
+    return { unavailable: 'Chromium found no WebGPU adapter' };
+  }
+  return { adapter, check: (request) => page.evaluate((r) => globalThis.muscopeInstallCheck!.check(r), request), close: () => browser.close() };
+}
 
 /** Checks every unchecked WebGPU variant of the models in `modelsDir` (public/models by default). */
 export async function checkWebGpuVariants(modelsDir: string, log: (line: string) => void): Promise<void> {
   const models = (await installedManifests(modelsDir)).filter(({ manifest }) => manifest.variants.some(unchecked));
   if (models.length === 0) return;
-  if (!existsSync(chromiumPath)) {
-    log(`WebGPU-vs-WASM check of the variants skipped: no Chromium at ${chromiumPath} (apt-get install chromium, then npm install again). The app still checks on each user's GPU.`);
-    return;
-  }
-  await bundlePage();
-  const browser = await launchChromium('webgpu');
-  try {
-    const page = await browser.newPage();
-    await openPage(page, modelsDir);
-    const adapter = await page.evaluate(() => globalThis.muscopeInstallCheck!.adapter());
-    if (!adapter) {
-      log('WebGPU-vs-WASM check of the variants skipped: Chromium found no WebGPU adapter. The app still checks on each user\'s GPU.');
-      return;
+  // Chromium first, as the app runs; Dawn in Node only when asked for (it patches this process).
+  const opened: Array<Promise<Checker | { unavailable: string }>> = [];
+  const sources = [() => chromiumChecker(modelsDir), (): Promise<Checker | { unavailable: string }> => nodeChecker(modelsDir)].map((open, i) => () => (opened[i] ??= open()));
+  const canRun = async (variant: ModelVariant): Promise<{ checker: Checker | null; tried: string[] }> => {
+    const tried: string[] = [];
+    for (const source of sources) {
+      const found = await source();
+      if ('unavailable' in found) tried.push(found.unavailable);
+      else if (variant.requiresFeature && !found.adapter.shaderF16) tried.push(`the adapter (${found.adapter.description}) has no ${variant.requiresFeature}`);
+      else return { checker: found, tried };
     }
+    return { checker: null, tried };
+  };
+  try {
     for (const { path, manifest } of models) {
       const checkedAt = new Date().toISOString();
       const variants: ModelVariant[] = [];
       for (const variant of manifest.variants) {
         const reference = referenceFor(manifest, variant);
+        const { checker, tried } = unchecked(variant) && reference ? await canRun(variant) : { checker: null, tried: [] };
         if (!unchecked(variant) || !reference) {
           variants.push(variant);
-        } else if (variant.requiresFeature && !adapter.shaderF16) {
-          variants.push(recordCheck(variant, { notRun: `the adapter (${adapter.description}) has no ${variant.requiresFeature}`, checkedAt }));
+        } else if (!checker) {
+          // No adapter at all: left unchecked for a later install. Adapters without the feature: recorded as not run.
+          const anyAdapter = (await Promise.all(sources.map((s) => s()))).some((c) => !('unavailable' in c));
+          variants.push(anyAdapter ? recordCheck(variant, { notRun: tried.join('; '), checkedAt }) : variant);
+          log(`${manifest.id} ${variant.dtype}: WebGPU-vs-WASM check ${anyAdapter ? 'not run' : 'skipped'}: ${tried.join('; ')}. The app still checks on each user's GPU.`);
         } else {
           const request: CheckRequest = {
             input: manifest.input,
             gpu: { url: `/models/${manifest.id}/${variant.file}`, dtype: variant.dtype },
             cpu: { url: `/models/${manifest.id}/${reference.file}`, dtype: reference.dtype },
           };
-          const figures: CheckFigures = await page.evaluate((r) => globalThis.muscopeInstallCheck!.check(r), request);
+          const figures = await checker.check(request);
           const agrees = figures.maxRelative !== null && figures.maxRelative <= figures.tolerance;
-          variants.push(recordCheck(variant, { ...figures, agrees, against: reference.dtype, adapter: adapter.description, checkedAt }));
-          log(`${manifest.id} ${variant.dtype} on WebGPU (${adapter.description}) vs ${reference.dtype} on WASM: ${figures.maxRelative?.toExponential(2) ?? 'NaN'}${agrees ? '' : ' — disagrees, no longer offered on WebGPU'}`);
+          variants.push(recordCheck(variant, { ...figures, agrees, against: reference.dtype, adapter: checker.adapter.description, checkedAt }));
+          log(`${manifest.id} ${variant.dtype} on WebGPU (${checker.adapter.description}) vs ${reference.dtype} on WASM: ${figures.maxRelative?.toExponential(2) ?? 'NaN'}${agrees ? '' : ' — disagrees, no longer offered on WebGPU'}`);
         }
       }
       await writeFile(path, `${JSON.stringify({ ...manifest, variants }, null, 2)}\n`);
     }
   } finally {
-    await browser.close();
+    for (const checker of await Promise.all(Object.values(opened))) if (!('unavailable' in checker)) await checker.close?.();
   }
 }
