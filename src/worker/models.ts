@@ -33,8 +33,8 @@ export async function loadSession({ modelId, backend: preference, variant: wante
   const ready = await openSession(
     manifest,
     choice,
-    async (backend) => {
-      const variant = pickVariant(manifest, backend, backend === 'webgpu' && choice.shaderF16, wanted ?? undefined);
+    async (backend, dtype) => {
+      const variant = pickVariant(manifest, backend, backend === 'webgpu' && choice.shaderF16, dtype ?? wanted ?? undefined);
       const bytes = await fetchVariant(modelId, variant, (done, total) => checking || progress({ stage: 'download', done, total }), signal);
       if (!checking) progress({ stage: 'compile', done: 0, total: 1 });
       return { bytes, dtype: variant.dtype };

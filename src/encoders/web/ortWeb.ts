@@ -60,8 +60,8 @@ export interface ReadySession {
   warmupMs: number;
 }
 
-/** The variant's file for a backend: the same dtype on WASM where offered, else fp32 (pickVariant). */
-export type VariantBytes = (backend: BrowserBackend) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
+/** The variant's file for a backend (the same dtype on WASM where offered, else fp32: pickVariant), or of `dtype` when given. */
+export type VariantBytes = (backend: BrowserBackend, dtype?: VariantDtype) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
 
 /**
  * On WebGPU the outputs named in `onGpu` (the model's taps) stay on the GPU for our kernels
@@ -102,12 +102,15 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
   if (choice.backend !== 'webgpu') return onWasm(await openWasm(manifest, loadBytes, warm), choice.fallbackReason);
 
   if (choice.adapter) ort.env.webgpu.adapter = choice.adapter;
+  const openGpu = async (dtype?: VariantDtype): Promise<Warm> => {
+    const loaded = await loadBytes('webgpu', dtype);
+    const session = await createSession('webgpu', loaded.bytes, manifest.taps.map((t) => t.name));
+    watchDevice(await ort.env.webgpu.device);
+    return warm(session, loaded.dtype);
+  };
   let gpu: Warm;
   try {
-    const { bytes, dtype } = await loadBytes('webgpu');
-    const session = await createSession('webgpu', bytes, manifest.taps.map((t) => t.name));
-    watchDevice(await ort.env.webgpu.device);
-    gpu = await warm(session, dtype);
+    gpu = await openGpu();
   } catch (err) {
     if (err instanceof EncoderError && err.code !== 'session-failed') throw err;
     const reason = (await deviceLostWithin()) ?? `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
@@ -115,16 +118,38 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
   }
   onCheck();
   const cpu = await openWasm(manifest, loadBytes, warm);
-  const check: WebGpuCheck = { maxRelative: worstRelative(gpu.outputs, cpu.outputs), tolerance: agreementTolerance(gpu.variant), against: cpu.variant };
-  const verdict = hasNaN(gpu.outputs)
-    ? 'The model gave invalid numbers (NaN) on WebGPU; running on the CPU through WASM instead.'
-    : check.maxRelative <= check.tolerance
-      ? null
-      : `The ${gpu.variant} model gave different results on this GPU than on the CPU (largest relative difference ${check.maxRelative.toExponential(1)}, allowed ${check.tolerance}); running on the CPU through WASM instead.`;
-  const [kept, dropped] = verdict === null ? [gpu, cpu] : [cpu, gpu];
-  await dropped.session.release();
-  if (verdict !== null) return onWasm(kept, verdict);
-  return { session: kept.session, backend: 'webgpu', variant: kept.variant, fallbackReason: null, webgpuCheck: check, warmupMs: kept.ms };
+  const judge = (candidate: Warm): { check: WebGpuCheck; problem: string | null } => {
+    const check: WebGpuCheck = { maxRelative: worstRelative(candidate.outputs, cpu.outputs), tolerance: agreementTolerance(candidate.variant), against: cpu.variant };
+    const problem = hasNaN(candidate.outputs)
+      ? `The ${candidate.variant} model gave invalid numbers (NaN) on WebGPU`
+      : check.maxRelative <= check.tolerance
+        ? null
+        : `The ${candidate.variant} model gave different results on this GPU than on the CPU (largest relative difference ${check.maxRelative.toExponential(1)}, allowed ${check.tolerance})`;
+    return { check, problem };
+  };
+  const onGpu = (kept: Warm, check: WebGpuCheck, fallbackReason: string | null): ReadySession => ({
+    session: kept.session,
+    backend: 'webgpu',
+    variant: kept.variant,
+    fallbackReason,
+    webgpuCheck: check,
+    warmupMs: kept.ms,
+  });
+  const first = judge(gpu);
+  await (first.problem === null ? cpu : gpu).session.release();
+  if (first.problem === null) return onGpu(gpu, first.check, null);
+  // fp16 (or another variant checked against fp32) may be off on this GPU while fp32 is fine:
+  // fp32 on the GPU, against the same reference, before giving the GPU up.
+  if (gpu.variant !== 'fp32' && cpu.variant === 'fp32') {
+    const fp32 = await openGpu('fp32').catch(() => null);
+    const second = fp32 && judge(fp32);
+    if (fp32 && second?.problem === null) {
+      await cpu.session.release();
+      return onGpu(fp32, second.check, `${first.problem}; running fp32 on WebGPU instead.`);
+    }
+    await fp32?.session.release();
+  }
+  return onWasm(cpu, `${first.problem}; running on the CPU through WASM instead.`);
 }
 
 async function openWasm(manifest: ModelManifest, loadBytes: VariantBytes, warm: (s: ort.InferenceSession, v: VariantDtype) => Promise<Warm>): Promise<Warm> {
