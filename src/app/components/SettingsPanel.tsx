@@ -59,11 +59,14 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
       <Setting label="Variant" help="Weight precision: fp32 is exact; fp16 and int8 are smaller and faster where the device supports them.">
         <select value={settings.variant ?? ''} onChange={(e) => updateSettings({ variant: (e.target.value || null) as VariantDtype | null })}>
           <option value="">Best for the backend</option>
-          {manifest?.variants.map((v) => (
-            <option key={v.dtype} value={v.dtype}>
-              {v.dtype} ({(v.bytes / 1e6).toFixed(0)} MB)
-            </option>
-          ))}
+          {manifest?.variants
+            // A variant the install's check took off WebGPU, and offered nowhere else in a browser, is not listed.
+            .filter((v) => v.backends.includes('webgpu') || v.backends.includes('wasm'))
+            .map((v) => (
+              <option key={v.dtype} value={v.dtype}>
+                {v.dtype} ({(v.bytes / 1e6).toFixed(0)} MB){v.backends.includes('wasm') ? '' : ' — WebGPU only'}
+              </option>
+            ))}
         </select>
       </Setting>
       <Setting label="Backend" help="WebGPU runs the encoder on the graphics card; WASM on the CPU. Auto falls back to WASM and says why.">
