@@ -40,14 +40,17 @@ function copyBottles(dir: string, count: number): string[] {
 
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
 
-describe('--msm', () => {
+describe('--msm and --encoder', () => {
   const choose = (...argv: string[]) => modelChoice(parseArgs(['--model', MODEL, ...argv], { flags: [], values: MODEL_OPTIONS }));
 
-  it('picks where mutual scoring runs: cpu by default, webgpu or webgpu-f16 on request, nothing else', () => {
+  it('picks where mutual scoring and the encoder run: the CPU by default, WebGPU on request, nothing else', () => {
     expect(choose().msm).toBe('cpu');
     expect(choose('--msm', 'webgpu').msm).toBe('webgpu');
     expect(choose('--msm=webgpu-f16').msm).toBe('webgpu-f16');
     expect(() => choose('--msm', 'gpu')).toThrow(new UsageError('--msm must be one of cpu, webgpu, webgpu-f16; got "gpu"'));
+    expect(choose().encoder).toBe('node');
+    expect(choose('--encoder', 'webgpu').encoder).toBe('webgpu');
+    expect(() => choose('--encoder', 'wasm')).toThrow(new UsageError('--encoder must be one of node, webgpu; got "wasm"'));
   });
 
   it('refuses WebGPU without an adapter in plain words: why, and what to run instead', () => {
@@ -71,23 +74,27 @@ const adapter = 'unavailable' in gpu ? null : gpu.adapter.info.description;
 if ('device' in gpu) gpu.device.destroy();
 else if (process.env.MUSCOPE_REQUIRE_NODE_WEBGPU) throw new Error(`Node WebGPU is required here, but ${gpu.unavailable}.`);
 
-describe.skipIf(!ready || adapter === null)(`muscope score --msm webgpu (${adapter ?? 'no adapter'})`, () => {
-  it('gives the CPU kernel\'s image scores within 1e-4, and names the adapter', () => {
+describe.skipIf(!ready || adapter === null)(`muscope score on WebGPU (${adapter ?? 'no adapter'})`, () => {
+  it('gives the CPU\'s image scores within 1e-4 with --msm webgpu and with --encoder webgpu, and names the adapter', () => {
     const set = join(work, 'gpu-set');
     copyBottles(set, 6);
-    const scores = (msm: string) => {
-      const r = muscope('score', set, '--model', MODEL, '--size', '64', '--no-overlays', '--out', `gpu-${msm}`, '--msm', msm);
+    const scores = (out: string, ...options: string[]) => {
+      const r = muscope('score', set, '--model', MODEL, '--size', '64', '--no-overlays', '--out', out, ...options);
       expect(r.code, r.stderr).toBe(0);
-      return { stderr: r.stderr, rows: JSON.parse(readFileSync(join(work, `gpu-${msm}/scores.json`), 'utf8')) as ScoreRow[] };
+      return { stderr: r.stderr, rows: JSON.parse(readFileSync(join(work, `${out}/scores.json`), 'utf8')) as ScoreRow[] };
     };
-    const cpu = scores('cpu');
-    const webgpu = scores('webgpu');
-    expect(webgpu.stderr).toContain(`mutual scoring on WebGPU through Dawn (f32 storage) on ${adapter}`);
-    expect(webgpu.rows.map((row) => row.path)).toEqual(cpu.rows.map((row) => row.path));
-    webgpu.rows.forEach((row, n) => {
-      expect(Math.abs(row.rawScore - cpu.rows[n].rawScore)).toBeLessThanOrEqual(1e-4);
-      expect(Math.abs(row.score - cpu.rows[n].score)).toBeLessThanOrEqual(1e-4);
-    });
+    const cpu = scores('gpu-cpu');
+    const msm = scores('gpu-msm', '--msm', 'webgpu');
+    const encoder = scores('gpu-encoder', '--encoder', 'webgpu');
+    expect(msm.stderr).toContain(`mutual scoring on WebGPU through Dawn (f32 storage) on ${adapter}`);
+    expect(encoder.stderr).toContain(`encoder on WebGPU through Dawn (onnxruntime-web) on ${adapter}`);
+    for (const gpuRun of [msm, encoder]) {
+      expect(gpuRun.rows.map((row) => row.path)).toEqual(cpu.rows.map((row) => row.path));
+      gpuRun.rows.forEach((row, n) => {
+        expect(Math.abs(row.rawScore - cpu.rows[n].rawScore)).toBeLessThanOrEqual(1e-4);
+        expect(Math.abs(row.score - cpu.rows[n].score)).toBeLessThanOrEqual(1e-4);
+      });
+    }
   });
 });
 

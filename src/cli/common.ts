@@ -12,8 +12,10 @@ import type { ProgressReporter } from './progress.ts';
 /** Default results folder, relative to the working directory (git-ignored in this repo). */
 export const DEFAULT_OUT_DIR = 'out';
 
-export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'msm', 'out'] as const;
+export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'msm', 'encoder', 'out'] as const;
 const VARIANTS: readonly VariantDtype[] = ['fp32', 'fp16', 'int8-weight', 'int8-dynamic'];
+export const ENCODER_BACKENDS = ['node', 'webgpu'] as const;
+export type EncoderBackend = (typeof ENCODER_BACKENDS)[number];
 
 export interface ModelChoice {
   id: string;
@@ -21,6 +23,7 @@ export interface ModelChoice {
   size?: number;
   grid?: number;
   msm: MsmBackend;
+  encoder: EncoderBackend;
 }
 
 export function modelChoice(args: ParsedArgs): ModelChoice {
@@ -32,6 +35,7 @@ export function modelChoice(args: ParsedArgs): ModelChoice {
     size: intOption(args, 'size', undefined, 16, 2048),
     grid: intOption(args, 'grid', undefined, 1, 256),
     msm: choiceOption(args, 'msm', MSM_BACKENDS, 'cpu'),
+    encoder: choiceOption(args, 'encoder', ENCODER_BACKENDS, 'node'),
   };
 }
 

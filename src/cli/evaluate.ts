@@ -18,7 +18,7 @@ import type { ScoredSet } from './scoring.ts';
 import { SPLIT_SEED } from './subsets.ts';
 
 export const EVAL_USAGE =
-  'muscope eval <dataset-root> --category <name> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--max-batch M] ' +
+  'muscope eval <dataset-root> --category <name> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] ' +
   '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -62,7 +62,7 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
   const rule = choiceOption(args, 'mask-threshold', ['int', 'gt0'] as const, 'int') === 'int' ? 'int-cast' : 'gt0';
   const category = readMvtecCategory(args.positional[0], args.values.get('category'));
 
-  const model = await openModel(choice.id, choice.dtype, choice.msm);
+  const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
     const { items, problems, set, decodeSeconds } = await scoreCategory(model, category, { size, grid: choice.grid, maxBatch, progress });

@@ -25,6 +25,8 @@ options:
   --grid G                 CNN models only: side of the feature grid (default S/16)
   --msm B                  where mutual scoring (LNAMD + MSM) runs: cpu (default, onnxruntime MatMul),
                            webgpu or webgpu-f16 (f32 / f16 feature storage) through Dawn's first adapter
+  --encoder E              where the encoder runs: node (default, onnxruntime-node; fp16 files compute
+                           in fp32) or webgpu (onnxruntime-web's WebGPU backend through Dawn, as the app)
   --max-batch M            score in subsets of at most M images (whole set shuffled with seed 42,
                            dealt round-robin, no labels used); RsCIN still runs over all images
   --out DIR                output folder (default ./out)

@@ -1,37 +1,47 @@
-// Opens an installed model for the CLI: manifest, verified variant file, onnxruntime-node
-// session on all cores, and the engine for MSM (msm.ts: onnxruntime MatMul, or WebGPU).
+// Opens an installed model for the CLI: manifest, verified variant file, an encoder session
+// (onnxruntime-node on all cores, or onnxruntime-web's WebGPU backend through Dawn) and the
+// engine for MSM (msm.ts: onnxruntime MatMul, or WebGPU).
 
 import { availableParallelism } from 'node:os';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { MsmEngine } from '../engine/golden/checkGolden.ts';
 import { loadManifest, verifiedVariantPath } from '../node/models.ts';
 import { createNodeRunner, type NodeEncoderRunner } from '../node/ortRunner.ts';
-import { openMsm, type MsmBackend } from './msm.ts';
+import { createWebGpuRunner } from '../node/ortWebGpuRunner.ts';
+import type { EncoderBackend } from './common.ts';
+import { adapterNote, GpuUnavailableError, openMsm, type MsmBackend } from './msm.ts';
 
 export interface OpenModel {
   manifest: ModelManifest;
   runner: NodeEncoderRunner;
   /** spread into runMusc's options */
   msm: MsmEngine;
-  /** where mutual scoring runs when not on the default CPU kernel, for a note */
-  msmWhere: string | null;
+  /** where the encoder and mutual scoring run when not on the CPU defaults, for notes */
+  notes: string[];
   /** closes the encoder session and releases the GPU device, if any */
   close(): Promise<void>;
 }
 
-export async function openModel(id: string, dtype: VariantDtype, msmBackend: MsmBackend = 'cpu'): Promise<OpenModel> {
+async function openRunner(encoder: EncoderBackend, path: string, manifest: ModelManifest, threads: number): Promise<{ runner: NodeEncoderRunner; note: string | null }> {
+  if (encoder === 'node') return { runner: await createNodeRunner(path, manifest, threads), note: null };
+  const runner = await createWebGpuRunner(path, manifest);
+  if ('unavailable' in runner) throw new GpuUnavailableError(`--encoder webgpu needs WebGPU in Node, but ${runner.unavailable}. Run without --encoder (onnxruntime-node) instead.`);
+  return { runner, note: `encoder on WebGPU through Dawn (onnxruntime-web) on ${adapterNote(runner.adapter)}` };
+}
+
+export async function openModel(id: string, dtype: VariantDtype, msmBackend: MsmBackend = 'cpu', encoder: EncoderBackend = 'node'): Promise<OpenModel> {
   const manifest = loadManifest(id);
   const threads = availableParallelism();
   // The GPU first: a machine without one is refused before the model is verified and loaded.
   const msm = await openMsm(msmBackend, threads);
   try {
     const { path } = await verifiedVariantPath(manifest, dtype);
-    const runner = await createNodeRunner(path, manifest, threads);
+    const { runner, note } = await openRunner(encoder, path, manifest, threads);
     return {
       manifest,
       runner,
       msm: msm.engine,
-      msmWhere: msm.where,
+      notes: [note, msm.where && `mutual scoring on ${msm.where}`].filter((n): n is string => n !== null),
       close: async () => {
         await runner.close();
         msm.close();

@@ -24,6 +24,12 @@ export interface OpenMsm {
 
 const adapterName = (info: AdapterInfo): string => info.description || `${info.vendor} ${info.architecture}`.trim() || 'unnamed adapter';
 
+/** "<adapter>", with what a software adapter's times mean, for the notes the CLI prints. */
+export function adapterNote(info: AdapterInfo): string {
+  const software = softwareRenderer(info);
+  return `${adapterName(info)}${software ? `; ${software} is a software adapter running on the CPU, not GPU speed` : ''}`;
+}
+
 /** src/gpu on Dawn's device, or a GpuUnavailableError saying why not. */
 export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: string }): OpenMsm {
   const flag = `--msm ${storage === 'f16' ? 'webgpu-f16' : 'webgpu'}`;
@@ -34,11 +40,9 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
     device.destroy();
     throw new GpuUnavailableError(`${flag} needs 'shader-f16', which the adapter (${name}) lacks. Use --msm webgpu (f32 storage) instead.`);
   }
-  const software = softwareRenderer(adapter.info);
-  const kind = software ? `; ${software} is a software adapter running on the CPU, not GPU speed` : '';
   return {
     engine: { scoreFeatureSet: createWebGpuMusc(device, { storage }).scoreFeatureSet },
-    where: `WebGPU through Dawn (${storage} storage) on ${name}${kind}`,
+    where: `WebGPU through Dawn (${storage} storage) on ${adapterNote(adapter.info)}`,
     close: () => device.destroy(),
   };
 }

@@ -15,7 +15,7 @@ import type { ProgressReporter } from './progress.ts';
 import { scoreImages } from './scoring.ts';
 
 export const SCORE_USAGE =
-  'muscope score <folder-or-files…> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--max-batch M] [--out DIR] [--force-small-batch] [--no-overlays]';
+  'muscope score <folder-or-files…> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] [--out DIR] [--force-small-batch] [--no-overlays]';
 
 export interface ScoreRow {
   path: string;
@@ -54,7 +54,7 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
 
   const files = await listImages(args.positional);
   if (files.length === 0) throw new InputPathError(`no image files found in ${args.positional.join(', ')}`);
-  const model = await openModel(choice.id, choice.dtype, choice.msm);
+  const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
     const loaded = await loadSquashed(files, size, model.manifest.input.resize, progress);

@@ -44,7 +44,7 @@ export async function scoreImages(model: OpenModel, images: readonly RgbImage[],
   const { manifest, runner, msm } = model;
   const { size, progress } = opts;
   if (manifest.fixture) progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
-  if (model.msmWhere) progress.note(`mutual scoring on ${model.msmWhere}`);
+  for (const note of model.notes) progress.note(note);
   const subsets = splitIntoSubsets(images.length, opts.maxBatch);
   const where: Array<{ result: MuscResult; position: number }> = [];
   const rawScores = new Float64Array(images.length);
