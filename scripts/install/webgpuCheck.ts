@@ -14,7 +14,7 @@ import type { ModelManifest, ModelVariant } from '../../src/encoders/manifest.ts
 import { chromiumPath, launchChromium } from '../chromium.ts';
 import { ortDir, repoRoot } from './paths.ts';
 import { recordCheck, referenceFor } from './webgpuCheckRecord.ts';
-import type { AdapterSummary, CheckFigures, CheckRequest } from './webgpuCheck/compare.ts';
+import type { Checker, CheckRequest } from './webgpuCheck/compare.ts';
 import { nodeChecker } from './webgpuCheck/node.ts';
 
 const ORIGIN = 'http://localhost:41999'; // answered by request interception: nothing listens there
@@ -62,13 +62,9 @@ async function installedManifests(modelsDir: string): Promise<Array<{ path: stri
 /** Offered to WebGPU with no figure yet: never checked, or not run for want of an adapter feature (retried each install). */
 const unchecked = (v: ModelVariant): boolean => v.backends.includes('webgpu') && (!v.webgpuCheck || 'notRun' in v.webgpuCheck);
 
-interface Checker {
-  adapter: AdapterSummary;
-  check(request: CheckRequest): Promise<CheckFigures>;
-  close?(): Promise<void>;
-}
+type Opened = Checker | { unavailable: string };
 
-async function chromiumChecker(modelsDir: string): Promise<Checker | { unavailable: string }> {
+async function chromiumChecker(modelsDir: string): Promise<Opened> {
   if (!existsSync(chromiumPath)) return { unavailable: `no Chromium at ${chromiumPath} (apt-get install chromium, then npm install again)` };
   await bundlePage();
   const browser = await launchChromium('webgpu');
@@ -82,52 +78,72 @@ async function chromiumChecker(modelsDir: string): Promise<Checker | { unavailab
   return { adapter, check: (request) => page.evaluate((r) => globalThis.muscopeInstallCheck!.check(r), request), close: () => browser.close() };
 }
 
+/** Opens a checker on first use only: Chromium takes seconds to start, and Dawn patches this process. */
+function onFirstUse(open: () => Promise<Opened>): { get(): Promise<Opened>; close(): Promise<void> } {
+  let opened: Promise<Opened> | undefined;
+  return {
+    get: () => (opened ??= open()),
+    async close() {
+      const checker = await opened;
+      if (checker && !('unavailable' in checker)) await checker.close?.();
+    },
+  };
+}
+
+/** The first checker whose adapter runs the variant, or why none does and whether any adapter was found. */
+async function checkerFor(variant: ModelVariant, sources: ReadonlyArray<{ get(): Promise<Opened> }>): Promise<Checker | { reasons: string[]; anyAdapter: boolean }> {
+  const reasons: string[] = [];
+  let anyAdapter = false;
+  for (const source of sources) {
+    const found = await source.get();
+    if ('unavailable' in found) {
+      reasons.push(found.unavailable);
+      continue;
+    }
+    anyAdapter = true;
+    if (!variant.requiresFeature || found.adapter.shaderF16) return found;
+    reasons.push(`the adapter (${found.adapter.description}) has no ${variant.requiresFeature}`);
+  }
+  return { reasons, anyAdapter };
+}
+
 /** Checks every unchecked WebGPU variant of the models in `modelsDir` (public/models by default). */
 export async function checkWebGpuVariants(modelsDir: string, log: (line: string) => void): Promise<void> {
   const models = (await installedManifests(modelsDir)).filter(({ manifest }) => manifest.variants.some(unchecked));
   if (models.length === 0) return;
-  // Chromium first, as the app runs; Dawn in Node only when asked for (it patches this process).
-  const opened: Array<Promise<Checker | { unavailable: string }>> = [];
-  const sources = [() => chromiumChecker(modelsDir), (): Promise<Checker | { unavailable: string }> => nodeChecker(modelsDir)].map((open, i) => () => (opened[i] ??= open()));
-  const canRun = async (variant: ModelVariant): Promise<{ checker: Checker | null; tried: string[] }> => {
-    const tried: string[] = [];
-    for (const source of sources) {
-      const found = await source();
-      if ('unavailable' in found) tried.push(found.unavailable);
-      else if (variant.requiresFeature && !found.adapter.shaderF16) tried.push(`the adapter (${found.adapter.description}) has no ${variant.requiresFeature}`);
-      else return { checker: found, tried };
-    }
-    return { checker: null, tried };
-  };
+  // Chromium first, as the app runs; Dawn in Node for what Chromium's adapter cannot run.
+  const sources = [onFirstUse(() => chromiumChecker(modelsDir)), onFirstUse(() => nodeChecker(modelsDir))];
   try {
     for (const { path, manifest } of models) {
       const checkedAt = new Date().toISOString();
       const variants: ModelVariant[] = [];
       for (const variant of manifest.variants) {
         const reference = referenceFor(manifest, variant);
-        const { checker, tried } = unchecked(variant) && reference ? await canRun(variant) : { checker: null, tried: [] };
         if (!unchecked(variant) || !reference) {
           variants.push(variant);
-        } else if (!checker) {
-          // No adapter at all: left unchecked for a later install. Adapters without the feature: recorded as not run.
-          const anyAdapter = (await Promise.all(sources.map((s) => s()))).some((c) => !('unavailable' in c));
-          variants.push(anyAdapter ? recordCheck(variant, { notRun: tried.join('; '), checkedAt }) : variant);
-          log(`${manifest.id} ${variant.dtype}: WebGPU-vs-WASM check ${anyAdapter ? 'not run' : 'skipped'}: ${tried.join('; ')}. The app still checks on each user's GPU.`);
-        } else {
-          const request: CheckRequest = {
-            input: manifest.input,
-            gpu: { url: `/models/${manifest.id}/${variant.file}`, dtype: variant.dtype },
-            cpu: { url: `/models/${manifest.id}/${reference.file}`, dtype: reference.dtype },
-          };
-          const figures = await checker.check(request);
-          const agrees = figures.maxRelative !== null && figures.maxRelative <= figures.tolerance;
-          variants.push(recordCheck(variant, { ...figures, agrees, against: reference.dtype, adapter: checker.adapter.description, checkedAt }));
-          log(`${manifest.id} ${variant.dtype} on WebGPU (${checker.adapter.description}) vs ${reference.dtype} on WASM: ${figures.maxRelative?.toExponential(2) ?? 'NaN'}${agrees ? '' : ' — disagrees, no longer offered on WebGPU'}`);
+          continue;
         }
+        const checker = await checkerFor(variant, sources);
+        if ('reasons' in checker) {
+          // No adapter at all: left unchecked for a later install. Adapters without the feature: recorded as not run.
+          const why = checker.reasons.join('; ');
+          variants.push(checker.anyAdapter ? recordCheck(variant, { notRun: why, checkedAt }) : variant);
+          log(`${manifest.id} ${variant.dtype}: WebGPU-vs-WASM check ${checker.anyAdapter ? 'not run' : 'skipped'}: ${why}. The app still checks on each user's GPU.`);
+          continue;
+        }
+        const request: CheckRequest = {
+          input: manifest.input,
+          gpu: { url: `/models/${manifest.id}/${variant.file}`, dtype: variant.dtype },
+          cpu: { url: `/models/${manifest.id}/${reference.file}`, dtype: reference.dtype },
+        };
+        const figures = await checker.check(request);
+        const agrees = figures.maxRelative !== null && figures.maxRelative <= figures.tolerance;
+        variants.push(recordCheck(variant, { ...figures, agrees, against: reference.dtype, adapter: checker.adapter.description, checkedAt }));
+        log(`${manifest.id} ${variant.dtype} on WebGPU (${checker.adapter.description}) vs ${reference.dtype} on WASM: ${figures.maxRelative?.toExponential(2) ?? 'NaN'}${agrees ? '' : ' — disagrees, no longer offered on WebGPU'}`);
       }
       await writeFile(path, `${JSON.stringify({ ...manifest, variants }, null, 2)}\n`);
     }
   } finally {
-    for (const checker of await Promise.all(Object.values(opened))) if (!('unavailable' in checker)) await checker.close?.();
+    for (const source of sources) await source.close();
   }
 }

@@ -3,6 +3,7 @@
 import { agreementTolerance, worstRelative } from '../../../src/encoders/agreement.ts';
 import type { VariantDtype } from '../../../src/encoders/manifest.ts';
 import { probeInput } from '../../../src/encoders/probeInput.ts';
+import { adapterName } from '../../../src/gpu/device.ts';
 import { createSession, runSession, type SessionOutputs } from '../../../src/encoders/web/ortWeb.ts';
 import type { BrowserBackend } from '../../../src/worker/protocol.ts';
 
@@ -25,7 +26,14 @@ export interface AdapterSummary {
 }
 
 export function adapterSummary({ info, features }: GPUAdapter): AdapterSummary {
-  return { description: info.description || `${info.vendor} ${info.architecture}`.trim(), shaderF16: features.has('shader-f16') };
+  return { description: adapterName(info), shaderF16: features.has('shader-f16') };
+}
+
+/** Where the check runs: an adapter and the comparison on it (Chromium's page, or Dawn in Node). */
+export interface Checker {
+  adapter: AdapterSummary;
+  check(request: CheckRequest): Promise<CheckFigures>;
+  close?(): Promise<void>;
 }
 
 /** Reads a model file named by its /models/… URL. */

@@ -5,15 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web/webgpu';
 import { ortWebGpuInNode } from '../../../src/node/webgpu.ts';
-import { adapterSummary, compareOnProbe, type AdapterSummary, type CheckFigures, type CheckRequest } from './compare.ts';
-
-export interface NodeChecker {
-  adapter: AdapterSummary;
-  check(request: CheckRequest): Promise<CheckFigures>;
-}
+import { adapterSummary, compareOnProbe, type Checker } from './compare.ts';
 
 /** A checker on this machine's Dawn adapter (named "… (Dawn in Node)"), or why there is none. */
-export async function nodeChecker(modelsDir: string): Promise<NodeChecker | { unavailable: string }> {
+export async function nodeChecker(modelsDir: string): Promise<Checker | { unavailable: string }> {
   const found = await ortWebGpuInNode();
   if ('unavailable' in found) return found;
   ort.env.wasm.numThreads = 1; // the WASM reference in this process, as one browser thread computes it
