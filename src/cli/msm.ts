@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { MsmEngine } from '../engine/golden/checkGolden.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
+import { adapterName } from '../gpu/device.ts';
 import { createWebGpuMusc, type FeatureStorage } from '../gpu/index.ts';
 import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../node/webgpu.ts';
 
@@ -21,8 +22,6 @@ export interface OpenMsm {
   where: string | null;
   close(): void;
 }
-
-const adapterName = (info: AdapterInfo): string => info.description || `${info.vendor} ${info.architecture}`.trim() || 'unnamed adapter';
 
 /** "<adapter>", with what a software adapter's times mean, for the notes the CLI prints. */
 export function adapterNote(info: AdapterInfo): string {

@@ -17,6 +17,10 @@ function badOutput(message: string): EncoderError {
   return new EncoderError('bad-output', message);
 }
 
+export function missingOutput(name: string): EncoderError {
+  return badOutput(`The encoder returned no output "${name}" although the manifest names it.`);
+}
+
 function invalidSize(message: string): MuscError {
   return new MuscError('invalid-config', message);
 }
@@ -47,7 +51,7 @@ export function featureGrid(manifest: ModelManifest, size: number, override?: nu
 
 function output(outputs: EncoderOutputs, name: string): TensorOutput {
   const out = outputs[name];
-  if (!out) throw badOutput(`The encoder returned no output "${name}" although the manifest names it.`);
+  if (!out) throw missingOutput(name);
   if (!out.data.every(Number.isFinite)) throw badOutput(`Encoder output "${name}" contains NaN or infinity. Try the fp32 variant or another backend.`);
   return out;
 }

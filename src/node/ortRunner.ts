@@ -15,6 +15,13 @@ export function neededOutputs(manifest: ModelManifest): string[] {
   return [...new Set([...manifest.taps.map((t) => t.name), ...(manifest.embedding ? [manifest.embedding.name] : [])])];
 }
 
+/** S of an encoder input [batch, 3, S, S]. */
+export function inputSide(input: Float32Array, batch: number): number {
+  const side = Math.round(Math.sqrt(input.length / (3 * batch)));
+  if (3 * batch * side * side !== input.length) throw new RangeError(`Input of ${input.length} floats is not [${batch}, 3, S, S]`);
+  return side;
+}
+
 export async function createNodeRunner(modelPath: string, manifest: ModelManifest, threads = availableParallelism()): Promise<NodeEncoderRunner> {
   let session: ort.InferenceSession;
   try {
@@ -36,8 +43,7 @@ export async function createNodeRunner(modelPath: string, manifest: ModelManifes
 
   return {
     async run(input: Float32Array, batch: number): Promise<EncoderOutputs> {
-      const side = Math.round(Math.sqrt(input.length / (3 * batch)));
-      if (3 * batch * side * side !== input.length) throw new RangeError(`Input of ${input.length} floats is not [${batch}, 3, S, S]`);
+      const side = inputSide(input, batch);
       const feeds = { [manifest.input.name]: new ort.Tensor('float32', input, [batch, 3, side, side]) };
       const result = await session.run(feeds, outputs);
       const named: EncoderOutputs = {};

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { EncoderError } from '../encoders/errors.ts';
 import type { ModelManifest } from '../encoders/manifest.ts';
 import { createSession, runSession } from '../encoders/web/ortWeb.ts';
-import type { NodeEncoderRunner } from './ortRunner.ts';
+import { inputSide, type NodeEncoderRunner } from './ortRunner.ts';
 import { ortWebGpuInNode } from './webgpu.ts';
 
 /** A runner on Dawn's adapter (named in `adapter`), or why there is none. */
@@ -23,7 +23,7 @@ export async function createWebGpuRunner(modelPath: string, manifest: ModelManif
   }
   return {
     adapter: found.adapter.info,
-    run: async (input, batch) => runSession(session, manifest.input.name, input, batch, Math.round(Math.sqrt(input.length / (3 * batch)))),
+    run: async (input, batch) => runSession(session, manifest.input.name, input, batch, inputSide(input, batch)),
     close: () => session.release(),
   };
 }

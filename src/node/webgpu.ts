@@ -10,6 +10,9 @@ export interface NodeGpu {
   device: GPUDevice;
 }
 
+const NOT_INSTALLED = 'the `webgpu` package (Dawn for Node) is not installed';
+const NO_ADAPTER = "Dawn found no Vulkan adapter (install Mesa's lavapipe: mesa-vulkan-drivers 24 or newer)";
+
 let loaded: Promise<GPU | null> | undefined;
 
 /** Dawn's GPU entry point with WebGPU's globals (GPUBufferUsage, …) installed, or null without the package. */
@@ -44,19 +47,18 @@ function copySharedViewsOnWrite(): void {
  */
 export async function ortWebGpuInNode(): Promise<{ adapter: GPUAdapter } | { unavailable: string }> {
   const gpu = await nodeGpuEntry();
-  if (!gpu) return { unavailable: 'the `webgpu` package (Dawn for Node) is not installed' };
+  if (!gpu) return { unavailable: NOT_INSTALLED };
   const adapter = await gpu.requestAdapter();
   if (!adapter) return { unavailable: NO_ADAPTER };
   Object.defineProperty(globalThis, 'navigator', { value: Object.assign(globalThis.navigator ?? {}, { gpu }), configurable: true });
   return { adapter };
 }
 
-const NO_ADAPTER = "Dawn found no Vulkan adapter (install Mesa's lavapipe: mesa-vulkan-drivers 24 or newer)";
 
 /** A MuSc device on Dawn's first adapter, or null with the reason when this machine offers none. */
 export async function requestNodeGpu(): Promise<NodeGpu | { unavailable: string }> {
   const gpu = await nodeGpuEntry();
-  if (!gpu) return { unavailable: 'the `webgpu` package (Dawn for Node) is not installed' };
+  if (!gpu) return { unavailable: NOT_INSTALLED };
   try {
     return await requestMuscDevice(gpu);
   } catch {

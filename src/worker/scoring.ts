@@ -1,7 +1,8 @@
 // The `score` call: model → features (cached) → MuSc, its LNAMD + MSM on WebGPU (our kernels on
 // the device onnxruntime created, reading the taps it left there) when the model runs there,
-// else on the CPU with our WebAssembly SIMD kernel on a pool of workers (msmPool.ts). Progress reports the stage the user
-// waits on. A run whose GPU device is lost midway runs again on WASM (deviceLoss.ts).
+// else on the CPU with our WebAssembly SIMD kernel on a pool of workers (msmPool.ts). Progress
+// reports the stage the user waits on. A run whose GPU device is lost midway runs again on WASM
+// (deviceLoss.ts).
 import * as ort from 'onnxruntime-web/webgpu';
 import { deviceLostReason } from '../encoders/web/backend.ts';
 import { scorerWindow } from '../engine/config.ts';

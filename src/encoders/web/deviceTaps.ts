@@ -8,7 +8,7 @@ import { l2NormalizeInto } from '../../engine/vector.ts';
 import { encoderInput } from '../encode.ts';
 import { EncoderError } from '../errors.ts';
 import type { ModelManifest, TapSpec } from '../manifest.ts';
-import { batchEmbeddings, globalAverageSpec, leadingTokens, nchwSize, tokenCount } from '../taps.ts';
+import { batchEmbeddings, globalAverageSpec, leadingTokens, missingOutput, nchwSize, tokenCount } from '../taps.ts';
 
 export interface DeviceImageFeatures {
   /** one per manifest tap, in its order, of this one image */
@@ -19,7 +19,7 @@ export interface DeviceImageFeatures {
 
 function onGpu(outputs: ort.InferenceSession.ReturnType, name: string): ort.Tensor & { gpuBuffer: GPUBuffer } {
   const tensor = outputs[name];
-  if (!tensor) throw new EncoderError('bad-output', `The encoder returned no output "${name}" although the manifest names it.`);
+  if (!tensor) throw missingOutput(name);
   if (tensor.location !== 'gpu-buffer') throw new EncoderError('bad-output', `Encoder output "${name}" was not left on the GPU.`);
   return tensor as ort.Tensor & { gpuBuffer: GPUBuffer };
 }

@@ -136,8 +136,11 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
     warmupMs: kept.ms,
   });
   const first = judge(gpu);
-  await (first.problem === null ? cpu : gpu).session.release();
-  if (first.problem === null) return onGpu(gpu, first.check, null);
+  if (first.problem === null) {
+    await cpu.session.release();
+    return onGpu(gpu, first.check, null);
+  }
+  await gpu.session.release();
   // fp16 (or another variant checked against fp32) may be off on this GPU while fp32 is fine:
   // fp32 on the GPU, against the same reference, before giving the GPU up.
   if (gpu.variant !== 'fp32' && cpu.variant === 'fp32') {
