@@ -8,7 +8,7 @@
 
 import type { RankInterval } from './config.ts';
 import { throwIfAborted } from './errors.ts';
-import type { SimilarityKernel } from './types.ts';
+import type { FeatureSet, SimilarityKernel } from './types.ts';
 
 export const DEFAULT_MAX_TILE_BYTES = 32 * 1024 * 1024;
 /** How long the loop may run before it yields, so a worker can receive an abort message. */
@@ -24,6 +24,8 @@ export interface PairRow {
   backward: Float32Array;
 }
 export type PairRows = (i: number) => Promise<PairRow>;
+/** Makes a row source over one feature set: a kernel instance, or a pool of workers holding it. */
+export type PairRowsLoader = (set: FeatureSet) => Promise<PairRows>;
 
 export interface MsmProgressOptions {
   signal?: AbortSignal;
@@ -155,6 +157,11 @@ export function matmulRows(z: Float32Array, images: number, patches: number, dim
   };
 }
 
+/** A PairRowsLoader on a matmul kernel (TypeScript, onnxruntime). */
+export function matmulRowsLoader(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): PairRowsLoader {
+  return (set) => Promise.resolve(matmulRows(set.z, set.images, set.patches, set.dim, kernel, maxTileBytes));
+}
+
 /**
  * MSM scores [N, P] of unit-norm features z [N, P, D] with a matmul kernel.
  * The window comes from config.scorerWindow (kMax − kMin ≥ 1, kMax ≤ N − 1).
@@ -164,14 +171,17 @@ export function mutualScores(z: Float32Array, images: number, patches: number, d
   return mutualScoresByRows(images, patches, window, matmulRows(z, images, patches, dim, kernel, maxTileBytes), progress);
 }
 
-/** Mean of ranks [kMin, kMax) of each row's ascending distances (sorts the rows in place). */
-function intervalMeans(nearest: Float32Array, rows: number, scorers: number, { kMin, kMax }: RankInterval): Float64Array {
+/** Mean of ranks [kMin, kMax) of one patch's distances to its scorers (sorts them in place). */
+export function intervalMean(distances: Float32Array, { kMin, kMax }: RankInterval): number {
+  const sorted = distances.sort();
+  let sum = 0;
+  for (let k = kMin; k < kMax; k++) sum += sorted[k];
+  return sum / (kMax - kMin);
+}
+
+/** intervalMean of each row of `scorers` distances. */
+function intervalMeans(nearest: Float32Array, rows: number, scorers: number, window: RankInterval): Float64Array {
   const scores = new Float64Array(rows);
-  for (let row = 0; row < rows; row++) {
-    const sorted = nearest.subarray(row * scorers, (row + 1) * scorers).sort();
-    let sum = 0;
-    for (let k = kMin; k < kMax; k++) sum += sorted[k];
-    scores[row] = sum / (kMax - kMin);
-  }
+  for (let row = 0; row < rows; row++) scores[row] = intervalMean(nearest.subarray(row * scorers, (row + 1) * scorers), window);
   return scores;
 }

@@ -9,7 +9,7 @@ import { lnamd } from './lnamd.ts';
 import { mutualScores } from './msm.ts';
 import { minMaxNormalize, rscin } from './rscin.ts';
 import type { FeatureSetScorer, LayerFeatures, LayerShape, MuscConfig, MuscInput, MuscResult, RunOptions } from './types.ts';
-import { upsampleMap } from './upsample.ts';
+import { mapMaximum, upsampleMap } from './upsample.ts';
 
 function invalidInput(message: string): MuscError {
   return new MuscError('invalid-input', message);
@@ -54,14 +54,7 @@ function validateInput(input: MuscInput<LayerShape>): void {
 /** Max of the size×size map of each image, upsampled into one reused float64 buffer. */
 function mapMaxima(patchScores: Float64Array, images: number, grid: number, size: number): Float64Array {
   const map = new Float64Array(size * size);
-  const maxima = new Float64Array(images);
-  for (let n = 0; n < images; n++) {
-    upsampleMap(patchScores, n * grid * grid, grid, size, map);
-    let max = -Infinity;
-    for (let i = 0; i < map.length; i++) if (map[i] > max) max = map[i];
-    maxima[n] = max;
-  }
-  return maxima;
+  return Float64Array.from({ length: images }, (_, n) => mapMaximum(patchScores, n * grid * grid, grid, size, map));
 }
 
 /** Layers in CPU memory run anywhere; layers kept elsewhere (on the GPU) need the scorer that reads them. */
@@ -127,7 +120,7 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
 }
 
 /** Image n's anomaly map at size×size (bilinear, align_corners=true), computed on demand. */
-export function anomalyMap(result: MuscResult, n: number, size: number): Float32Array {
+export function anomalyMap(result: Pick<MuscResult, 'images' | 'grid' | 'patchScores'>, n: number, size: number): Float32Array {
   if (!Number.isInteger(n) || n < 0 || n >= result.images) {
     throw new RangeError(`image index ${n} is outside the batch of ${result.images}`);
   }

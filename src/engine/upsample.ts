@@ -52,6 +52,14 @@ export function upsampleMap(
   }
 }
 
+/** Max of one grid×grid map upsampled to size×size in `scratch` (float64, reused): an image's raw score. */
+export function mapMaximum(src: ArrayLike<number>, offset: number, grid: number, size: number, scratch: Float64Array): number {
+  upsampleMap(src, offset, grid, size, scratch);
+  let max = -Infinity;
+  for (let i = 0; i < scratch.length; i++) if (scratch[i] > max) max = scratch[i];
+  return max;
+}
+
 /**
  * Resamples a CNN tap [N, C, H, W] to grid×grid (bilinear, align_corners=false, no antialias,
  * like F.interpolate) and lays it out as patch tokens [N, grid², C] with no leading tokens.

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useBatchStore } from '../batch/batchStore.ts';
 import { exportBatch } from '../export/exportBatch.ts';
-import { THRESHOLD_RULE } from '../results/threshold.ts';
+import { THRESHOLD_RULE } from '../../engine/verdict/batchThreshold.ts';
 import { useResults } from '../results/useResults.ts';
 import { useUiStore } from '../store.ts';
 

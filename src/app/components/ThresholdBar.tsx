@@ -1,6 +1,6 @@
 import { formatScore } from '../results/format.ts';
 import type { BatchResults } from '../results/results.ts';
-import { OUTLIER_Z } from '../results/threshold.ts';
+import { OUTLIER_Z } from '../../engine/verdict/batchThreshold.ts';
 import { useUiStore } from '../store.ts';
 
 function autoExplanation({ auto }: BatchResults['threshold']): string {

@@ -3,7 +3,7 @@
 // are computed by the same code.
 import type { BatchScores } from '../../worker/protocol.ts';
 import type { BatchImage } from '../batch/types.ts';
-import { autoThreshold, verdictOf, type AutoThreshold, type Verdict } from './threshold.ts';
+import { autoThreshold, verdictOf, type AutoThreshold, type Verdict } from '../../engine/verdict/batchThreshold.ts';
 
 export interface ImageResult {
   image: BatchImage;

@@ -4,7 +4,7 @@
 import { PixelMetricsAccumulator } from '../metrics/pixelMetrics.ts';
 import { imageMetrics } from '../metrics/ranking.ts';
 import { anomalyMap, runMusc } from '../pipeline.ts';
-import type { ImageMetrics, LayerFeatures, PixelMetrics, RunOptions } from '../types.ts';
+import type { ImageMetrics, LayerFeatures, MuscConfig, MuscResult, PixelMetrics, RunOptions } from '../types.ts';
 
 /** How MSM runs: a similarity kernel, or a whole feature-set scorer (WebAssembly rows, GPU). */
 export type MsmEngine = Pick<RunOptions, 'similarity' | 'scoreFeatureSet'>;
@@ -64,19 +64,18 @@ export function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
   }));
 }
 
-async function checkPipeline(c: PipelineGoldenCase, engine: MsmEngine): Promise<OutputDeviation[]> {
+/** What a pipeline case compares; per_r_layer only when layerScores is given. */
+export type PipelineOutputs = Pick<MuscResult, 'images' | 'grid' | 'patchScores' | 'imageScoresRaw' | 'imageScores' | 'layerScores'>;
+
+/** Deviations of a run's outputs (runMusc, or a scoring session fed in pieces) from a pipeline case. */
+export function pipelineDeviations(c: PipelineGoldenCase, result: PipelineOutputs): OutputDeviation[] {
   const { config: cfg, expected } = c;
-  const result = await runMusc(
-    { layers: goldenLayers(c), embeddings: c.cls, embedDim: cfg.embedDim },
-    { rList: cfg.rList, interval: cfg.interval, kList: cfg.kList, imageSize: cfg.imageSize, forceSmallBatch: false },
-    { ...engine, keepLayerScores: true },
-  );
   const size = cfg.imageSize;
   const maps = new Float32Array(cfg.images * size * size);
   for (let n = 0; n < cfg.images; n++) maps.set(anomalyMap(result, n, size), n * size * size);
   const tol = GOLDEN_TOLERANCE.scores;
   return [
-    { output: 'per_r_layer', worst: worstDeviation(result.layerScores ?? [], expected.perRLayer), tolerance: tol },
+    ...(result.layerScores ? [{ output: 'per_r_layer', worst: worstDeviation(result.layerScores, expected.perRLayer), tolerance: tol }] : []),
     { output: 'patch_scores', worst: worstDeviation(result.patchScores, expected.patchScores), tolerance: tol },
     { output: 'maps', worst: worstDeviation(maps, expected.maps), tolerance: tol },
     { output: 'image_scores_raw', worst: worstDeviation(result.imageScoresRaw, expected.imageScoresRaw), tolerance: tol },
@@ -88,6 +87,17 @@ async function checkPipeline(c: PipelineGoldenCase, engine: MsmEngine): Promise<
       GOLDEN_TOLERANCE.pipelineMetrics,
     ),
   ];
+}
+
+/** The case's run configuration. */
+export function goldenConfig(c: PipelineGoldenCase): MuscConfig {
+  const cfg = c.config;
+  return { rList: cfg.rList, interval: cfg.interval, kList: cfg.kList, imageSize: cfg.imageSize, forceSmallBatch: false };
+}
+
+async function checkPipeline(c: PipelineGoldenCase, engine: MsmEngine): Promise<OutputDeviation[]> {
+  const result = await runMusc({ layers: goldenLayers(c), embeddings: c.cls, embedDim: c.config.embedDim }, goldenConfig(c), { ...engine, keepLayerScores: true });
+  return pipelineDeviations(c, result);
 }
 
 export async function checkGoldenCase(c: GoldenCase, engine: MsmEngine): Promise<OutputDeviation[]> {

@@ -10,7 +10,7 @@
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
 import { lnamd } from '../lnamd.ts';
-import { distance, mutualScoresByRows, squaredNorms, type PairRows } from '../msm.ts';
+import { distance, mutualScoresByRows, squaredNorms, type PairRows, type PairRowsLoader } from '../msm.ts';
 import type { FeatureSet, FeatureSetScorer } from '../types.ts';
 import kernelBytes from './wasm/nearest.wat';
 
@@ -73,7 +73,7 @@ export function createNearestRows({ z, images, patches, dim }: FeatureSet): Pair
  * A RunOptions.scoreFeatureSet from a row source: LNAMD on the CPU, then MSM with `load`'s rows,
  * `concurrency` rows in flight (a pool of workers each holding the set, or one in-process copy).
  */
-export function rowsScorer(load: (set: FeatureSet) => Promise<PairRows>, concurrency = 1): FeatureSetScorer {
+export function rowsScorer(load: PairRowsLoader, concurrency = 1): FeatureSetScorer {
   return async (layer, r, window, progress) => {
     const patches = layer.grid * layer.grid;
     const rows = await load({ z: lnamd(layer, r), images: layer.images, patches, dim: layer.dim });
@@ -82,4 +82,5 @@ export function rowsScorer(load: (set: FeatureSet) => Promise<PairRows>, concurr
 }
 
 /** The WebAssembly kernel on the calling thread (Node, tests; the browser uses the worker pool). */
-export const nearestRowsScorer: FeatureSetScorer = rowsScorer((set) => Promise.resolve(createNearestRows(set)));
+export const nearestRowsLoader: PairRowsLoader = (set) => Promise.resolve(createNearestRows(set));
+export const nearestRowsScorer: FeatureSetScorer = rowsScorer(nearestRowsLoader);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoThreshold, otsuCut, verdictOf } from './threshold.ts';
+import { autoThreshold, otsuCut, verdictOf } from './batchThreshold.ts';
 
 const flagged = (scores: number[]) => {
   const { value } = autoThreshold(scores);

@@ -1,5 +1,5 @@
 // The automatic verdict rule. MuSc's final scores are min-max normalised within the batch
-// (musc.md §14, P8): they rank images but carry no absolute threshold, and the share of defective
+// (docs: README, "Verdicts"): they rank images but carry no absolute threshold, and the share of defective
 // images is unknown (a production batch may have none, MVTec's test sets are mostly defective).
 // So the rule looks for a gap in the batch's own scores:
 //   1. Otsu's split: the cut between sorted scores that maximises the between-group variance.
@@ -12,12 +12,12 @@
 //      Otsu left in the lower group). Without a real split no image is flagged.
 // Every number is shown in the UI next to the rule.
 
+import { robustSpread, type RobustSpread } from './robust.ts';
+
 export const OUTLIER_Z = 3;
 export const MIN_NORMAL_GROUP = 3;
 /** The rule in one sentence, for the UI and the exported JSON. */
 export const THRESHOLD_RULE = `Otsu split of the final scores; if the upper group lies more than ${OUTLIER_Z} robust SD (1.4826·MAD) above the lower group's median (lower group of at least ${MIN_NORMAL_GROUP} images), every image more than ${OUTLIER_Z} robust SD above that median is anomalous; otherwise none is.`;
-/** MAD → standard deviation for normally distributed data */
-const MAD_TO_SIGMA = 1.4826;
 
 export interface AutoThreshold {
   /** an image is anomalous when its final score is strictly above this */
@@ -25,12 +25,7 @@ export interface AutoThreshold {
   /** whether a clearly separated upper group was found */
   split: boolean;
   /** the lower group's median and robust standard deviation (null without a candidate split) */
-  reference: { median: number; sigma: number; size: number } | null;
-}
-
-function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  reference: RobustSpread | null;
 }
 
 /** Index i such that sorted[0..i) | sorted[i..) maximises the between-group variance; 0 if constant. */
@@ -57,10 +52,8 @@ export function autoThreshold(scores: ArrayLike<number>): AutoThreshold {
   const cut = otsuCut(sorted);
   if (cut === 0) return { value: top, split: false, reference: null };
   const lower = sorted.slice(0, cut);
-  const center = median(lower);
-  const sigma = MAD_TO_SIGMA * median(lower.map((v) => Math.abs(v - center)).sort((a, b) => a - b));
-  const reference = { median: center, sigma, size: lower.length };
-  const bound = center + OUTLIER_Z * sigma;
+  const reference = robustSpread(lower);
+  const bound = reference.median + OUTLIER_Z * reference.sigma;
   if (lower.length < MIN_NORMAL_GROUP || sorted[cut] <= bound) return { value: top, split: false, reference };
   return { value: bound, split: true, reference };
 }

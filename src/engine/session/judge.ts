@@ -1,0 +1,80 @@
+// Scores and verdicts of a session's queries, on the scale its mode allows. With references the
+// score is the raw map maximum (distance units) and the threshold comes from the references
+// (verdict/referenceThreshold.ts): a verdict depends only on the image and the references.
+// Pure mutual scoring keeps MuSc's batch-relative score (min-max over the queries, then RsCIN)
+// and the batch rule (verdict/batchThreshold.ts): those verdicts move with the batch.
+
+import { rscinPlan } from '../config.ts';
+import { minMaxNormalize, rscin } from '../rscin.ts';
+import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../verdict/batchThreshold.ts';
+import { MIN_CALIBRATION_REFERENCES, REFERENCE_RULE, referenceThreshold } from '../verdict/referenceThreshold.ts';
+import type { ScoringMode } from './scorers.ts';
+import type { ScoredImage, SessionState } from './session.ts';
+
+export type ScoreScale = 'distance' | 'batch-relative';
+
+export const SCALE_TEXT: Record<ScoreScale, string> = {
+  distance: 'distance to the known-good references (fixed scale: comparable across batches)',
+  'batch-relative': 'relative to this batch (min-max then RsCIN: 1 = most anomalous here, not comparable across batches)',
+};
+
+export interface Finding {
+  id: string;
+  /** null while the image cannot be scored yet */
+  score: number | null;
+  verdict: Verdict | null;
+}
+
+export interface Judgement {
+  mode: ScoringMode;
+  scale: ScoreScale;
+  /** anomalous when the score is strictly above; null when no threshold can be set yet */
+  threshold: number | null;
+  /** the rule in one sentence, or why there is no verdict yet */
+  rule: string;
+  /** queries only (references are never findings), in session order */
+  findings: Finding[];
+  references: number;
+}
+
+function batchRelative(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Float64Array {
+  const normalized = minMaxNormalize(queries.map((q) => q.rawScore ?? 0));
+  const embedDim = queries[0]?.embedding?.length ?? 0;
+  const plan = rscinPlan(queries.length, kList, embedDim > 0, forceSmallBatch);
+  if (plan.windows.length === 0) return normalized;
+  const embeddings = new Float32Array(queries.length * embedDim);
+  queries.forEach((q, i) => q.embedding && embeddings.set(q.embedding, i * embedDim));
+  return rscin(normalized, embeddings, embedDim, plan.windows);
+}
+
+function judgeMutual(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Judgement {
+  const base = { mode: 'mutual', scale: 'batch-relative', references: 0 } as const;
+  if (queries.length === 0 || queries.some((q) => q.rawScore === null)) {
+    return { ...base, threshold: null, rule: 'Waiting for at least 5 images: mutual scoring compares each image with the others.', findings: queries.map((q) => ({ id: q.id, score: null, verdict: null })) };
+  }
+  const scores = batchRelative(queries, kList, forceSmallBatch);
+  const threshold = autoThreshold(scores).value;
+  return { ...base, threshold, rule: THRESHOLD_RULE, findings: queries.map((q, i) => ({ id: q.id, score: scores[i], verdict: verdictOf(scores[i], threshold) })) };
+}
+
+const ALSO_MUTUAL = ' The other images score each image too, so these verdicts move with the batch.';
+
+function judgeAgainstReferences(mode: ScoringMode, queries: readonly ScoredImage[], references: readonly ScoredImage[]): Judgement {
+  const leaveOneOut = references.flatMap((r) => (r.rawScore === null ? [] : [r.rawScore]));
+  const calibrated = referenceThreshold(leaveOneOut);
+  const threshold = calibrated?.value ?? null;
+  return {
+    mode,
+    scale: 'distance',
+    threshold,
+    rule: (calibrated ? REFERENCE_RULE : `Mark at least ${MIN_CALIBRATION_REFERENCES} known-good references to calibrate a threshold; until then images get scores but no verdict.`) + (mode === 'mutual' ? ALSO_MUTUAL : ''),
+    findings: queries.map((q) => ({ id: q.id, score: q.rawScore, verdict: threshold === null || q.rawScore === null ? null : verdictOf(q.rawScore, threshold) })),
+    references: references.length,
+  };
+}
+
+export function judge(state: SessionState, kList: readonly number[], forceSmallBatch: boolean): Judgement {
+  const queries = state.images.filter((i) => i.role === 'query');
+  const references = state.images.filter((i) => i.role === 'reference');
+  return references.length > 0 ? judgeAgainstReferences(state.mode, queries, references) : judgeMutual(queries, kList, forceSmallBatch);
+}

@@ -1,0 +1,341 @@
+// An incremental MuSc session: images are added and removed one group at a time, and only the
+// image pairs that involve a change are computed. LNAMD is per image (each image's features are
+// centred and aggregated on their own), so an image's aggregated features never change; MSM is
+// per ordered pair (the nearest-patch distance from each patch of image a to image b), so the
+// session keeps, per (degree r, layer), each image's unit features and, for each image, the
+// distances to each image that scores it. A score is then the same interval mean over the same
+// distances as a from-scratch run (pipeline.ts), in the same order of operations.
+//
+// Memory per image kept: R·L·P·D·4 bytes of features (the grid's patches P, each layer's
+// width D), plus R·L·P·4 bytes per image that scores it. A window of the most recent W queries
+// (every reference kept) bounds both for a long run.
+
+import { validateConfig, type RankInterval } from '../config.ts';
+import { MuscError, throwIfAborted } from '../errors.ts';
+import { lnamd } from '../lnamd.ts';
+import { intervalMean, type PairRowsLoader } from '../msm.ts';
+import type { LayerFeatures, MuscConfig, MuscInput, MuscProgress } from '../types.ts';
+import { mapMaximum } from '../upsample.ts';
+import { scoringMode, scorersOf, windowFor, type ImageRole, type ScorerPolicy, type ScoringMode } from './scorers.ts';
+
+export interface SessionConfig extends MuscConfig {
+  scorers: ScorerPolicy;
+  /** queries kept as scorers: the most recent `window` (the newest included); references always stay */
+  window?: number;
+}
+
+export interface SessionImage {
+  id: string;
+  role: ImageRole;
+}
+
+export interface SessionOptions {
+  /** computes nearest-patch distances for a row of image pairs (a kernel or a worker pool) */
+  rows: PairRowsLoader;
+  signal?: AbortSignal;
+  /** 'msm' counts the unordered image pairs this change computes */
+  onProgress?: (p: MuscProgress) => void;
+}
+
+export interface ScoredImage {
+  id: string;
+  role: ImageRole;
+  /** [P] mean over degrees of the mean over layers of the interval means; null while it cannot be scored */
+  patchScores: Float64Array | null;
+  /** max of the upsampled map, in distance units; null while it cannot be scored */
+  rawScore: number | null;
+  /** how many images score it */
+  scorers: number;
+  /** rank interval of its scorers' distances that was averaged; null while it cannot be scored */
+  window: RankInterval | null;
+  /** [E] image embedding for RsCIN, when the model has one */
+  embedding: Float32Array | null;
+}
+
+export interface SessionState {
+  mode: ScoringMode;
+  grid: number;
+  imageSize: number;
+  /** images kept, in the order they were added */
+  images: ScoredImage[];
+  /** mutual scoring of fewer than 5 images was forced */
+  forcedSmallBatch: boolean;
+}
+
+interface Entry {
+  readonly handle: number;
+  readonly id: string;
+  role: ImageRole;
+  /** per feature set s = degree index · L + layer: unit features [P·D] */
+  readonly z: Float32Array[];
+  readonly embedding: Float32Array | null;
+  /** distances to this image's scorers, by scorer handle: [sets·P] */
+  readonly nearest: Map<number, Float32Array>;
+  /** the mode and scorers its cached score was computed with, in member order */
+  scoredBy: { mode: ScoringMode; scorers: number[] } | null;
+  score: { patchScores: Float64Array; rawScore: number; window: RankInterval; forced: boolean } | null;
+}
+
+interface Shape {
+  grid: number;
+  dims: number[];
+  embedDim: number;
+}
+
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function invalidInput(message: string): MuscError {
+  return new MuscError('invalid-input', message);
+}
+
+export class ScoringSession {
+  private entries: Entry[] = [];
+  private nextHandle = 0;
+  private shape: Shape | null = null;
+  private readonly sets: number;
+
+  constructor(
+    private readonly config: SessionConfig,
+    private readonly layers: number,
+  ) {
+    validateConfig(config);
+    if (config.window !== undefined && (!Number.isInteger(config.window) || config.window < 1)) {
+      throw new MuscError('invalid-config', `The window of recent images kept as scorers must be a whole number ≥ 1; got ${config.window}.`);
+    }
+    this.sets = config.rList.length * layers;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  has(id: string): boolean {
+    return this.entries.some((e) => e.id === id);
+  }
+
+  /**
+   * Adds images (input holds their features, in the same order) and scores what changed. Returns
+   * the ids of queries that left the window. On cancel or error the session is unchanged.
+   */
+  async add(images: readonly SessionImage[], input: MuscInput, opts: SessionOptions): Promise<string[]> {
+    this.checkInput(images, input);
+    const added = images.map((image, n) => this.newEntry(image, input, n));
+    const kept = this.applyWindow([...this.entries, ...added]);
+    await this.computePairs(kept, opts, added);
+    const evicted = [...this.entries, ...added].filter((e) => !kept.includes(e)).map((e) => e.id);
+    this.commit(kept);
+    return evicted;
+  }
+
+  /** Removes images by id; nothing is computed but the scores of the images they scored. */
+  remove(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    this.commit(this.entries.filter((e) => !gone.has(e.id)));
+  }
+
+  /** Marks images as references or queries, computing the pairs the new roles need. */
+  async setRoles(roles: ReadonlyMap<string, ImageRole>, opts: SessionOptions): Promise<void> {
+    const previous = this.entries.map((e) => e.role);
+    for (const e of this.entries) e.role = roles.get(e.id) ?? e.role;
+    try {
+      await this.computePairs(this.entries, opts, []);
+    } catch (err) {
+      this.entries.forEach((e, i) => (e.role = previous[i]));
+      throw err;
+    }
+    this.commit(this.entries);
+  }
+
+  state(): SessionState {
+    const mode = scoringMode(this.config.scorers, this.entries);
+    return {
+      mode,
+      grid: this.shape?.grid ?? 0,
+      imageSize: this.config.imageSize,
+      images: this.entries.map((e) => ({
+        id: e.id,
+        role: e.role,
+        patchScores: e.score?.patchScores ?? null,
+        rawScore: e.score?.rawScore ?? null,
+        scorers: e.scoredBy?.scorers.length ?? 0,
+        window: e.score?.window ?? null,
+        embedding: e.embedding,
+      })),
+      forcedSmallBatch: this.entries.some((e) => e.score?.forced),
+    };
+  }
+
+  private checkInput(images: readonly SessionImage[], input: MuscInput): void {
+    if (input.layers.length !== this.layers) throw invalidInput(`Expected ${this.layers} feature layers per image; got ${input.layers.length}.`);
+    const ids = new Set(this.entries.map((e) => e.id));
+    for (const { id } of images) {
+      if (ids.has(id)) throw invalidInput(`"${id}" is already in the session. Remove it first, or give the new image another name.`);
+      ids.add(id);
+    }
+    const grid = input.layers[0].grid;
+    input.layers.forEach((layer, l) => {
+      if (layer.images !== images.length) throw invalidInput(`Layer ${l + 1} holds ${layer.images} images for ${images.length} added.`);
+      if (layer.data.length !== layer.images * (layer.skip + layer.grid * layer.grid) * layer.dim) {
+        throw invalidInput(`Layer ${l + 1} holds ${layer.data.length} values, expected ${layer.images}·${layer.skip + layer.grid * layer.grid}·${layer.dim}.`);
+      }
+    });
+    const shape: Shape = { grid, dims: input.layers.map((l) => l.dim), embedDim: input.embeddings ? input.embedDim : 0 };
+    if (input.layers.some((l) => l.grid !== grid)) throw invalidInput('Every layer must be on one grid. Resample the layers to one grid first.');
+    if (input.embeddings && input.embeddings.length !== images.length * input.embedDim) {
+      throw invalidInput(`The image embeddings hold ${input.embeddings.length} values, expected ${images.length}·${input.embedDim}.`);
+    }
+    if (this.shape === null || this.entries.length === 0) {
+      this.shape = shape;
+      return;
+    }
+    const was = this.shape;
+    if (shape.grid !== was.grid || !sameList(shape.dims, was.dims) || shape.embedDim !== was.embedDim) {
+      throw invalidInput(
+        `These images were encoded differently (grid ${shape.grid}, widths ${shape.dims.join('/')}) from the session's (grid ${was.grid}, widths ${was.dims.join('/')}). ` +
+          'Encode every image with the same model and input size.',
+      );
+    }
+  }
+
+  private newEntry(image: SessionImage, input: MuscInput, n: number): Entry {
+    const z = this.config.rList.flatMap((r) => input.layers.map((layer) => lnamd(oneImage(layer, n), r)));
+    const { embeddings, embedDim } = input;
+    return {
+      handle: this.nextHandle++,
+      id: image.id,
+      role: image.role,
+      z,
+      embedding: embeddings ? embeddings.slice(n * embedDim, (n + 1) * embedDim) : null,
+      nearest: new Map(),
+      scoredBy: null,
+      score: null,
+    };
+  }
+
+  /** The members kept after the window: every reference and the `window` most recent queries. */
+  private applyWindow(members: Entry[]): Entry[] {
+    const { window } = this.config;
+    if (window === undefined) return members;
+    let queries = members.filter((e) => e.role === 'query').length;
+    return members.filter((e) => e.role === 'reference' || queries-- <= window);
+  }
+
+  /**
+   * Computes every missing distance the members' scorers need. Rows are owned by the newest
+   * image of each pair, so adding one image is one row against every image it pairs with.
+   */
+  private async computePairs(members: readonly Entry[], opts: SessionOptions, added: readonly Entry[]): Promise<void> {
+    const mode = scoringMode(this.config.scorers, members);
+    const needs = new Map(members.map((m) => [m.handle, new Set(scorersOf(m, members, mode).map((s) => s.handle))]));
+    const needed = (a: Entry, b: Entry): boolean => (needs.get(a.handle)?.has(b.handle) ?? false) && !a.nearest.has(b.handle);
+    const rows: Array<{ owner: Entry; partners: Entry[] }> = [];
+    for (let i = members.length - 1; i >= 0; i--) {
+      const owner = members[i];
+      const partners = members.slice(0, i).filter((b) => needed(owner, b) || needed(b, owner));
+      if (partners.length > 0) rows.push({ owner, partners });
+    }
+    const total = rows.reduce((sum, row) => sum + row.partners.length, 0);
+    let done = 0;
+    try {
+      for (const { owner, partners } of rows) {
+        throwIfAborted(opts.signal);
+        opts.onProgress?.({ stage: 'msm', done, total });
+        await this.computeRow(owner, partners, needed, opts);
+        done += partners.length;
+      }
+      opts.onProgress?.({ stage: 'msm', done, total });
+    } catch (err) {
+      const fresh = new Set(added.map((e) => e.handle));
+      for (const e of this.entries) for (const h of fresh) e.nearest.delete(h);
+      throw err;
+    }
+  }
+
+  private async computeRow(owner: Entry, partners: readonly Entry[], needed: (a: Entry, b: Entry) => boolean, opts: SessionOptions): Promise<void> {
+    const P = this.patches;
+    const n = partners.length;
+    const forward = partners.map((b) => (needed(owner, b) ? new Float32Array(this.sets * P) : null));
+    const backward = partners.map((b) => (needed(b, owner) ? new Float32Array(this.sets * P) : null));
+    for (let s = 0; s < this.sets; s++) {
+      throwIfAborted(opts.signal);
+      const dim = this.shape?.dims[s % this.layers] ?? 0;
+      const z = new Float32Array((n + 1) * P * dim);
+      z.set(owner.z[s], 0);
+      partners.forEach((b, t) => z.set(b.z[s], (t + 1) * P * dim));
+      const row = await (await opts.rows({ z, images: n + 1, patches: P, dim }))(0);
+      for (let t = 0; t < n; t++) {
+        const f = forward[t];
+        if (f) for (let p = 0; p < P; p++) f[s * P + p] = row.forward[p * n + t];
+        backward[t]?.set(row.backward.subarray(t * P, (t + 1) * P), s * P);
+      }
+    }
+    partners.forEach((b, t) => {
+      const f = forward[t];
+      const bw = backward[t];
+      if (f) owner.nearest.set(b.handle, f);
+      if (bw) b.nearest.set(owner.handle, bw);
+    });
+  }
+
+  /** Keeps `members`, drops what the others held, and rescores every image whose scorers changed. */
+  private commit(members: Entry[]): void {
+    const kept = new Set(members.map((m) => m.handle));
+    for (const e of members) for (const h of e.nearest.keys()) if (!kept.has(h)) e.nearest.delete(h);
+    this.entries = members;
+    const mode = scoringMode(this.config.scorers, members);
+    const { imageSize } = this.config;
+    const scratch = new Float64Array(imageSize * imageSize);
+    for (const e of members) {
+      const scorers = scorersOf(e, members, mode).map((s) => s.handle);
+      const window = windowFor(scorers.length, mode, this.config.interval, this.config.forceSmallBatch);
+      if (e.scoredBy?.mode === mode && sameList(e.scoredBy.scorers, scorers) && (e.score !== null) === (window !== null)) continue;
+      e.scoredBy = { mode, scorers };
+      if (!window) {
+        e.score = null;
+        continue;
+      }
+      const patchScores = this.patchScores(e, scorers, window);
+      e.score = { patchScores, rawScore: mapMaximum(patchScores, 0, this.grid, imageSize, scratch), window, forced: window.forced };
+    }
+  }
+
+  /** Same operations, in the same order, as runMusc: mean over layers per degree, then over degrees. */
+  private patchScores(e: Entry, scorers: readonly number[], window: RankInterval): Float64Array {
+    const P = this.patches;
+    const { rList } = this.config;
+    const rows = scorers.map((h) => {
+      const row = e.nearest.get(h);
+      if (!row) throw new Error(`internal: distances of ${e.id} to a scorer are missing`);
+      return row;
+    });
+    const out = new Float64Array(P);
+    const perDegree = new Float64Array(P);
+    const distances = new Float32Array(scorers.length);
+    for (let ri = 0; ri < rList.length; ri++) {
+      perDegree.fill(0);
+      for (let l = 0; l < this.layers; l++) {
+        const at = (ri * this.layers + l) * P;
+        for (let p = 0; p < P; p++) {
+          for (let k = 0; k < rows.length; k++) distances[k] = rows[k][at + p];
+          perDegree[p] += intervalMean(distances, window) / this.layers;
+        }
+      }
+      for (let p = 0; p < P; p++) out[p] += perDegree[p] / rList.length;
+    }
+    return out;
+  }
+
+  private get grid(): number {
+    return this.shape?.grid ?? 0;
+  }
+
+  private get patches(): number {
+    return this.grid * this.grid;
+  }
+}
+
+/** Image n of a layer as a one-image layer (a view, no copy). */
+function oneImage(layer: LayerFeatures, n: number): LayerFeatures {
+  const size = (layer.skip + layer.grid * layer.grid) * layer.dim;
+  return { ...layer, images: 1, data: layer.data.subarray(n * size, (n + 1) * size) };
+}
