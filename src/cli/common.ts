@@ -5,6 +5,7 @@ import { MIN_IMAGES } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
 import type { ImageFileError } from '../encoders/imageFiles.ts';
 import { choiceOption, intOption, UsageError, type ParsedArgs } from './args.ts';
+import { defaultModelId } from '../node/models.ts';
 import type { OpenModel } from './model.ts';
 import { MSM_BACKENDS, type MsmBackend } from './msm.ts';
 import type { ProgressReporter } from './progress.ts';
@@ -27,8 +28,8 @@ export interface ModelChoice {
 }
 
 export function modelChoice(args: ParsedArgs): ModelChoice {
-  const id = args.values.get('model');
-  if (!id) throw new UsageError('--model <id> is required (see public/models/ for the installed models)');
+  const id = args.values.get('model') ?? defaultModelId();
+  if (!id) throw new UsageError('no model is installed (run `npm install`), or name one with --model <id>');
   return {
     id,
     dtype: choiceOption(args, 'variant', VARIANTS, 'fp32'),

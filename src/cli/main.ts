@@ -11,15 +11,23 @@ import { EVAL_USAGE, evalCommand } from './evaluate.ts';
 import { GpuUnavailableError } from './msm.ts';
 import { createProgress } from './progress.ts';
 import { SCORE_USAGE, scoreCommand } from './score.ts';
+import { WATCH_USAGE, watchCommand } from './watch.ts';
 
 const USAGE = `usage:
   ${SCORE_USAGE}
-      Scores each image against the others (at least 5 images of one product) and writes
-      DIR/scores.json, DIR/scores.csv, DIR/maps/*.npy (S×S float32) and DIR/overlays/*.png.
+      Scores each image against the others (at least 5 images of one product), or with
+      --reference against known-good images alone (--with-batch: the others score it too), and
+      writes DIR/scores.json, DIR/scores.csv, DIR/maps/*.npy (S×S float32) and DIR/overlays/*.png
+      with each score's scale, the threshold and the verdict.
+  ${WATCH_USAGE}
+      Keeps running: scores each image file that lands in the folder as it arrives, against the
+      references or, without them, against the last W images (default 50); prints one JSON line
+      per image and writes its map and overlay. Ctrl-C stops.
   ${EVAL_USAGE}
       Scores a category in the MVTec layout (<category>/test/<good|defect>/*,
       <category>/ground_truth/<defect>/*_mask.png) and reports image and pixel metrics as JSON.
 options:
+  --model ID               installed model (default: the best installed one, as the app picks)
   --variant D              model variant: fp32 (default), fp16, int8-weight, int8-dynamic
   --size S                 input side (default: the model's); the grid follows it (S/16 for CNN trunks)
   --grid G                 CNN models only: side of the feature grid (default S/16)
@@ -46,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'score') await scoreCommand(rest, progress);
     else if (command === 'eval') await evalCommand(rest, progress);
+    else if (command === 'watch') await watchCommand(rest, progress);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? EXIT_USAGE : 0;

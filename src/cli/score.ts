@@ -1,100 +1,149 @@
-// `muscope score <folder-or-files…> --model <id>`: scores every usable image against the others and
-// writes scores.json / scores.csv, one float32 .npy map and one PNG overlay per image.
+// `muscope score <folder-or-files…> [--reference GOOD_DIR]`: scores every usable image and writes
+// scores.json / scores.csv, one float32 .npy map and one PNG overlay per image. Without references
+// every image is scored against the others (MuSc; scores relative to the set). With references
+// each image is scored against them alone (--with-batch adds the other images as scorers), on a
+// fixed distance scale with a threshold calibrated from the references.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { decodeRgb } from '../node/decode.ts';
-import { writeHeatmapOverlay } from '../node/heatmap.ts';
+import { resolve } from 'node:path';
+import type { MapRange } from '../node/heatmap.ts';
 import { listImages, InputPathError } from '../node/listImages.ts';
-import { writeNpyFloat32 } from '../node/npy.ts';
+import { SCALE_TEXT, type ScoreScale } from '../engine/session/judge.ts';
+import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../engine/verdict/batchThreshold.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice, reportProblems, requireEnoughImages } from './common.ts';
-import { loadSquashed } from './loadImages.ts';
-import { openModel } from './model.ts';
+import { openInspection } from './inspection.ts';
+import { loadSquashed, type LoadedImages } from './loadImages.ts';
+import { openModel, type OpenModel } from './model.ts';
+import { commonFolder, outputStem, ResultWriter, type ScoreRow } from './outputs.ts';
 import type { ProgressReporter } from './progress.ts';
 import { scoreImages } from './scoring.ts';
 
+export type { ScoreRow } from './outputs.ts';
+
 export const SCORE_USAGE =
-  'muscope score <folder-or-files…> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] [--out DIR] [--force-small-batch] [--no-overlays]';
+  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] [--out DIR] [--force-small-batch] [--no-overlays]';
 
-export interface ScoreRow {
-  path: string;
-  /** final image score: min-max within this set, then RsCIN; comparable only within the set */
-  score: number;
-  /** max of the anomaly map (mean nearest-patch distance, in [0, 2]) */
-  rawScore: number;
-  map: string;
-  overlay: string | null;
+/** Scores of the images that decoded, in their order, with what the writer needs. */
+interface ScoredImages {
+  scale: ScoreScale;
+  threshold: number | null;
+  rule: string;
+  scores: ArrayLike<number>;
+  rawScores: ArrayLike<number>;
+  verdicts: ReadonlyArray<Verdict | null>;
+  forced: boolean;
+  map(n: number): Float32Array;
 }
 
-/** A readable, unique file stem per image: its index and its path relative to the common folder. */
-function outputStem(path: string, index: number, base: string): string {
-  const rel = relative(base, resolve(path)) || basename(path);
-  const flat = rel.slice(0, rel.length - extname(rel).length).replace(/[^\w.-]+/g, '_');
-  return `${String(index).padStart(4, '0')}_${flat}`;
+interface Job {
+  model: OpenModel;
+  size: number;
+  grid?: number;
+  force: boolean;
+  progress: ProgressReporter;
 }
 
-function commonFolder(paths: readonly string[]): string {
-  const dirs = paths.map((p) => dirname(resolve(p)).split(/[\\/]/));
-  const first = dirs[0];
-  let n = first.length;
-  for (const d of dirs) while (n > 0 && d.slice(0, n).join('/') !== first.slice(0, n).join('/')) n--;
-  return first.slice(0, n).join('/') || '/';
+async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): Promise<ScoredImages> {
+  const { size } = job;
+  requireEnoughImages(loaded.images.length, loaded.problems.length, job.force);
+  const set = await scoreImages(job.model, loaded.images, { size, grid: job.grid, maxBatch, forceSmallBatch: job.force, progress: job.progress });
+  const threshold = autoThreshold(set.scores).value;
+  return {
+    scale: 'batch-relative',
+    threshold,
+    rule: THRESHOLD_RULE,
+    scores: set.scores,
+    rawScores: set.rawScores,
+    verdicts: Array.from(set.scores, (s) => verdictOf(s, threshold)),
+    forced: set.forcedSmallBatch,
+    map: (n) => set.map(n, new Float32Array(size * size)),
+  };
 }
 
-const csvField = (v: string | number | null): string => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? ''));
+async function scoreAgainstReferences(job: Job, loaded: LoadedImages, references: LoadedImages, withBatch: boolean): Promise<ScoredImages> {
+  if (references.images.length === 0) throw new InputPathError('none of the reference images could be used (see above)');
+  if (loaded.images.length === 0) throw new InputPathError('no usable images to score (see above)');
+  const inspection = openInspection(job.model, { size: job.size, grid: job.grid, policy: withBatch ? 'all' : 'references', forceSmallBatch: job.force, progress: job.progress });
+  const refIds = references.paths.map((p) => `reference:${p}`);
+  await inspection.add(references.images.map((image, n) => ({ id: refIds[n], role: 'reference', image })), 'references');
+  await inspection.add(loaded.images.map((image, n) => ({ id: loaded.paths[n], role: 'query', image })), 'images');
+  const judgement = inspection.judge();
+  const byPath = new Map(judgement.findings.map((f) => [f.id, f]));
+  const findings = loaded.paths.map((p) => byPath.get(p));
+  const maps = loaded.paths.map((p) => inspection.map(p));
+  if (findings.some((f) => f?.score === null || f?.score === undefined) || maps.some((m) => m === null)) throw new Error('internal: an image against the references has no score');
+  return {
+    scale: judgement.scale,
+    threshold: judgement.threshold,
+    rule: judgement.rule,
+    scores: findings.map((f) => f?.score ?? NaN),
+    rawScores: findings.map((f) => f?.score ?? NaN),
+    verdicts: findings.map((f) => f?.verdict ?? null),
+    forced: false,
+    map: (n) => maps[n] as Float32Array,
+  };
+}
+
+/** Smallest and largest value over every map, so overlays share one colour scale. */
+function mapRange(scored: ScoredImages, count: number): MapRange {
+  const range = { min: Infinity, max: -Infinity };
+  for (let n = 0; n < count; n++) {
+    for (const v of scored.map(n)) {
+      if (v < range.min) range.min = v;
+      if (v > range.max) range.max = v;
+    }
+  }
+  return range;
+}
 
 export async function scoreCommand(argv: string[], progress: ProgressReporter): Promise<void> {
-  const args = parseArgs(argv, { flags: ['force-small-batch', 'no-overlays'], values: [...MODEL_OPTIONS, 'max-batch'] });
+  const args = parseArgs(argv, { flags: ['force-small-batch', 'no-overlays', 'with-batch'], values: [...MODEL_OPTIONS, 'max-batch', 'reference'] });
   if (args.positional.length === 0) throw new UsageError(`nothing to score. Usage: ${SCORE_USAGE}`);
+  const referenceDir = args.values.get('reference');
+  if (args.flags.has('with-batch') && !referenceDir) throw new UsageError('--with-batch adds the other images as scorers next to the references, so it needs --reference');
+  if (referenceDir && args.values.has('max-batch')) throw new UsageError('--max-batch splits mutual scoring into subsets; with --reference every image is scored against the references alone');
   const choice = modelChoice(args);
   const force = args.flags.has('force-small-batch');
   const maxBatch = intOption(args, 'max-batch', Number.MAX_SAFE_INTEGER, 5) as number;
   const outDir = args.values.get('out') ?? DEFAULT_OUT_DIR;
 
-  const files = await listImages(args.positional);
-  if (files.length === 0) throw new InputPathError(`no image files found in ${args.positional.join(', ')}`);
+  const referenceFiles = referenceDir ? await listImages([referenceDir]) : [];
+  if (referenceDir && referenceFiles.length === 0) throw new InputPathError(`no image files found in ${referenceDir}`);
+  const asReference = new Set(referenceFiles.map((f) => resolve(f)));
+  const files = (await listImages(args.positional)).filter((f) => !asReference.has(resolve(f)));
+  if (files.length === 0) throw new InputPathError(`no image files found in ${args.positional.join(', ')}${referenceDir ? ' besides the references' : ''}`);
   const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
+    const job: Job = { model, size, grid: choice.grid, force, progress };
+    const references = referenceDir ? await loadSquashed(referenceFiles, size, model.manifest.input.resize, progress) : null;
+    if (references) reportProblems(references.problems, progress);
     const loaded = await loadSquashed(files, size, model.manifest.input.resize, progress);
     reportProblems(loaded.problems, progress);
-    requireEnoughImages(loaded.images.length, loaded.problems.length, force);
-
-    const set = await scoreImages(model, loaded.images, { size, grid: choice.grid, maxBatch, forceSmallBatch: force, progress });
+    const started = performance.now();
+    const scored = references ? await scoreAgainstReferences(job, loaded, references, args.flags.has('with-batch')) : await scoreMutually(job, loaded, maxBatch);
+    const seconds = (performance.now() - started) / 1000;
     loaded.images.length = 0; // the squashed copies are not needed for writing
 
-    const mapsDir = join(outDir, 'maps');
-    const overlaysDir = join(outDir, 'overlays');
-    await mkdir(mapsDir, { recursive: true });
-    if (!args.flags.has('no-overlays')) await mkdir(overlaysDir, { recursive: true });
+    const writer = new ResultWriter(outDir, size, !args.flags.has('no-overlays'));
+    await writer.prepare();
     const base = commonFolder(loaded.paths);
+    const range = mapRange(scored, loaded.paths.length);
     const rows: ScoreRow[] = [];
     for (const [n, path] of loaded.paths.entries()) {
       progress.update('write maps and overlays', n, loaded.paths.length);
-      const stem = outputStem(path, n, base);
-      const map = set.map(n, new Float32Array(size * size));
-      const mapPath = join(mapsDir, `${stem}.npy`);
-      await writeNpyFloat32(mapPath, map, [size, size]);
-      let overlay: string | null = null;
-      if (!args.flags.has('no-overlays')) {
-        overlay = join(overlaysDir, `${stem}.png`);
-        await writeHeatmapOverlay(overlay, await decodeRgb(path), map, size, set.range);
-      }
-      rows.push({ path, score: set.scores[n], rawScore: set.rawScores[n], map: mapPath, overlay });
+      const written = await writer.writeImage(path, outputStem(path, n, base), scored.map(n), range);
+      rows.push({ path, score: scored.scores[n], scale: scored.scale, threshold: scored.threshold, verdict: scored.verdicts[n], rawScore: scored.rawScores[n], ...written });
     }
     progress.update('write maps and overlays', loaded.paths.length, loaded.paths.length);
-    await writeFile(join(outDir, 'scores.json'), `${JSON.stringify(rows, null, 2)}\n`);
-    const header = 'path,score,raw_score,map,overlay';
-    const lines = rows.map((r) => [r.path, r.score, r.rawScore, r.map, r.overlay].map(csvField).join(','));
-    await writeFile(join(outDir, 'scores.csv'), `${[header, ...lines].join('\n')}\n`);
+    await writer.writeTables(rows);
 
-    const note = set.forcedSmallBatch ? ' [FORCED: fewer than 5 images, scores unreliable]' : '';
-    for (const r of rows) process.stdout.write(`${r.score.toFixed(4)}  ${r.path}${note}\n`);
+    const note = scored.forced ? ' [FORCED: fewer than 5 images, scores unreliable]' : '';
+    for (const r of rows) process.stdout.write(`${r.score.toFixed(4)}  ${r.verdict ?? 'no-verdict'}  ${r.path}${note}\n`);
+    const against = references ? ` against ${references.images.length} known-good references` : '';
     progress.note(
-      `Scored ${rows.length} images (${loaded.problems.length} skipped) with ${choice.id} at ${size}px in ` +
-        `${(set.encodeSeconds + set.scoreSeconds).toFixed(1)} s; results in ${outDir}/scores.json. ` +
-        'Scores are relative to this set (1 = most anomalous here), not absolute.',
+      `Scored ${rows.length} images${against} (${loaded.problems.length} skipped) with ${choice.id} at ${size}px in ${seconds.toFixed(1)} s; results in ${outDir}/scores.json. ` +
+        `Scores are ${SCALE_TEXT[scored.scale]}. Verdicts: ${scored.rule}`,
     );
   } finally {
     await model.close();

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EncoderError } from '../encoders/errors.ts';
 import type { ModelManifest, ModelVariant, VariantDtype } from '../encoders/manifest.ts';
+import type { ModelIndex } from '../encoders/modelIndex.ts';
 import { sha256File } from './sha256File.ts';
 
 /** `<repo>/public/models`, or MUSCOPE_MODELS_DIR when set (models kept elsewhere). */
@@ -17,6 +18,17 @@ export function installedModelIds(modelsDir = MODELS_DIR): string[] {
   return readdirSync(modelsDir)
     .filter((id) => existsSync(join(modelsDir, id, 'manifest.json')))
     .sort();
+}
+
+/** The model the app picks when the user picks none (index.json's default, written at install), or null. */
+export function defaultModelId(modelsDir = MODELS_DIR): string | null {
+  const file = join(modelsDir, 'index.json');
+  if (!existsSync(file)) return null;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as ModelIndex).default;
+  } catch {
+    return null;
+  }
 }
 
 export function loadManifest(id: string, modelsDir = MODELS_DIR): ModelManifest {

@@ -1,0 +1,72 @@
+// The CLI's incremental inspection: images are encoded as they come and added to a scoring
+// session (engine/session), against known-good references or mutually within a window of recent
+// images. Shared by `score --reference` and `watch`.
+
+import { encodeImages } from '../encoders/encode.ts';
+import type { RgbImage } from '../engine/preprocess/index.ts';
+import { judge, type Judgement } from '../engine/session/judge.ts';
+import type { ImageRole, ScorerPolicy } from '../engine/session/scorers.ts';
+import { ScoringSession } from '../engine/session/session.ts';
+import { DEFAULT_CONFIG } from '../engine/types.ts';
+import { upsampleMap } from '../engine/upsample.ts';
+import { UsageError } from './args.ts';
+import type { OpenModel } from './model.ts';
+import type { ProgressReporter } from './progress.ts';
+
+export interface InspectionOptions {
+  size: number;
+  grid?: number;
+  policy: ScorerPolicy;
+  /** queries kept as scorers (the most recent ones); references always stay */
+  window?: number;
+  forceSmallBatch: boolean;
+  progress: ProgressReporter;
+}
+
+export interface InspectionItem {
+  id: string;
+  role: ImageRole;
+  image: RgbImage;
+}
+
+export interface Inspection {
+  /** Encodes and adds images; returns the ids that left the window. */
+  add(items: readonly InspectionItem[], label: string): Promise<string[]>;
+  judge(): Judgement;
+  /** image `id`'s S×S anomaly map (unnormalised), or null while it has no score */
+  map(id: string): Float32Array | null;
+}
+
+/** Images per encoder call and session add, so progress moves and memory stays bounded. */
+const CHUNK = 16;
+
+export function openInspection(model: OpenModel, opts: InspectionOptions): Inspection {
+  const { rows } = model;
+  if (!rows) throw new UsageError('known-good references and watch score image by image on the CPU; --msm webgpu scores whole batches only. Leave out --msm.');
+  const { size, progress } = opts;
+  const config = { ...DEFAULT_CONFIG, imageSize: size, forceSmallBatch: opts.forceSmallBatch, scorers: opts.policy, window: opts.window };
+  const session = new ScoringSession(config, model.manifest.taps.length);
+  return {
+    async add(items, label) {
+      const evicted: string[] = [];
+      for (let start = 0; start < items.length; start += CHUNK) {
+        const chunk = items.slice(start, start + CHUNK);
+        progress.update(`encode ${label}`, start, items.length);
+        const input = await encodeImages(model.runner, model.manifest, chunk.map((i) => i.image), { size, grid: opts.grid });
+        const onProgress = ({ done, total }: { done: number; total: number }) => progress.update(`mutual scoring ${label}`, done, total, 'image pairs');
+        evicted.push(...(await session.add(chunk, input, { rows, onProgress })));
+      }
+      progress.update(`encode ${label}`, items.length, items.length);
+      return evicted;
+    },
+    judge: () => judge(session.state(), DEFAULT_CONFIG.kList, opts.forceSmallBatch),
+    map(id) {
+      const state = session.state();
+      const image = state.images.find((i) => i.id === id);
+      if (!image?.patchScores) return null;
+      const out = new Float32Array(size * size);
+      upsampleMap(image.patchScores, 0, state.grid, size, out);
+      return out;
+    },
+  };
+}
