@@ -1,31 +1,21 @@
 // End-to-end runs of the CLI as a user runs it, on real images and on generated bad files.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODELS_DIR } from '../node/models.ts';
 import { requestNodeGpu } from '../node/webgpu.ts';
 import { parseArgs, UsageError } from './args.ts';
+import { BOTTLE, MODEL, readNpyFloat32, ready, runMuscope } from './cliRun.testing.ts';
 import { MODEL_OPTIONS, modelChoice } from './common.ts';
 import { softwareRenderer } from '../node/webgpu.ts';
 import { GpuUnavailableError, gpuMsm } from './msm.ts';
 import type { ScoreRow } from './score.ts';
 
-const REPO = join(import.meta.dirname, '../..');
-const BOTTLE = join(REPO, '../shared/data/mvtec_ad/bottle');
-const MODEL = 'resnet50v2-imagenet-trunk';
-const ready = existsSync(join(MODELS_DIR, MODEL, 'manifest.json')) && existsSync(BOTTLE);
-const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function muscope(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), ...args], { cwd: work, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const muscope = (...args: string[]) => runMuscope(work, ...args);
 
 /** Copies `count` bottle images (good and broken_small) into `dir`. */
 function copyBottles(dir: string, count: number): string[] {
@@ -127,10 +117,8 @@ describe.skipIf(!ready)('muscope score', () => {
       expect(row.score).toBeGreaterThanOrEqual(0);
       expect(row.score).toBeLessThanOrEqual(1);
       expect(Number.isFinite(row.rawScore)).toBe(true);
-      const npy = readFileSync(join(work, row.map));
-      const header = npy[8] | (npy[9] << 8);
-      expect(npy.length).toBe(10 + header + 64 * 64 * 4);
-      const map = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + header, npy.byteOffset + npy.length));
+      const map = readNpyFloat32(join(work, row.map));
+      expect(map.length).toBe(64 * 64);
       expect(map.every(Number.isFinite)).toBe(true);
       expect(Math.max(...map)).toBeCloseTo(row.rawScore, 5);
       expect(existsSync(join(work, row.overlay as string))).toBe(true);
@@ -138,6 +126,39 @@ describe.skipIf(!ready)('muscope score', () => {
     expect(readFileSync(join(work, 'out/scores.csv'), 'utf8').trim().split('\n')).toHaveLength(8);
     expect(r.stdout.trim().split('\n')).toHaveLength(7);
     expect(r.stdout).not.toMatch(/NaN/);
+  });
+
+  it('scores against known-good references on a fixed scale, with their threshold, and lists no reference as a finding', () => {
+    const refs = join(work, 'refs');
+    mkdirSync(refs);
+    for (const n of ['015', '016', '017', '018', '019']) copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
+    const images = copyBottles(join(work, 'queries'), 6);
+    // The default model, as the app picks it: no --model.
+    const r = muscope('score', join(work, 'queries'), refs, '--reference', refs, '--size', '64', '--no-overlays', '--out', 'ref-out');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`with ${MODEL} at 64px`);
+    expect(r.stderr).toContain('Scores are distance to the known-good references');
+    const rows = JSON.parse(readFileSync(join(work, 'ref-out/scores.json'), 'utf8')) as ScoreRow[];
+    expect(rows.map((row) => row.path).sort()).toEqual(images.sort());
+    const threshold = rows[0].threshold as number;
+    expect(threshold).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toMatchObject({ scale: 'distance', threshold, rawScore: row.score });
+      expect(row.verdict).toBe(row.score > threshold ? 'anomalous' : 'normal');
+      expect(Math.max(...readNpyFloat32(join(work, row.map)))).toBeCloseTo(row.score, 5);
+    }
+    const csv = readFileSync(join(work, 'ref-out/scores.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('path,score,scale,threshold,verdict,raw_score,map,overlay');
+  });
+
+  it('states the scale of mutual scores, and refuses options that do not fit references', () => {
+    const rows = JSON.parse(readFileSync(join(work, 'out/scores.json'), 'utf8')) as ScoreRow[];
+    for (const row of rows) {
+      expect(row.scale).toBe('batch-relative');
+      expect(row.verdict).toBe(row.score > (row.threshold as number) ? 'anomalous' : 'normal');
+    }
+    expect(muscope('score', set, '--with-batch').stderr).toBe('muscope: --with-batch adds the other images as scorers next to the references, so it needs --reference\n');
+    expect(muscope('score', set, '--reference', set, '--max-batch', '5').code).toBe(2);
   });
 
   it('refuses an empty folder in one line', () => {
