@@ -1,11 +1,15 @@
-// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
+// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
 //   [--dataset DIR] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
 // src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
 // pytorch-reference in python3. `bottle` times the `muscope eval` path end to end on the MVTec bottle set (--dataset,
 // default ../shared/data/mvtec_ad/bottle from the repo root) for each installed real model. `app` times the built app
 // in Chromium from dropping that set's test images (the first --images N, sorted by path; default all) until the
-// results show, per browser backend. Without --case it runs the default set below.
+// results show, per browser backend. `incremental` times one more image added to a scoring session (src/engine/session)
+// against that set (default model) scored from scratch, in a session and by the batch pipeline. `watch` runs `muscope
+// watch` against 5 good references while the set's other test images land one at a time, twice in two orders: image
+// AUROC of what it printed, and whether any score or verdict moved with the order. Neither runs by default (together
+// about 3 minutes on 2 cores). Without --case it runs the default set below.
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
@@ -16,6 +20,8 @@ import { runWebgpuNodeMsm, WEBGPU_NODE_BACKEND } from './nodeWebgpu.ts';
 import { runEncoderCase } from './encoderCase.ts';
 import { DEFAULT_BOTTLE_DIR, runBottleCase } from './bottleCase.ts';
 import { runAppCase } from './appCase.ts';
+import { runIncrementalCase } from './incrementalCase.ts';
+import { runWatchCase } from './watchCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -35,6 +41,9 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   bottle: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
   // images 0: every test image of --dataset
   app: { images: 0, grid: 0, dim: 0, backends: ['wasm'] },
+  // every test image of --dataset, default model
+  incremental: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
+  watch: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
@@ -114,6 +123,14 @@ for (const run of runs) {
   }
   if (run.caseName === 'bottle') {
     await runBottleCase(emit, dataset);
+    continue;
+  }
+  if (run.caseName === 'incremental') {
+    await runIncrementalCase(emit, dataset);
+    continue;
+  }
+  if (run.caseName === 'watch') {
+    await runWatchCase(emit, dataset);
     continue;
   }
   const { images, grid, dim } = run;

@@ -41,11 +41,11 @@ export interface Inspection {
 const CHUNK = 16;
 
 export function openInspection(model: OpenModel, opts: InspectionOptions): Inspection {
-  const { rows } = model;
-  if (!rows) throw new UsageError('known-good references and watch score image by image on the CPU; --msm webgpu scores whole batches only. Leave out --msm.');
+  const { slots } = model;
+  if (!slots) throw new UsageError('known-good references and watch score image by image on the CPU; --msm webgpu scores whole batches only. Leave out --msm.');
   const { size, progress } = opts;
   const config = { ...DEFAULT_CONFIG, imageSize: size, forceSmallBatch: opts.forceSmallBatch, scorers: opts.policy, window: opts.window };
-  const session = new ScoringSession(config, model.manifest.taps.length);
+  const session = new ScoringSession(config, model.manifest.taps.length, slots);
   return {
     async add(items, label) {
       const evicted: string[] = [];
@@ -54,7 +54,7 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
         progress.update(`encode ${label}`, start, items.length);
         const input = await encodeImages(model.runner, model.manifest, chunk.map((i) => i.image), { size, grid: opts.grid });
         const onProgress = ({ done, total }: { done: number; total: number }) => progress.update(`mutual scoring ${label}`, done, total, 'image pairs');
-        evicted.push(...(await session.add(chunk, input, { rows, onProgress })));
+        evicted.push(...(await session.add(chunk, input, { onProgress })));
       }
       progress.update(`encode ${label}`, items.length, items.length);
       return evicted;

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { MsmEngine } from '../engine/golden/checkGolden.ts';
-import type { PairRowsLoader } from '../engine/msm.ts';
+import type { FeatureSlotsFactory } from '../engine/msm.ts';
 import { loadManifest, verifiedVariantPath } from '../node/models.ts';
 import { createNodeRunner, type NodeEncoderRunner } from '../node/ortRunner.ts';
 import { createWebGpuRunner } from '../node/ortWebGpuRunner.ts';
@@ -17,8 +17,8 @@ export interface OpenModel {
   runner: NodeEncoderRunner;
   /** spread into runMusc's options */
   msm: MsmEngine;
-  /** image-pair rows for an incremental session; null where --msm scores whole sets only */
-  rows: PairRowsLoader | null;
+  /** feature slots for an incremental session; null where --msm scores whole sets only */
+  slots: FeatureSlotsFactory | null;
   /** where the encoder and mutual scoring run when not on the CPU defaults, for notes */
   notes: string[];
   /** closes the encoder session and releases the GPU device, if any */
@@ -44,7 +44,7 @@ export async function openModel(id: string, dtype: VariantDtype, msmBackend: Msm
       manifest,
       runner,
       msm: msm.engine,
-      rows: msm.rows,
+      slots: msm.slots,
       notes: [note, msm.where && `mutual scoring on ${msm.where}`].filter((n): n is string => n !== null),
       close: async () => {
         await runner.close();

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { MsmEngine } from '../engine/golden/checkGolden.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
-import { matmulRowsLoader, type PairRowsLoader } from '../engine/msm.ts';
+import { matmulSlots, type FeatureSlotsFactory } from '../engine/msm.ts';
 import { adapterName } from '../gpu/device.ts';
 import { createWebGpuMusc, type FeatureStorage } from '../gpu/index.ts';
 import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../node/webgpu.ts';
@@ -19,8 +19,8 @@ export class GpuUnavailableError extends Error {
 
 export interface OpenMsm {
   engine: MsmEngine;
-  /** image-pair rows for an incremental session (engine/session); null where scoring takes whole sets only (WebGPU) */
-  rows: PairRowsLoader | null;
+  /** feature slots for an incremental session (engine/session); null where scoring takes whole sets only (WebGPU) */
+  slots: FeatureSlotsFactory | null;
   /** where scoring runs, for a note on stderr; null for the default CPU kernel */
   where: string | null;
   close(): void;
@@ -44,7 +44,7 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
   }
   return {
     engine: { scoreFeatureSet: createWebGpuMusc(device, { storage }).scoreFeatureSet },
-    rows: null,
+    slots: null,
     where: `WebGPU through Dawn (${storage} storage) on ${adapterNote(adapter.info)}`,
     close: () => device.destroy(),
   };
@@ -53,5 +53,5 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
 export async function openMsm(backend: MsmBackend, threads: number): Promise<OpenMsm> {
   if (backend !== 'cpu') return gpuMsm(backend === 'webgpu-f16' ? 'f16' : 'f32', await requestNodeGpu());
   const similarity = createOrtMatmulKernel(ort, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  return { engine: { similarity }, rows: matmulRowsLoader(similarity), where: null, close: () => {} };
+  return { engine: { similarity }, slots: matmulSlots(similarity), where: null, close: () => {} };
 }

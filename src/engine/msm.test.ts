@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RankInterval } from './config.ts';
 import { MuscError } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
-import { mutualScores } from './msm.ts';
+import { intervalMean, mutualScores } from './msm.ts';
 import { randomUnitRows, seededRandom } from './random.ts';
 
 const window = (kMin: number, kMax: number): RankInterval => ({ kMin, kMax });
@@ -81,5 +81,23 @@ describe('mutualScores', () => {
       onPairs: () => controller.abort(),
     });
     await expect(run).rejects.toEqual(new MuscError('cancelled', 'Scoring was cancelled. The results computed so far are kept.'));
+  });
+});
+
+describe('intervalMean', () => {
+  it('equals the mean of the sorted ranks, ties and repeated values included', () => {
+    const random = seededRandom(5);
+    for (let trial = 0; trial < 500; trial++) {
+      const length = 1 + Math.floor(random() * 90);
+      // few distinct values in some trials, so ties are common
+      const levels = trial % 2 ? 4 : 1000;
+      const values = Float32Array.from({ length }, () => Math.floor(random() * levels) / levels);
+      const kMax = 1 + Math.floor(random() * length);
+      const kMin = Math.floor(random() * kMax);
+      const sorted = [...values].sort((a, b) => a - b);
+      let sum = 0;
+      for (let k = kMin; k < kMax; k++) sum += sorted[k];
+      expect(intervalMean(values.slice(), window(kMin, kMax))).toBe(sum / (kMax - kMin));
+    }
   });
 });

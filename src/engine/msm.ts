@@ -104,20 +104,54 @@ export async function mutualScoresByRows(
 }
 
 /**
- * Rows from a matmul kernel S = A·Bᵀ: image i's patches against several later images per call,
- * kernel outputs capped at maxTileBytes; the minima are taken here in float64.
+ * Image i of a feature set against images js of it (ascending, i not among them), both
+ * directions: forward[p·|js| + t] is the distance from patch p of image i to its nearest patch of
+ * image js[t]; backward[t·P + q] the distance from patch q of image js[t] to its nearest patch of i.
  */
-export function matmulRows(z: Float32Array, images: number, patches: number, dim: number, kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): PairRows {
+export type PairsAgainst = (i: number, js: readonly number[]) => Promise<PairRow>;
+
+/** The triangle's rows (image i against every later image) from a pair source. */
+export function laterRows(pairs: PairsAgainst, images: number): PairRows {
+  return (i) => pairs(i, Array.from({ length: images - 1 - i }, (_, t) => i + 1 + t));
+}
+
+/**
+ * One (degree, layer) feature set that grows and shrinks with a scoring session: each image has
+ * a slot, written once; pairs are computed between slots without copying the set.
+ */
+export interface FeatureSlots {
+  /** writes an image's unit features [P·D] into `slot`, growing the store as needed */
+  put(slot: number, z: Float32Array): void;
+  pairs: PairsAgainst;
+}
+export type FeatureSlotsFactory = (patches: number, dim: number) => FeatureSlots;
+
+/**
+ * Pairs from a matmul kernel S = A·Bᵀ over features z [N, P, D] with their squared norms: image
+ * i's patches against runs of consecutive images of js per call, kernel outputs capped at
+ * maxTileBytes; the minima are taken here in float64.
+ */
+export function matmulPairs(
+  z: Float32Array,
+  norms: Float64Array,
+  patches: number,
+  dim: number,
+  kernel: SimilarityKernel,
+  maxTileBytes = DEFAULT_MAX_TILE_BYTES,
+): PairsAgainst {
   const tileFloats = Math.floor(maxTileBytes / 4);
   const imageSize = patches * dim;
-  const norms = squaredNorms(z, images * patches, dim);
-  return async (i) => {
-    const later = images - 1 - i;
-    const forward = new Float32Array(patches * later);
-    const backward = new Float32Array(later * patches);
+  const widest = Math.max(1, Math.floor(tileFloats / (patches * patches)));
+  return async (i, js) => {
+    const count = js.length;
+    const forward = new Float32Array(patches * count);
+    const backward = new Float32Array(count * patches);
     const rowMin = new Float64Array(patches);
-    for (let j0 = i + 1; j0 < images; ) {
-      const batch = Math.max(1, Math.min(images - j0, Math.floor(tileFloats / (patches * patches))));
+    for (let t0 = 0; t0 < count; ) {
+      // a run of consecutive images js[t0 …] = j0, j0+1, …, as wide as a tile allows
+      const j0 = js[t0];
+      let batch = 1;
+      while (batch < widest && t0 + batch < count && js[t0 + batch] === j0 + batch) batch++;
       const width = batch * patches; // columns: patches of images j0 .. j0+batch−1
       const rowsPerCall = Math.max(1, Math.min(patches, Math.floor(tileFloats / width)));
       const colMin = new Float64Array(width).fill(Infinity);
@@ -143,23 +177,49 @@ export function matmulRows(z: Float32Array, images: number, patches: number, dim
             }
             rowMin[p] = best + rowNorm;
           }
-          const t = j0 + jj - i - 1;
-          for (let p = 0; p < rows; p++) forward[(p0 + p) * later + t] = distance(rowMin[p]);
+          const t = t0 + jj;
+          for (let p = 0; p < rows; p++) forward[(p0 + p) * count + t] = distance(rowMin[p]);
         }
       }
       for (let jj = 0; jj < batch; jj++) {
-        const t = j0 + jj - i - 1;
+        const t = t0 + jj;
         for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[(j0 + jj) * patches + q]);
       }
-      j0 += batch;
+      t0 += batch;
     }
     return { forward, backward };
   };
 }
 
-/** A PairRowsLoader on a matmul kernel (TypeScript, onnxruntime). */
-export function matmulRowsLoader(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): PairRowsLoader {
-  return (set) => Promise.resolve(matmulRows(set.z, set.images, set.patches, set.dim, kernel, maxTileBytes));
+/** The triangle's rows from a matmul kernel (matmulPairs over the whole set). */
+export function matmulRows(z: Float32Array, images: number, patches: number, dim: number, kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): PairRows {
+  return laterRows(matmulPairs(z, squaredNorms(z, images * patches, dim), patches, dim, kernel, maxTileBytes), images);
+}
+
+/** Growable feature slots on a matmul kernel: one buffer and its norms, doubled when full. */
+export function matmulSlots(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): FeatureSlotsFactory {
+  return (patches, dim) => {
+    const imageSize = patches * dim;
+    let z = new Float32Array(0);
+    let norms = new Float64Array(0);
+    let pairs: PairsAgainst = () => Promise.reject(new Error('no image in the feature slots'));
+    return {
+      put(slot, features) {
+        if ((slot + 1) * imageSize > z.length) {
+          const capacity = Math.max(slot + 1, 2 * (z.length / imageSize), 8);
+          const [oldZ, oldNorms] = [z, norms];
+          z = new Float32Array(capacity * imageSize);
+          norms = new Float64Array(capacity * patches);
+          z.set(oldZ);
+          norms.set(oldNorms);
+          pairs = matmulPairs(z, norms, patches, dim, kernel, maxTileBytes);
+        }
+        z.set(features, slot * imageSize);
+        norms.set(squaredNorms(features, patches, dim), slot * patches);
+      },
+      pairs: (i, js) => pairs(i, js),
+    };
+  };
 }
 
 /**
@@ -171,9 +231,41 @@ export function mutualScores(z: Float32Array, images: number, patches: number, d
   return mutualScoresByRows(images, patches, window, matmulRows(z, images, patches, dim, kernel, maxTileBytes), progress);
 }
 
-/** Mean of ranks [kMin, kMax) of one patch's distances to its scorers (sorts them in place). */
+/**
+ * Moves the k smallest values of `a` to a[0..k), in no particular order (quickselect, Hoare
+ * partition): linear on average, where sorting all N−1 distances of every patch is not.
+ */
+function selectSmallest(a: Float32Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const swap = a[i];
+        a[i++] = a[j];
+        a[j--] = swap;
+      }
+    }
+    // a[lo..j] ≤ pivot ≤ a[i..hi]; between them every value equals the pivot
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return;
+  }
+}
+
+/**
+ * Mean of ranks [kMin, kMax) of one patch's distances to its scorers (reorders them in place).
+ * The kept distances are summed in ascending order, as after a full sort.
+ */
 export function intervalMean(distances: Float32Array, { kMin, kMax }: RankInterval): number {
-  const sorted = distances.sort();
+  if (kMax < distances.length) selectSmallest(distances, kMax);
+  const sorted = distances.subarray(0, kMax).sort();
   let sum = 0;
   for (let k = kMin; k < kMax; k++) sum += sorted[k];
   return sum / (kMax - kMin);

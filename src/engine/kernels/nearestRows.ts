@@ -1,6 +1,6 @@
 // MSM rows on the WebAssembly SIMD kernel (wasm/nearest.wat): a feature set is copied into the
-// kernel's memory once, then each row(i) runs image i against every later image, both
-// directions, and returns nearest-patch distances (msm.ts PairRow). Plain TypeScript over
+// kernel's memory once (or, for a scoring session, image by image into slots), then image i runs
+// against a list of images, both directions, and returns nearest-patch distances (msm.ts PairRow). Plain TypeScript over
 // WebAssembly, so it runs the same in a Web Worker, in Node and in Vitest; the browser spreads
 // rows over several workers (src/worker/msmPool.ts).
 //
@@ -10,7 +10,7 @@
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
 import { lnamd } from '../lnamd.ts';
-import { distance, mutualScoresByRows, squaredNorms, type PairRows, type PairRowsLoader } from '../msm.ts';
+import { distance, laterRows, mutualScoresByRows, squaredNorms, type FeatureSlots, type FeatureSlotsFactory, type PairRow, type PairRows, type PairRowsLoader } from '../msm.ts';
 import type { FeatureSet, FeatureSetScorer } from '../types.ts';
 import kernelBytes from './wasm/nearest.wat';
 
@@ -24,50 +24,100 @@ const MIN_TILE_ROWS = 4;
 
 let compiled: WebAssembly.Module | undefined;
 
-/** Loads the set into a fresh kernel instance; the returned rows read only that copy. */
-export function createNearestRows({ z, images, patches, dim }: FeatureSet): PairRows {
-  const width = Math.ceil(dim / 4) * 4;
-  const stride = Math.max(patches, MIN_TILE_ROWS);
-  const zBytes = images * stride * width * 4;
-  const normsAt = zBytes;
-  const rowMinAt = normsAt + images * stride * 8;
-  const colMinAt = rowMinAt + stride * 8;
-  const pages = Math.ceil((colMinAt + stride * 8) / PAGE_BYTES);
-  if (pages > MAX_PAGES) throw new RangeError(`A feature set of ${images} images × ${patches} patches × ${dim} values needs more than 4 GiB; score it in smaller batches.`);
+/**
+ * Images in the kernel's memory, one slot each: rows of `width` floats (dim padded), `stride`
+ * rows per image, then their float64 squared norms, then the two minima buffers. Full memory
+ * is replaced by one twice the size (amortised, like an array list).
+ */
+class NearestMemory implements FeatureSlots {
+  private readonly width: number;
+  private readonly stride: number;
+  private capacity = 0;
+  private kernel!: NearestExports;
+  private memory!: WebAssembly.Memory;
 
-  compiled ??= new WebAssembly.Module(kernelBytes);
-  const memory = new WebAssembly.Memory({ initial: pages });
-  const kernel = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as NearestExports;
-  const rowsView = new Float32Array(memory.buffer, 0, zBytes / 4);
-  const norms = new Float64Array(memory.buffer, normsAt, images * stride);
-  const source = squaredNorms(z, images * patches, dim);
-  for (let n = 0; n < images; n++) {
+  constructor(
+    private readonly patches: number,
+    private readonly dim: number,
+    capacity: number,
+  ) {
+    this.width = Math.ceil(dim / 4) * 4;
+    this.stride = Math.max(patches, MIN_TILE_ROWS);
+    this.allocate(capacity);
+  }
+
+  private get normsAt(): number {
+    return this.capacity * this.stride * this.width * 4;
+  }
+
+  private get rowMinAt(): number {
+    return this.normsAt + this.capacity * this.stride * 8;
+  }
+
+  private get colMinAt(): number {
+    return this.rowMinAt + this.stride * 8;
+  }
+
+  private allocate(capacity: number): void {
+    const old = this.capacity > 0 ? { memory: this.memory, normsAt: this.normsAt, images: this.capacity } : null;
+    this.capacity = capacity;
+    const pages = Math.ceil((this.colMinAt + this.stride * 8) / PAGE_BYTES);
+    if (pages > MAX_PAGES) {
+      throw new RangeError(`A feature set of ${capacity} images × ${this.patches} patches × ${this.dim} values needs more than 4 GiB; score it in smaller batches.`);
+    }
+    compiled ??= new WebAssembly.Module(kernelBytes);
+    this.memory = new WebAssembly.Memory({ initial: pages });
+    this.kernel = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as NearestExports;
+    if (!old) return;
+    const imagesBytes = old.images * this.stride * this.width * 4;
+    new Uint8Array(this.memory.buffer).set(new Uint8Array(old.memory.buffer, 0, imagesBytes));
+    new Uint8Array(this.memory.buffer, this.normsAt).set(new Uint8Array(old.memory.buffer, old.normsAt, old.images * this.stride * 8));
+  }
+
+  put(slot: number, z: Float32Array): void {
+    if (slot >= this.capacity) this.allocate(Math.max(slot + 1, 2 * this.capacity));
+    const { patches, dim, stride, width } = this;
+    const rows = new Float32Array(this.memory.buffer, slot * stride * width * 4, stride * width);
+    const norms = new Float64Array(this.memory.buffer, this.normsAt + slot * stride * 8, stride);
+    const source = squaredNorms(z, patches, dim);
+    // Images of fewer than 4 patches repeat their last patch: a minimum is unchanged by a duplicate.
     for (let p = 0; p < stride; p++) {
-      const from = (n * patches + Math.min(p, patches - 1)) * dim;
-      rowsView.set(z.subarray(from, from + dim), (n * stride + p) * width);
-      norms[n * stride + p] = source[n * patches + Math.min(p, patches - 1)];
+      const from = Math.min(p, patches - 1);
+      rows.set(z.subarray(from * dim, (from + 1) * dim), p * width);
+      norms[p] = source[from];
     }
   }
-  const rowMin = new Float64Array(memory.buffer, rowMinAt, stride);
-  const colMin = new Float64Array(memory.buffer, colMinAt, stride);
-  const imageAt = (n: number): number => n * stride * width * 4;
-  const normsOf = (n: number): number => normsAt + n * stride * 8;
 
-  return (i) => {
-    const later = images - 1 - i;
-    const forward = new Float32Array(patches * later);
-    const backward = new Float32Array(later * patches);
-    for (let t = 0; t < later; t++) {
-      const j = i + 1 + t;
+  readonly pairs = (i: number, js: readonly number[]): Promise<PairRow> => {
+    const { patches, stride, width } = this;
+    const count = js.length;
+    const forward = new Float32Array(patches * count);
+    const backward = new Float32Array(count * patches);
+    const norms = new Float64Array(this.memory.buffer, this.normsAt, this.capacity * stride);
+    const rowMin = new Float64Array(this.memory.buffer, this.rowMinAt, stride);
+    const colMin = new Float64Array(this.memory.buffer, this.colMinAt, stride);
+    const imageAt = (n: number): number => n * stride * width * 4;
+    const normsOf = (n: number): number => this.normsAt + n * stride * 8;
+    js.forEach((j, t) => {
       rowMin.fill(Infinity);
       colMin.fill(Infinity);
-      kernel.nearest(imageAt(i), stride, imageAt(j), stride, width, normsOf(i), normsOf(j), rowMinAt, colMinAt);
-      for (let p = 0; p < patches; p++) forward[p * later + t] = distance(rowMin[p] + norms[i * stride + p]);
+      this.kernel.nearest(imageAt(i), stride, imageAt(j), stride, width, normsOf(i), normsOf(j), this.rowMinAt, this.colMinAt);
+      for (let p = 0; p < patches; p++) forward[p * count + t] = distance(rowMin[p] + norms[i * stride + p]);
       for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[q] + norms[j * stride + q]);
-    }
+    });
     return Promise.resolve({ forward, backward });
   };
 }
+
+/** Loads the set into a fresh kernel instance; the returned rows read only that copy. */
+export function createNearestRows({ z, images, patches, dim }: FeatureSet): PairRows {
+  const memory = new NearestMemory(patches, dim, images);
+  for (let n = 0; n < images; n++) memory.put(n, z.subarray(n * patches * dim, (n + 1) * patches * dim));
+  return laterRows(memory.pairs, images);
+}
+
+/** Growable feature slots on the WebAssembly kernel, for a scoring session. */
+export const nearestSlots: FeatureSlotsFactory = (patches, dim) => new NearestMemory(patches, dim, 8);
 
 /**
  * A RunOptions.scoreFeatureSet from a row source: LNAMD on the CPU, then MSM with `load`'s rows,
@@ -82,5 +132,4 @@ export function rowsScorer(load: PairRowsLoader, concurrency = 1): FeatureSetSco
 }
 
 /** The WebAssembly kernel on the calling thread (Node, tests; the browser uses the worker pool). */
-export const nearestRowsLoader: PairRowsLoader = (set) => Promise.resolve(createNearestRows(set));
-export const nearestRowsScorer: FeatureSetScorer = rowsScorer(nearestRowsLoader);
+export const nearestRowsScorer: FeatureSetScorer = rowsScorer((set) => Promise.resolve(createNearestRows(set)));

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goldenConfig, goldenLayers, pipelineDeviations } from '../golden/checkGolden.ts';
 import { parseGoldenCase, type PipelineGoldenCase } from '../golden/goldenCase.ts';
-import { nearestRowsLoader } from '../kernels/nearestRows.ts';
+import { nearestSlots } from '../kernels/nearestRows.ts';
 import { tsKernel } from '../kernels/tsKernel.ts';
-import { matmulRowsLoader, type PairRowsLoader } from '../msm.ts';
+import { matmulSlots, type FeatureSlotsFactory } from '../msm.ts';
 import { seededRandom } from '../random.ts';
 import type { MuscInput } from '../types.ts';
 import { judge } from './judge.ts';
@@ -35,12 +35,12 @@ function goldenInput(c: PipelineGoldenCase, picks: readonly number[]): MuscInput
   };
 }
 
-async function feedInPieces(c: PipelineGoldenCase, rows: PairRowsLoader, seed: number): Promise<ScoringSession> {
+async function feedInPieces(c: PipelineGoldenCase, slots: FeatureSlotsFactory, seed: number): Promise<ScoringSession> {
   const cfg = goldenConfig(c);
-  const session = new ScoringSession({ ...cfg, scorers: 'references' }, c.config.layers);
+  const session = new ScoringSession({ ...cfg, scorers: 'references' }, c.config.layers, slots);
   const random = seededRandom(seed);
   const order = [...Array(c.config.images).keys()].sort(() => random() - 0.5);
-  const add = (picks: number[]) => session.add(picks.map((n) => ({ id: String(n), role: 'query' as const })), goldenInput(c, picks), { rows });
+  const add = (picks: number[]) => session.add(picks.map((n) => ({ id: String(n), role: 'query' as const })), goldenInput(c, picks));
   for (let at = 0; at < order.length; ) {
     const piece = order.slice(at, at + 1 + Math.floor(random() * 3));
     await add(piece);
@@ -52,11 +52,11 @@ async function feedInPieces(c: PipelineGoldenCase, rows: PairRowsLoader, seed: n
 }
 
 describe.each([
-  ['ts', matmulRowsLoader(tsKernel)],
-  ['wasm-simd', nearestRowsLoader],
-] as const)('golden vectors fed to a scoring session in pieces (%s kernel)', (_, rows) => {
+  ['ts', matmulSlots(tsKernel)],
+  ['wasm-simd', nearestSlots],
+] as const)('golden vectors fed to a scoring session in pieces (%s kernel)', (_, slots) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const session = await feedInPieces(c, rows, c.config.images);
+    const session = await feedInPieces(c, slots, c.config.images);
     const state = session.state();
     const findings = judge(state, c.config.kList, false).findings;
     const byImage = (n: number) => state.images.findIndex((i) => i.id === String(n));

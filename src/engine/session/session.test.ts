@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nearestRowsLoader } from '../kernels/nearestRows.ts';
+import { nearestSlots } from '../kernels/nearestRows.ts';
 import { tsKernel } from '../kernels/tsKernel.ts';
-import { matmulRowsLoader } from '../msm.ts';
+import { matmulSlots } from '../msm.ts';
 import { runMusc } from '../pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures, type MuscInput, type MuscProgress } from '../types.ts';
@@ -15,7 +15,7 @@ const EMBED = 4;
 const POOL = 14;
 const TOLERANCE = 1e-6;
 const config = (over: Partial<SessionConfig> = {}): SessionConfig => ({ ...DEFAULT_CONFIG, rList: [1, 3], imageSize: 12, forceSmallBatch: false, scorers: 'references', ...over });
-const rows = matmulRowsLoader(tsKernel);
+const slots = matmulSlots(tsKernel);
 
 /** A pool of random images: 2 layers with a CLS slot, and unit embeddings. */
 function randomPool(seed: number): MuscInput {
@@ -113,16 +113,16 @@ function randomSteps(seed: number, count: number): Step[] {
 }
 
 async function apply(session: ScoringSession, pool: MuscInput, step: Step): Promise<void> {
-  if (step.kind === 'add') await session.add(step.images.map((n) => ({ id: idOf(n), role: step.role })), pick(pool, step.images), { rows });
+  if (step.kind === 'add') await session.add(step.images.map((n) => ({ id: idOf(n), role: step.role })), pick(pool, step.images));
   else if (step.kind === 'remove') session.remove(step.images.map(idOf));
-  else await session.setRoles(new Map([[idOf(step.image), step.role]]), { rows });
+  else await session.setRoles(new Map([[idOf(step.image), step.role]]));
 }
 
 describe('ScoringSession', () => {
   it.each([1, 2, 3, 4, 5, 6])('equals from-scratch runs after random adds, removes and role changes (seed %i)', async (seed) => {
     const pool = randomPool(seed);
     const policy: ScorerPolicy = seed % 3 === 0 ? 'all' : 'references';
-    const session = new ScoringSession(config({ scorers: policy }), DIMS.length);
+    const session = new ScoringSession(config({ scorers: policy }), DIMS.length, slots);
     for (const step of randomSteps(seed, 14)) {
       await apply(session, pool, step);
       await expectFromScratch(pool, session.state(), policy);
@@ -131,9 +131,9 @@ describe('ScoringSession', () => {
 
   it('adding one image to N computes N pairs, and removing computes none', async () => {
     const pool = randomPool(11);
-    const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length);
+    const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
     let progress: MuscProgress[] = [];
-    const track = { rows, onProgress: (p: MuscProgress) => progress.push(p) };
+    const track = { onProgress: (p: MuscProgress) => progress.push(p) };
     await session.add([...Array(8).keys()].map((n) => ({ id: idOf(n), role: 'query' as const })), pick(pool, [...Array(8).keys()]), track);
     expect(progress.at(-1)).toEqual({ stage: 'msm', done: 28, total: 28 });
     progress = [];
@@ -147,11 +147,11 @@ describe('ScoringSession', () => {
 
   it('scores a query against the references only, so a later query changes no earlier score', async () => {
     const pool = randomPool(12);
-    const session = new ScoringSession(config(), DIMS.length);
-    await session.add([0, 1, 2].map((n) => ({ id: idOf(n), role: 'reference' as const })), pick(pool, [0, 1, 2]), { rows });
+    const session = new ScoringSession(config(), DIMS.length, slots);
+    await session.add([0, 1, 2].map((n) => ({ id: idOf(n), role: 'reference' as const })), pick(pool, [0, 1, 2]));
     const seen: Array<[string, number | null]> = [];
     for (const n of [3, 4, 5, 6]) {
-      await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]), { rows });
+      await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]));
       const judgement = judge(session.state(), DEFAULT_CONFIG.kList, false);
       expect(judgement.scale).toBe('distance');
       expect(judgement.findings.map((f) => f.id)).not.toContain(idOf(0));
@@ -164,12 +164,12 @@ describe('ScoringSession', () => {
 
   it('one reference and one query is an inspection: a score, and no verdict until a second reference calibrates one', async () => {
     const pool = randomPool(13);
-    const session = new ScoringSession(config(), DIMS.length);
-    await session.add([{ id: idOf(0), role: 'reference' }, { id: idOf(1), role: 'query' }], pick(pool, [0, 1]), { rows });
+    const session = new ScoringSession(config(), DIMS.length, slots);
+    await session.add([{ id: idOf(0), role: 'reference' }, { id: idOf(1), role: 'query' }], pick(pool, [0, 1]));
     let judgement = judge(session.state(), DEFAULT_CONFIG.kList, false);
     expect(judgement.findings).toEqual([{ id: idOf(1), score: expect.any(Number), verdict: null }]);
     expect(judgement.rule).toMatch(/^Mark at least 2 known-good references/);
-    await session.add([{ id: idOf(2), role: 'reference' }], pick(pool, [2]), { rows });
+    await session.add([{ id: idOf(2), role: 'reference' }], pick(pool, [2]));
     judgement = judge(session.state(), DEFAULT_CONFIG.kList, false);
     expect(judgement.threshold).toEqual(expect.any(Number));
     expect(judgement.findings[0].verdict).not.toBeNull();
@@ -177,10 +177,10 @@ describe('ScoringSession', () => {
 
   it('keeps the most recent queries of a window and every reference; the dropped images are reported', async () => {
     const pool = randomPool(14);
-    const session = new ScoringSession(config({ scorers: 'all', window: 5 }), DIMS.length);
-    await session.add([{ id: idOf(0), role: 'reference' }], pick(pool, [0]), { rows });
+    const session = new ScoringSession(config({ scorers: 'all', window: 5 }), DIMS.length, slots);
+    await session.add([{ id: idOf(0), role: 'reference' }], pick(pool, [0]));
     const evicted: string[] = [];
-    for (let n = 1; n <= 8; n++) evicted.push(...(await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]), { rows })));
+    for (let n = 1; n <= 8; n++) evicted.push(...(await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]))));
     expect(evicted).toEqual([idOf(1), idOf(2), idOf(3)]);
     expect(session.state().images.map((i) => i.id)).toEqual([0, 4, 5, 6, 7, 8].map(idOf));
     await expectFromScratch(pool, session.state(), 'all');
@@ -188,26 +188,26 @@ describe('ScoringSession', () => {
 
   it('gives the same distances on the WebAssembly kernel', async () => {
     const pool = randomPool(15);
-    const a = new ScoringSession(config({ scorers: 'all' }), DIMS.length);
-    const b = new ScoringSession(config({ scorers: 'all' }), DIMS.length);
+    const a = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
+    const b = new ScoringSession(config({ scorers: 'all' }), DIMS.length, nearestSlots);
     const images = [...Array(7).keys()].map((n) => ({ id: idOf(n), role: 'query' as const }));
-    await a.add(images, pick(pool, [...Array(7).keys()]), { rows });
-    await b.add(images, pick(pool, [...Array(7).keys()]), { rows: nearestRowsLoader });
+    await a.add(images, pick(pool, [...Array(7).keys()]));
+    await b.add(images, pick(pool, [...Array(7).keys()]));
     a.state().images.forEach((image, k) => expectClose(image.patchScores ?? [], b.state().images[k].patchScores ?? [], image.id));
   });
 
   it('leaves the session unchanged when an add is cancelled, and refuses a duplicate id or another encoding', async () => {
     const pool = randomPool(16);
-    const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length);
-    await session.add([0, 1, 2, 3, 4].map((n) => ({ id: idOf(n), role: 'query' as const })), pick(pool, [0, 1, 2, 3, 4]), { rows });
+    const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
+    await session.add([0, 1, 2, 3, 4].map((n) => ({ id: idOf(n), role: 'query' as const })), pick(pool, [0, 1, 2, 3, 4]));
     const before = session.state();
     const controller = new AbortController();
     controller.abort();
-    await expect(session.add([{ id: idOf(5), role: 'query' }], pick(pool, [5]), { rows, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(session.add([{ id: idOf(5), role: 'query' }], pick(pool, [5]), { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
     expect(session.state()).toEqual(before);
-    await expect(session.add([{ id: idOf(0), role: 'query' }], pick(pool, [0]), { rows })).rejects.toThrow(/"img0" is already in the session/);
+    await expect(session.add([{ id: idOf(0), role: 'query' }], pick(pool, [0]))).rejects.toThrow(/"img0" is already in the session/);
     const other = pick(pool, [5]);
     const regridded = { ...other, layers: other.layers.map((l) => ({ ...l, grid: 1, data: l.data.subarray(0, 2 * l.dim) })) };
-    await expect(session.add([{ id: idOf(5), role: 'query' }], regridded, { rows })).rejects.toThrow(/encoded differently/);
+    await expect(session.add([{ id: idOf(5), role: 'query' }], regridded)).rejects.toThrow(/encoded differently/);
   });
 });

@@ -7,13 +7,14 @@
 // distances as a from-scratch run (pipeline.ts), in the same order of operations.
 //
 // Memory per image kept: R·L·P·D·4 bytes of features (the grid's patches P, each layer's
-// width D), plus R·L·P·4 bytes per image that scores it. A window of the most recent W queries
-// (every reference kept) bounds both for a long run.
+// width D) in the feature slots, plus R·L·P·4 bytes per image that scores it. A window of the
+// most recent W queries (every reference kept) bounds both for a long run: a removed image's
+// slot is reused.
 
 import { validateConfig, type RankInterval } from '../config.ts';
 import { MuscError, throwIfAborted } from '../errors.ts';
 import { lnamd } from '../lnamd.ts';
-import { intervalMean, type PairRowsLoader } from '../msm.ts';
+import { intervalMean, type FeatureSlots, type FeatureSlotsFactory } from '../msm.ts';
 import type { LayerFeatures, MuscConfig, MuscInput, MuscProgress } from '../types.ts';
 import { mapMaximum } from '../upsample.ts';
 import { scoringMode, scorersOf, windowFor, type ImageRole, type ScorerPolicy, type ScoringMode } from './scorers.ts';
@@ -30,8 +31,6 @@ export interface SessionImage {
 }
 
 export interface SessionOptions {
-  /** computes nearest-patch distances for a row of image pairs (a kernel or a worker pool) */
-  rows: PairRowsLoader;
   signal?: AbortSignal;
   /** 'msm' counts the unordered image pairs this change computes */
   onProgress?: (p: MuscProgress) => void;
@@ -66,8 +65,8 @@ interface Entry {
   readonly handle: number;
   readonly id: string;
   role: ImageRole;
-  /** per feature set s = degree index · L + layer: unit features [P·D] */
-  readonly z: Float32Array[];
+  /** its features' slot in every feature set's store */
+  readonly slot: number;
   readonly embedding: Float32Array | null;
   /** distances to this image's scorers, by scorer handle: [sets·P] */
   readonly nearest: Map<number, Float32Array>;
@@ -93,10 +92,14 @@ export class ScoringSession {
   private nextHandle = 0;
   private shape: Shape | null = null;
   private readonly sets: number;
+  /** per feature set s = degree index · L + layer; made when the first images fix the shapes */
+  private stores: FeatureSlots[] = [];
 
+  /** `slots` holds each feature set and computes its pairs: a matmul kernel, WebAssembly, a pool of workers. */
   constructor(
     private readonly config: SessionConfig,
     private readonly layers: number,
+    private readonly slots: FeatureSlotsFactory,
   ) {
     validateConfig(config);
     if (config.window !== undefined && (!Number.isInteger(config.window) || config.window < 1)) {
@@ -117,9 +120,10 @@ export class ScoringSession {
    * Adds images (input holds their features, in the same order) and scores what changed. Returns
    * the ids of queries that left the window. On cancel or error the session is unchanged.
    */
-  async add(images: readonly SessionImage[], input: MuscInput, opts: SessionOptions): Promise<string[]> {
+  async add(images: readonly SessionImage[], input: MuscInput, opts: SessionOptions = {}): Promise<string[]> {
     this.checkInput(images, input);
-    const added = images.map((image, n) => this.newEntry(image, input, n));
+    const free = this.freeSlots(images.length);
+    const added = images.map((image, n) => this.newEntry(image, input, n, free[n]));
     const kept = this.applyWindow([...this.entries, ...added]);
     await this.computePairs(kept, opts, added);
     const evicted = [...this.entries, ...added].filter((e) => !kept.includes(e)).map((e) => e.id);
@@ -134,7 +138,7 @@ export class ScoringSession {
   }
 
   /** Marks images as references or queries, computing the pairs the new roles need. */
-  async setRoles(roles: ReadonlyMap<string, ImageRole>, opts: SessionOptions): Promise<void> {
+  async setRoles(roles: ReadonlyMap<string, ImageRole>, opts: SessionOptions = {}): Promise<void> {
     const previous = this.entries.map((e) => e.role);
     for (const e of this.entries) e.role = roles.get(e.id) ?? e.role;
     try {
@@ -186,6 +190,8 @@ export class ScoringSession {
     }
     if (this.shape === null || this.entries.length === 0) {
       this.shape = shape;
+      const patches = grid * grid;
+      this.stores = this.config.rList.flatMap(() => shape.dims.map((dim) => this.slots(patches, dim)));
       return;
     }
     const was = this.shape;
@@ -197,14 +203,24 @@ export class ScoringSession {
     }
   }
 
-  private newEntry(image: SessionImage, input: MuscInput, n: number): Entry {
-    const z = this.config.rList.flatMap((r) => input.layers.map((layer) => lnamd(oneImage(layer, n), r)));
+  /** The `count` lowest slots no kept image holds. */
+  private freeSlots(count: number): number[] {
+    const taken = new Set(this.entries.map((e) => e.slot));
+    const free: number[] = [];
+    for (let slot = 0; free.length < count; slot++) if (!taken.has(slot)) free.push(slot);
+    return free;
+  }
+
+  /** LNAMD of image n (per image, so it never changes) into its slot of every feature set. */
+  private newEntry(image: SessionImage, input: MuscInput, n: number, slot: number): Entry {
+    let s = 0;
+    for (const r of this.config.rList) for (const layer of input.layers) this.stores[s++].put(slot, lnamd(oneImage(layer, n), r));
     const { embeddings, embedDim } = input;
     return {
       handle: this.nextHandle++,
       id: image.id,
       role: image.role,
-      z,
+      slot,
       embedding: embeddings ? embeddings.slice(n * embedDim, (n + 1) * embedDim) : null,
       nearest: new Map(),
       scoredBy: null,
@@ -240,7 +256,7 @@ export class ScoringSession {
       for (const { owner, partners } of rows) {
         throwIfAborted(opts.signal);
         opts.onProgress?.({ stage: 'msm', done, total });
-        await this.computeRow(owner, partners, needed, opts);
+        await this.computeRow(owner, partners, needed, opts.signal);
         done += partners.length;
       }
       opts.onProgress?.({ stage: 'msm', done, total });
@@ -251,25 +267,23 @@ export class ScoringSession {
     }
   }
 
-  private async computeRow(owner: Entry, partners: readonly Entry[], needed: (a: Entry, b: Entry) => boolean, opts: SessionOptions): Promise<void> {
+  private async computeRow(owner: Entry, partners: readonly Entry[], needed: (a: Entry, b: Entry) => boolean, signal: AbortSignal | undefined): Promise<void> {
     const P = this.patches;
-    const n = partners.length;
-    const forward = partners.map((b) => (needed(owner, b) ? new Float32Array(this.sets * P) : null));
-    const backward = partners.map((b) => (needed(b, owner) ? new Float32Array(this.sets * P) : null));
+    const ordered = [...partners].sort((a, b) => a.slot - b.slot);
+    const slots = ordered.map((b) => b.slot);
+    const n = ordered.length;
+    const forward = ordered.map((b) => (needed(owner, b) ? new Float32Array(this.sets * P) : null));
+    const backward = ordered.map((b) => (needed(b, owner) ? new Float32Array(this.sets * P) : null));
     for (let s = 0; s < this.sets; s++) {
-      throwIfAborted(opts.signal);
-      const dim = this.shape?.dims[s % this.layers] ?? 0;
-      const z = new Float32Array((n + 1) * P * dim);
-      z.set(owner.z[s], 0);
-      partners.forEach((b, t) => z.set(b.z[s], (t + 1) * P * dim));
-      const row = await (await opts.rows({ z, images: n + 1, patches: P, dim }))(0);
+      throwIfAborted(signal);
+      const row = await this.stores[s].pairs(owner.slot, slots);
       for (let t = 0; t < n; t++) {
         const f = forward[t];
         if (f) for (let p = 0; p < P; p++) f[s * P + p] = row.forward[p * n + t];
         backward[t]?.set(row.backward.subarray(t * P, (t + 1) * P), s * P);
       }
     }
-    partners.forEach((b, t) => {
+    ordered.forEach((b, t) => {
       const f = forward[t];
       const bw = backward[t];
       if (f) owner.nearest.set(b.handle, f);
