@@ -1,7 +1,7 @@
 import { defineConfig, defaultClientConditions } from 'vite';
 import react from '@vitejs/plugin-react';
-import { offline } from './scripts/vite/offline.ts';
-import { wat } from './scripts/vite/wat.ts';
+import { offline } from './tooling/vite/offline.ts';
+import { wat } from './tooling/vite/wat.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolation = {

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { wat } from './scripts/vite/wat.ts';
+import { wat } from './tooling/vite/wat.ts';
 
 export default defineConfig({
   plugins: [wat()],

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles } from './helpers/appPage.ts';
-import { bottleImages, expectState, shownResults } from './helpers/batch.ts';
+import { dropFiles } from '../tooling/browser/pages/appPage.ts';
+import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 
 // A GPU device lost mid-session (a driver reset, a backgrounded tab on some laptops): the app goes
 // on on WASM and says why. MobileNetV2 and 5 images (the fewest MuSc scores unforced) keep the

@@ -69,7 +69,7 @@ test('fixture encoders: same taps on WebGPU and WASM', async ({ page }, testInfo
 
 test('fixture encoders: WASM in the browser equals onnxruntime-node', async ({ page }, testInfo) => {
   test.skip(testInfo.project.metadata.backend !== 'wasm', 'the WASM path is the same in both projects; checked on the fast one');
-  const { runFixtureInNode } = await import('./helpers/nodeReference.ts');
+  const { runFixtureInNode } = await import('../tooling/browser/pages/nodeReference.ts');
   await openIdle(page);
   for (const modelId of FIXTURES) {
     const wasm = await probe(page, modelId, 'wasm');

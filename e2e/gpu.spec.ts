@@ -1,14 +1,14 @@
 // The WebGPU LNAMD and MSM (src/gpu) in real Chromium on SwiftShader, against the reference's
-// golden vectors and the CPU engine, through the harness page (e2e/harness/).
+// golden vectors and the CPU engine, through the harness page (tooling/browser/harness/).
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { GOLDEN_TOLERANCE } from '../src/engine/golden/checkGolden.ts';
-import { buildHarness } from './harness/build.ts';
-import type { GoldenReport, GoldenRequest } from './harness/protocol.ts';
-import { openHarness } from './harness/serve.ts';
+import { buildHarness } from '../tooling/browser/harness/build.ts';
+import type { GoldenReport, GoldenRequest } from '../tooling/browser/harness/protocol.ts';
+import { openHarness } from '../tooling/browser/harness/serve.ts';
 
 const goldenDir = process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
 /** f32 unit rows: the GPU and the CPU engine differ by rounding only. */

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { dropFiles } from './helpers/appPage.ts';
-import { bottleImages, expectState, shownResults } from './helpers/batch.ts';
+import { dropFiles } from '../tooling/browser/pages/appPage.ts';
+import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 
 // On WebGPU the encoder's taps stay on the GPU: our kernels resample the CNN maps there, average
 // the embedding there and run LNAMD + MSM on them without a trip through CPU memory. The same

@@ -1,6 +1,6 @@
 import { expect, test, type TestInfo } from '@playwright/test';
-import { dropFiles, rememberWasmBackend } from './helpers/appPage.ts';
-import { bottleImages, canvasIsDrawn, DEMO_ROOT, expectState, parseCsv, shownResults, snapForDocs, unzipDownload } from './helpers/batch.ts';
+import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
+import { bottleImages, canvasIsDrawn, DEMO_ROOT, expectState, parseCsv, shownResults, snapForDocs, unzipDownload } from '../tooling/browser/pages/batch.ts';
 
 // The webgpu project runs on SwiftShader, a CPU emulation of a GPU: about a minute per image
 // with the default model (about a second on WASM). So only the first test encodes on WebGPU

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { dropFiles } from './helpers/appPage.ts';
-import { bottleImages, expectState, shownResults } from './helpers/batch.ts';
+import { dropFiles } from '../tooling/browser/pages/appPage.ts';
+import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 
 // A trade-show laptop with the network unplugged: after one online visit the service worker
 // serves the app, onnxruntime and the models from its cache.

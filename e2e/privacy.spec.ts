@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { dropFiles } from './helpers/appPage.ts';
-import { bottleImages, expectState, unzipDownload } from './helpers/batch.ts';
+import { dropFiles } from '../tooling/browser/pages/appPage.ts';
+import { bottleImages, expectState, unzipDownload } from '../tooling/browser/pages/batch.ts';
 
 // Nothing leaves the page: a full inspection (model load, encode, score, heatmaps, export)
 // requests nothing from any origin but the page's own. Requests from the worker and the service

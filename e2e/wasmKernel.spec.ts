@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { buildHarness } from './harness/build.ts';
-import { openHarness } from './harness/serve.ts';
+import { buildHarness } from '../tooling/browser/harness/build.ts';
+import { openHarness } from '../tooling/browser/harness/serve.ts';
 
 const goldenDir = process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
 const files = readdirSync(goldenDir).filter((f) => f.startsWith('pipeline-') && f.endsWith('.json')).sort();

@@ -1,4 +1,4 @@
-// `.wat` imports are assembled at build time (scripts/vite/wat.ts) into the module's bytes.
+// `.wat` imports are assembled at build time (tooling/vite/wat.ts) into the module's bytes.
 declare module '*.wat' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;

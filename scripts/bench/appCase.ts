@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import type { BenchBackend } from '../../e2e/harness/protocol.ts';
-import { dropFiles, rememberWasmBackend, testImages, type TestImage } from '../../e2e/helpers/appPage.ts';
-import { launchChromium } from '../chromium.ts';
+import type { BenchBackend } from '../../tooling/browser/harness/protocol.ts';
+import { dropFiles, rememberWasmBackend, testImages, type TestImage } from '../../tooling/browser/pages/appPage.ts';
+import { launchChromium } from '../../tooling/browser/chromium.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
 import type { BenchRecord } from './cases.ts';
 

@@ -8,8 +8,8 @@ import type { VariantDtype } from '../../src/encoders/manifest.ts';
 import { openModel } from '../../src/cli/model.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { scoreCategory } from '../../src/cli/scoreCategory.ts';
-import { InputPathError } from '../../src/node/listImages.ts';
-import { readMvtecCategory, type MvtecCategory } from '../../src/node/mvtec.ts';
+import { InputPathError } from '../../src/platform/node/listImages.ts';
+import { readMvtecCategory, type MvtecCategory } from '../../src/platform/node/mvtec.ts';
 import { peakRssMb, type BenchRecord } from './cases.ts';
 import { installedRealModels } from './realModels.ts';
 

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BenchBackend } from '../../e2e/harness/protocol.ts';
+import type { BenchBackend } from '../../tooling/browser/harness/protocol.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const port = Number(process.env.MUSCOPE_BENCH_PORT ?? 4173);

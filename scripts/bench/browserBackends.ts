@@ -4,10 +4,10 @@
 // On SwiftShader the WebGPU line is labelled webgpu-swiftshader: software, never a GPU speed.
 
 import type { Browser } from '@playwright/test';
-import { buildHarness } from '../../e2e/harness/build.ts';
-import type { BenchBackend, BenchRequest, BenchResult } from '../../e2e/harness/protocol.ts';
-import { openHarness } from '../../e2e/harness/serve.ts';
-import { launchChromium } from '../chromium.ts';
+import { buildHarness } from '../../tooling/browser/harness/build.ts';
+import type { BenchBackend, BenchRequest, BenchResult } from '../../tooling/browser/harness/protocol.ts';
+import { openHarness } from '../../tooling/browser/harness/serve.ts';
+import { launchChromium } from '../../tooling/browser/chromium.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
 import { adapterText, measurementFields, REPEAT_BUDGET_MS, REPEATS, SOFTWARE_WEBGPU_CAP_MS, type BenchRecord } from './cases.ts';
 

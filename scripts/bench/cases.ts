@@ -5,7 +5,7 @@ import { mutualScores } from '../../src/engine/msm.ts';
 import { runMusc } from '../../src/engine/pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../../src/engine/random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures } from '../../src/engine/types.ts';
-import type { Measurement } from '../../e2e/harness/protocol.ts';
+import type { Measurement } from '../../tooling/browser/harness/protocol.ts';
 import type { NodeBackend } from './nodeBackends.ts';
 
 export type BenchRecord = Record<string, string | number | boolean>;
@@ -37,7 +37,7 @@ export const msmFlops = (images: number, grid: number, dim: number): number => 2
 /** The adapter as records name it: vendor, architecture and description. */
 export const adapterText = (a: { vendor: string; architecture: string; description: string }): string => `${a.vendor} ${a.architecture} ${a.description}`.trim();
 
-/** A measureMsm result (e2e/harness/msmBench.ts) as record fields: time and rate, or why it was skipped. */
+/** A measureMsm result (tooling/browser/harness/msmBench.ts) as record fields: time and rate, or why it was skipped. */
 export function measurementFields(m: Measurement, images: number, grid: number, dim: number): BenchRecord {
   if (!m.measured) return { skipped: m.reason, estimated_ms: Math.round(m.estimatedMs) };
   return { ms: Math.round(m.ms), gflops_effective: +(msmFlops(images, grid, dim) / m.ms / 1e6).toFixed(2), runs: m.runs };

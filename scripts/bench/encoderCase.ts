@@ -1,8 +1,8 @@
 // Encoder speed in Node: ms/image for every installed real model and each variant the CPU runs,
 // on a batch of the deterministic probe image (onnxruntime-node, all cores).
 import { probeInput } from '../../src/encoders/probeInput.ts';
-import { verifiedVariantPath } from '../../src/node/models.ts';
-import { createNodeRunner } from '../../src/node/ortRunner.ts';
+import { verifiedVariantPath } from '../../src/platform/node/models.ts';
+import { createNodeRunner } from '../../src/platform/node/ortRunner.ts';
 import type { BenchRecord } from './cases.ts';
 import { installedRealModels } from './realModels.ts';
 

@@ -18,9 +18,9 @@ import { runMusc } from '../../src/engine/pipeline.ts';
 import { judge, type Judgement } from '../../src/engine/session/judge.ts';
 import { ScoringSession, type SessionImage, type SessionOptions } from '../../src/engine/session/session.ts';
 import { DEFAULT_CONFIG, type MuscInput } from '../../src/engine/types.ts';
-import { InputPathError } from '../../src/node/listImages.ts';
-import { defaultModelId } from '../../src/node/models.ts';
-import { readMvtecCategory, type MvtecCategory } from '../../src/node/mvtec.ts';
+import { InputPathError } from '../../src/platform/node/listImages.ts';
+import { defaultModelId } from '../../src/platform/node/models.ts';
+import { readMvtecCategory, type MvtecCategory } from '../../src/platform/node/mvtec.ts';
 import { DEFAULT_BOTTLE_DIR } from './bottleCase.ts';
 import { peakRssMb, type BenchRecord } from './cases.ts';
 

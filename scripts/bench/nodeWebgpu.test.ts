@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestNodeGpu } from '../../src/node/webgpu.ts';
+import { requestNodeGpu } from '../../src/platform/node/webgpu.ts';
 import type { BenchRecord } from './cases.ts';
 import { runWebgpuNodeMsm, webgpuNodeLabel } from './nodeWebgpu.ts';
 

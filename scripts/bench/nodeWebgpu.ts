@@ -1,11 +1,11 @@
 // The `webgpu-node` backend of `npm run bench -- --case msm`: src/gpu's MSM in Node through Dawn
-// (src/node/webgpu.ts), timed by the browser bench's own measurement (e2e/harness/msmBench.ts).
+// (src/platform/node/webgpu.ts), timed by the browser bench's own measurement (tooling/browser/harness/msmBench.ts).
 // On a software adapter the record is labelled so, e.g. webgpu-node-lavapipe: never a GPU speed.
 
-import { meterBuffers } from '../../e2e/harness/gpuMemory.ts';
-import { measureMsm } from '../../e2e/harness/msmBench.ts';
+import { meterBuffers } from '../../tooling/browser/harness/gpuMemory.ts';
+import { measureMsm } from '../../tooling/browser/harness/msmBench.ts';
 import { createWebGpuMusc } from '../../src/gpu/index.ts';
-import { requestNodeGpu, softwareRenderer, type AdapterInfo } from '../../src/node/webgpu.ts';
+import { requestNodeGpu, softwareRenderer, type AdapterInfo } from '../../src/platform/node/webgpu.ts';
 import { adapterText, measurementFields, peakRssMb, REPEAT_BUDGET_MS, REPEATS, SOFTWARE_WEBGPU_CAP_MS, type BenchRecord } from './cases.ts';
 
 export const WEBGPU_NODE_BACKEND = 'webgpu-node';

@@ -16,9 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WatchLine } from '../../src/cli/watch.ts';
 import { imageMetrics } from '../../src/engine/metrics/ranking.ts';
 import { seededRandom } from '../../src/engine/random.ts';
-import { InputPathError } from '../../src/node/listImages.ts';
-import { defaultModelId } from '../../src/node/models.ts';
-import { readMvtecCategory, type MvtecCategory } from '../../src/node/mvtec.ts';
+import { InputPathError } from '../../src/platform/node/listImages.ts';
+import { defaultModelId } from '../../src/platform/node/models.ts';
+import { readMvtecCategory, type MvtecCategory } from '../../src/platform/node/mvtec.ts';
 import { DEFAULT_BOTTLE_DIR } from './bottleCase.ts';
 import type { BenchRecord } from './cases.ts';
 

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { demoDir, sharedDir } from './paths.ts';
+import { demoDir, sharedDir } from '../files/paths.ts';
 
 const PICKS: Array<[folder: string, names: string[]]> = [
   ['good', ['000', '001', '002', '003', '004', '005']],

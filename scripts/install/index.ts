@@ -3,19 +3,24 @@
 // offered to WebGPU, the model index and the demo set. Idempotent: a second run copies nothing.
 import { installDemo } from './demo.ts';
 import { installCatalog, ModelInstallError } from './models.ts';
-import { writeModelIndex } from './modelIndex.ts';
+import { writeModelIndex } from '../model/modelIndex.ts';
 import { installOrtRuntime } from './ort.ts';
-import { installVariants } from './variants.ts';
-import { checkWebGpuVariants } from './webgpuCheck.ts';
+import { ensureVariants } from '../model/variants.ts';
+import { CATALOG } from '../model/pinnedModels.ts';
+import { join } from 'node:path';
+import { checkWebGpuVariants } from '../model/webgpuCheck.ts';
 import { generateFixtures } from '../fixtures/index.ts';
-import { modelsDir } from './paths.ts';
+import { modelsDir } from '../files/paths.ts';
 
 const log = (line: string) => console.error(`[muscope install] ${line}`);
 
 async function main(): Promise<void> {
   await installOrtRuntime(log);
   await installCatalog(log);
-  await installVariants(log);
+  await ensureVariants(
+    CATALOG.map((entry) => join(modelsDir, entry.manifest.id)),
+    log,
+  );
   await generateFixtures(modelsDir);
   await checkWebGpuVariants(modelsDir, log);
   const index = await writeModelIndex(modelsDir);

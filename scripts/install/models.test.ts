@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, truncate, writeFile, mkdir } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogEntry } from './catalog.ts';
-import { sha256File } from '../../src/node/sha256File.ts';
+import type { CatalogEntry } from '../model/pinnedModels.ts';
+import { sha256File } from '../../src/platform/node/sha256File.ts';
 import { installModel, ModelInstallError, type InstallTarget } from './models.ts';
 
 // A small real file stands in for a model so the tests exercise the same code paths quickly.

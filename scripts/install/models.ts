@@ -2,14 +2,15 @@
 // ../shared/models, else from the pinned URLs. Every file is sha256-checked; a corrupt or
 // truncated file is reported with its path and replaced, never used.
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ModelManifest, ModelVariant } from '../../src/encoders/manifest.ts';
-import { CATALOG, DEFAULT_MODELS_URL, type CatalogEntry, type PinnedFile } from './catalog.ts';
-import { downloadTo, fetchFailure } from './download.ts';
-import { checkFile, copyVerified } from './integrity.ts';
-import { modelsDir, sharedDir } from './paths.ts';
-import { keepCheck } from './webgpuCheckRecord.ts';
+import { CATALOG, DEFAULT_MODELS_URL, type CatalogEntry, type PinnedFile } from '../model/pinnedModels.ts';
+import { downloadTo, fetchFailure } from '../files/download.ts';
+import { checkFile, copyVerified } from '../files/integrity.ts';
+import { modelsDir, sharedDir } from '../files/paths.ts';
+import { readManifest } from '../files/manifest.ts';
+import { keepCheck } from '../model/webgpuCheckRecord.ts';
 
 /** Where models go and where they may come from; the defaults are the real install's. */
 export interface InstallTarget {
@@ -66,15 +67,6 @@ async function installFile(target: InstallTarget, id: string, file: PinnedFile, 
     );
   } finally {
     await rm(partial, { force: true });
-  }
-}
-
-/** The manifest at `path`, or null when there is none (or it does not parse). */
-export async function readManifest(path: string): Promise<ModelManifest | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as ModelManifest;
-  } catch {
-    return null;
   }
 }
 

@@ -2,10 +2,10 @@
 // and installs the model, builds its checked quantized variants and checks every WebGPU variant
 // against WASM (where Chromium is at hand), like `npm install` does for the catalog models.
 import { parseArgs } from 'node:util';
-import { writeModelIndex } from '../install/modelIndex.ts';
-import { modelsDir } from '../install/paths.ts';
-import { ensureVariants } from '../install/variants.ts';
-import { checkWebGpuVariants } from '../install/webgpuCheck.ts';
+import { writeModelIndex } from './modelIndex.ts';
+import { modelsDir } from '../files/paths.ts';
+import { ensureVariants } from './variants.ts';
+import { checkWebGpuVariants } from './webgpuCheck.ts';
 import { addModel } from './add.ts';
 import { catalogEntry, modelCatalog } from './catalog.ts';
 import type { Command } from './command.ts';

@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmbeddingSpec, ModelManifest, TapSpec } from '../../src/encoders/manifest.ts';
-import { readManifest } from '../install/models.ts';
-import { keepCheck } from '../install/webgpuCheckRecord.ts';
+import { readManifest } from '../files/manifest.ts';
+import { keepCheck } from './webgpuCheckRecord.ts';
 import { type onnx, writeModel } from '../onnx/index.ts';
 import { familyTraits, type VitFamily } from './families.ts';
 

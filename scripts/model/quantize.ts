@@ -5,7 +5,7 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Backend, ModelManifest, ModelVariant, VariantDtype } from '../../src/encoders/manifest.ts';
-import { checkFile } from '../install/integrity.ts';
+import { checkFile } from '../files/integrity.ts';
 import { decodeModel, encodeModel, sha256Hex } from '../onnx/index.ts';
 import { emulateFloat16Storage } from './quantize/fp16-emulation.ts';
 import { buildFp16Variant } from './quantize/fp16-variant.ts';

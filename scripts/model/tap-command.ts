@@ -1,7 +1,7 @@
 // `npm run model -- tap <export.onnx> --family clip|dinov2|dino --out <dir> [--layers …] [--id ID] [--size S]`
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256File } from '../../src/node/sha256File.ts';
+import { sha256File } from '../../src/platform/node/sha256File.ts';
 import { readModel } from '../onnx/index.ts';
 import type { Command } from './command.ts';
 import { parseFamily } from './families.ts';

@@ -5,8 +5,8 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
 import { squashResize, writeChw } from '../../src/engine/preprocess/index.ts';
-import { decodeRgb } from '../../src/node/decode.ts';
-import { sharedDir } from '../install/paths.ts';
+import { decodeRgb } from '../../src/platform/node/decode.ts';
+import { sharedDir } from '../files/paths.ts';
 
 export interface CheckImage {
   /** file path, for messages */

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestNodeGpu } from '../node/webgpu.ts';
+import { requestNodeGpu } from '../platform/node/webgpu.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { BOTTLE, MODEL, readNpyFloat32, ready, runMuscope } from './cliRun.testing.ts';
 import { MODEL_OPTIONS, modelChoice } from './common.ts';
-import { softwareRenderer } from '../node/webgpu.ts';
+import { softwareRenderer } from '../platform/node/webgpu.ts';
 import { GpuUnavailableError, gpuMsm } from './msm.ts';
 import type { ScoreRow } from './score.ts';
 

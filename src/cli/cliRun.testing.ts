@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MODELS_DIR } from '../node/models.ts';
+import { MODELS_DIR } from '../platform/node/models.ts';
 
 export const REPO = join(import.meta.dirname, '../..');
 export const BOTTLE = join(REPO, '../shared/data/mvtec_ad/bottle');

@@ -3,9 +3,9 @@
 import type { VariantDtype } from '../encoders/manifest.ts';
 import { MIN_IMAGES } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
-import type { ImageFileError } from '../encoders/imageFiles.ts';
+import type { ImageFileError } from '../engine/preprocess/imageFiles.ts';
 import { choiceOption, intOption, UsageError, type ParsedArgs } from './args.ts';
-import { defaultModelId } from '../node/models.ts';
+import { defaultModelId } from '../platform/node/models.ts';
 import type { OpenModel } from './model.ts';
 import { MSM_BACKENDS, type MsmBackend } from './msm.ts';
 import type { ProgressReporter } from './progress.ts';

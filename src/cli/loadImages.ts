@@ -3,8 +3,8 @@
 
 import type { ResizeFilter } from '../encoders/manifest.ts';
 import { squashResize, type RgbImage } from '../engine/preprocess/index.ts';
-import { decodeRgb } from '../node/decode.ts';
-import { ImageFileError } from '../encoders/imageFiles.ts';
+import { decodeRgb } from '../platform/node/decode.ts';
+import { ImageFileError } from '../engine/preprocess/imageFiles.ts';
 import type { ProgressReporter } from './progress.ts';
 
 export interface LoadedImages {

@@ -4,8 +4,8 @@
 
 import { EncoderError } from '../encoders/errors.ts';
 import { MuscError } from '../engine/errors.ts';
-import { ImageFileError } from '../encoders/imageFiles.ts';
-import { InputPathError } from '../node/listImages.ts';
+import { ImageFileError } from '../engine/preprocess/imageFiles.ts';
+import { InputPathError } from '../platform/node/listImages.ts';
 import { UsageError } from './args.ts';
 import { EVAL_USAGE, evalCommand } from './evaluate.ts';
 import { GpuUnavailableError } from './msm.ts';

@@ -6,9 +6,9 @@ import { availableParallelism } from 'node:os';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { MsmEngine } from '../engine/golden/checkGolden.ts';
 import type { FeatureSlotsFactory } from '../engine/msm.ts';
-import { loadManifest, verifiedVariantPath } from '../node/models.ts';
-import { createNodeRunner, type NodeEncoderRunner } from '../node/ortRunner.ts';
-import { createWebGpuRunner } from '../node/ortWebGpuRunner.ts';
+import { loadManifest, verifiedVariantPath } from '../platform/node/models.ts';
+import { createNodeRunner, type NodeEncoderRunner } from '../platform/node/ortRunner.ts';
+import { createWebGpuRunner } from '../platform/node/ortWebGpuRunner.ts';
 import type { EncoderBackend } from './common.ts';
 import { adapterNote, GpuUnavailableError, openMsm, type MsmBackend } from './msm.ts';
 

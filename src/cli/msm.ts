@@ -7,7 +7,7 @@ import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { matmulSlots, type FeatureSlotsFactory } from '../engine/msm.ts';
 import { adapterName } from '../gpu/device.ts';
 import { createWebGpuMusc, type FeatureStorage } from '../gpu/index.ts';
-import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../node/webgpu.ts';
+import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../platform/node/webgpu.ts';
 
 export const MSM_BACKENDS = ['cpu', 'webgpu', 'webgpu-f16'] as const;
 export type MsmBackend = (typeof MSM_BACKENDS)[number];

@@ -6,9 +6,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { ScoreScale } from '../engine/session/judge.ts';
 import type { Verdict } from '../engine/verdict/batchThreshold.ts';
-import { decodeRgb } from '../node/decode.ts';
-import { writeHeatmapOverlay, type MapRange } from '../node/heatmap.ts';
-import { encodeNpyFloat32 } from '../node/npy.ts';
+import { decodeRgb } from '../platform/node/decode.ts';
+import { writeHeatmapOverlay, type MapRange } from '../platform/node/heatmap.ts';
+import { encodeNpyFloat32 } from '../platform/node/npy.ts';
 
 export interface ScoreRow {
   path: string;

@@ -5,8 +5,8 @@
 // fixed distance scale with a threshold calibrated from the references.
 
 import { resolve } from 'node:path';
-import type { MapRange } from '../node/heatmap.ts';
-import { listImages, InputPathError } from '../node/listImages.ts';
+import type { MapRange } from '../platform/node/heatmap.ts';
+import { listImages, InputPathError } from '../platform/node/listImages.ts';
 import { SCALE_TEXT, type ScoreScale } from '../engine/session/judge.ts';
 import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../engine/verdict/batchThreshold.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';

@@ -1,8 +1,8 @@
 // Decodes and scores an MVTec-layout category as one unlabeled set: the part of `muscope eval`
 // before the metrics, shared with the end-to-end bench so both time the same path.
 
-import type { LabeledImage, MvtecCategory } from '../node/mvtec.ts';
-import type { ImageFileError } from '../encoders/imageFiles.ts';
+import type { LabeledImage, MvtecCategory } from '../platform/node/mvtec.ts';
+import type { ImageFileError } from '../engine/preprocess/imageFiles.ts';
 import { reportProblems, requireEnoughImages } from './common.ts';
 import { loadSquashed } from './loadImages.ts';
 import type { OpenModel } from './model.ts';

@@ -8,12 +8,12 @@
 
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ImageFileError } from '../encoders/imageFiles.ts';
+import { ImageFileError } from '../engine/preprocess/imageFiles.ts';
 import { squashResize } from '../engine/preprocess/index.ts';
 import type { Finding, Judgement } from '../engine/session/judge.ts';
-import { decodeRgb } from '../node/decode.ts';
-import { InputPathError, listImages } from '../node/listImages.ts';
-import { watchFolder } from '../node/watchFolder.ts';
+import { decodeRgb } from '../platform/node/decode.ts';
+import { InputPathError, listImages } from '../platform/node/listImages.ts';
+import { watchFolder } from '../platform/node/watchFolder.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice, reportProblems } from './common.ts';
 import { openInspection, type Inspection } from './inspection.ts';

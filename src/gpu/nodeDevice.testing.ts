@@ -1,8 +1,8 @@
-// The Dawn device the Node GPU tests share (src/node/webgpu.ts). Without an adapter they skip,
+// The Dawn device the Node GPU tests share (src/platform/node/webgpu.ts). Without an adapter they skip,
 // naming why, except where MUSCOPE_REQUIRE_NODE_WEBGPU is set (CI installs lavapipe): there a
 // missing adapter, or one without shader-f16, fails the run.
 
-import { requestNodeGpu, type NodeGpu } from '../node/webgpu.ts';
+import { requestNodeGpu, type NodeGpu } from '../platform/node/webgpu.ts';
 
 const found = await requestNodeGpu();
 

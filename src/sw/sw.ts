@@ -11,7 +11,7 @@ interface PrecacheEntry {
   bytes: number;
 }
 
-// Replaced at build time with the list of every file to precache (see scripts/vite/serviceWorker.ts).
+// Replaced at build time with the list of every file to precache (see tooling/vite/offline.ts).
 const PRECACHE: PrecacheEntry[] = JSON.parse('__MUSCOPE_PRECACHE__');
 const VERSION = '__MUSCOPE_VERSION__';
 const CACHE = `muscope-${VERSION}`;

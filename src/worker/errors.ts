@@ -1,6 +1,6 @@
 // Turns anything a handler throws into a code and a plain-words message that says what to do.
 import { EncoderError } from '../encoders/errors.ts';
-import { ImageFileError } from '../encoders/imageFiles.ts';
+import { ImageFileError } from '../engine/preprocess/imageFiles.ts';
 import { MuscError } from '../engine/errors.ts';
 import type { WorkerErrorPayload } from './protocol.ts';
 

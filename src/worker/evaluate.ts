@@ -1,6 +1,6 @@
 // Evaluation against ground truth (MVTec layout): the engine's image and pixel metrics, the same
 // code the CLI uses, plus the image-level ROC curve for the chart.
-import { decodeGray } from '../encoders/web/decode.ts';
+import { decodeGray } from '../platform/browser/decode.ts';
 import { throwIfAborted } from '../engine/errors.ts';
 import { PixelMetricsAccumulator } from '../engine/metrics/pixelMetrics.ts';
 import { imageMetrics } from '../engine/metrics/ranking.ts';

@@ -8,7 +8,7 @@ import type { Loaded } from './models.ts';
 // count, in CPU memory (WASM) or in a fake GPU buffer (WebGPU) whose read-back gives the count
 // unless the device is "lost".
 const gpu = vi.hoisted(() => ({ encoded: 0, lost: false, destroyed: [] as number[] }));
-vi.mock('../encoders/web/decode.ts', () => ({ decodeRgb: async () => ({}) }));
+vi.mock('../platform/browser/decode.ts', () => ({ decodeRgb: async () => ({}) }));
 vi.mock('../encoders/web/ortWeb.ts', () => ({ runSession: async () => ({}) }));
 vi.mock('../encoders/encode.ts', () => ({
   encodeImages: async () => {

@@ -6,7 +6,7 @@ import { encodeImages } from '../encoders/encode.ts';
 import type { ModelManifest } from '../encoders/manifest.ts';
 import type { EncoderRunner } from '../encoders/runner.ts';
 import { featureGrid } from '../encoders/taps.ts';
-import { decodeRgb } from '../encoders/web/decode.ts';
+import { decodeRgb } from '../platform/browser/decode.ts';
 import { encodeOnDevice } from '../encoders/web/deviceTaps.ts';
 import { runSession } from '../encoders/web/ortWeb.ts';
 import { throwIfAborted } from '../engine/errors.ts';

@@ -4,7 +4,7 @@ import type { BackendChoice } from '../encoders/web/backend.ts';
 // onnxruntime and the model files stubbed: a session is an object with a release that fails, as
 // it may on a lost device.
 const opened = vi.hoisted(() => [] as Array<{ backend: string; release: () => Promise<void> }>);
-vi.mock('../encoders/web/modelFiles.ts', () => ({ fetchManifest: async (id: string) => ({ id }), fetchVariant: async () => new ArrayBuffer(0) }));
+vi.mock('../platform/browser/modelFiles.ts', () => ({ fetchManifest: async (id: string) => ({ id }), fetchVariant: async () => new ArrayBuffer(0) }));
 vi.mock('../encoders/web/ortWeb.ts', () => ({
   configureOrt: () => 1,
   pickVariant: () => ({ dtype: 'fp32' }),

@@ -3,7 +3,7 @@
 import type * as ort from 'onnxruntime-web/webgpu';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import { chooseBackend, deviceLostReason } from '../encoders/web/backend.ts';
-import { fetchManifest, fetchVariant } from '../encoders/web/modelFiles.ts';
+import { fetchManifest, fetchVariant } from '../platform/browser/modelFiles.ts';
 import { configureOrt, openSession, pickVariant } from '../encoders/web/ortWeb.ts';
 import type { BackendPreference, LoadedModel, LoadProgress } from './protocol.ts';
 

@@ -1,7 +1,7 @@
 // The one Web Worker: owns onnxruntime sessions and the engine, so the page never blocks.
 import { EncoderError } from '../encoders/errors.ts';
-import { ImageFileError } from '../encoders/imageFiles.ts';
-import { probeImage } from '../encoders/web/decode.ts';
+import { ImageFileError } from '../engine/preprocess/imageFiles.ts';
+import { probeImage } from '../platform/browser/decode.ts';
 import { probeInput } from '../encoders/probeInput.ts';
 import { destroyOrtDevice, runSession } from '../encoders/web/ortWeb.ts';
 import { toPayload } from './errors.ts';

@@ -1,7 +1,7 @@
 // The one worker boundary: typed requests, progress events and replies. Each call has an id;
 // the client cancels it by posting `{ type: 'cancel', id }` (wired to an AbortSignal).
 import type { Backend, VariantDtype } from '../encoders/manifest.ts';
-import type { ImageProblem } from '../encoders/imageFiles.ts';
+import type { ImageProblem } from '../engine/preprocess/imageFiles.ts';
 import type { ImageMetrics, PixelMetrics } from '../engine/types.ts';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeGray, decodeRgb } from '../../node/decode.ts';
+import { decodeGray, decodeRgb } from '../../platform/node/decode.ts';
 import type { ResizeFilter } from '../../encoders/manifest.ts';
 import { pilResize } from './pilResize.ts';
 import { preprocessMask } from './mask.ts';

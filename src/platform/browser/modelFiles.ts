@@ -1,0 +1,56 @@
+// Fetches a model's manifest and files from our own origin, with byte progress, and verifies
+// each file's sha256 before it is handed to onnxruntime: a corrupt download is never used.
+import { EncoderError } from '../../encoders/errors.ts';
+import type { ModelManifest, ModelVariant } from '../../encoders/manifest.ts';
+
+export const MODELS_BASE = `${import.meta.env?.BASE_URL ?? '/'}models/`;
+
+export async function fetchManifest(modelId: string): Promise<ModelManifest> {
+  const response = await fetch(`${MODELS_BASE}${encodeURIComponent(modelId)}/manifest.json`);
+  if (!response.ok) {
+    throw new EncoderError('model-not-installed', `Model "${modelId}" is not installed on this site. Run \`npm install\` (it installs the models), or add it with \`npm run model -- add\`.`);
+  }
+  return (await response.json()) as ModelManifest;
+}
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function fetchVariant(
+  modelId: string,
+  variant: ModelVariant,
+  onBytes: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<ArrayBuffer> {
+  const url = `${MODELS_BASE}${encodeURIComponent(modelId)}/${variant.file}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new EncoderError('model-download-failed', `Could not download ${variant.file} of "${modelId}" (${String(err)}). Check the connection, or reload once online so it is cached for offline use.`);
+  }
+  if (!response.ok || !response.body) {
+    throw new EncoderError('model-not-installed', `${variant.file} of "${modelId}" is missing on this site (HTTP ${response.status}). Run \`npm install\` again.`);
+  }
+  const buffer = new Uint8Array(variant.bytes);
+  let offset = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (offset + value.length > buffer.length) throw corrupt(modelId, variant, 'it is larger than the manifest says');
+    buffer.set(value, offset);
+    offset += value.length;
+    onBytes(offset, variant.bytes);
+  }
+  if (offset !== variant.bytes) throw corrupt(modelId, variant, `it has ${offset} of ${variant.bytes} bytes`);
+  if ((await sha256Hex(buffer.buffer)) !== variant.sha256) throw corrupt(modelId, variant, 'its sha256 does not match');
+  return buffer.buffer;
+}
+
+function corrupt(modelId: string, variant: ModelVariant, why: string): EncoderError {
+  return new EncoderError('model-corrupt', `${variant.file} of "${modelId}" is corrupt (${why}) and was not used. Run \`npm install\` to repair the installed models.`);
+}

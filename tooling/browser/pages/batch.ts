@@ -1,0 +1,65 @@
+// Shared e2e helpers: the 12 demo bottle images as files, the app's state, the scored results as
+// the page shows them, and downloads unzipped. Dropping files and the WASM preference: appPage.ts.
+import { join } from 'node:path';
+import { expect, type Download, type Page } from '@playwright/test';
+import { unzipSync, strFromU8 } from 'fflate';
+import { testImages, type TestImage } from './appPage.ts';
+
+export const DEMO_ROOT = join(import.meta.dirname, '../../../public/demo/bottle');
+
+/** The demo set's 12 test images (6 good, 6 defective), read from public/demo. */
+export const bottleImages = (): TestImage[] => testImages(DEMO_ROOT);
+
+export async function expectState(page: Page, state: string, timeout = 60_000): Promise<void> {
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', state, { timeout });
+}
+
+export interface ShownResult {
+  name: string;
+  score: number;
+  scoreText: string;
+  verdict: string;
+}
+
+/** The result cards in page order (most anomalous first), with what each shows. */
+export async function shownResults(page: Page): Promise<ShownResult[]> {
+  return page.getByTestId('result').evaluateAll((cards) =>
+    cards.map((card) => ({
+      name: card.getAttribute('data-name') ?? '',
+      score: Number(card.getAttribute('data-score')),
+      scoreText: card.querySelector('[data-testid="score"]')?.textContent ?? '',
+      verdict: card.getAttribute('data-verdict') ?? '',
+    })),
+  );
+}
+
+/** Share of the canvas's pixels that are neither transparent nor one flat colour. */
+export async function canvasIsDrawn(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).first().evaluate((el) => {
+    const canvas = el as HTMLCanvasElement;
+    if (canvas.width === 0 || canvas.height === 0) return false;
+    const pixels = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < pixels.length; i += 4 * 97) if (pixels[i + 3] > 0) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    return colours.size > 16;
+  });
+}
+
+/** The files of a downloaded zip, by path. */
+export async function unzipDownload(download: Download): Promise<Record<string, Uint8Array>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return unzipSync(new Uint8Array(Buffer.concat(chunks)));
+}
+
+export function parseCsv(bytes: Uint8Array): string[][] {
+  return strFromU8(bytes)
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.split(','));
+}
+
+/** Saves a screenshot for the docs when MUSCOPE_SCREENSHOTS is set (npm run e2e does not). */
+export async function snapForDocs(page: Page, name: string): Promise<void> {
+  if (process.env.MUSCOPE_SCREENSHOTS) await page.screenshot({ path: join(import.meta.dirname, '../../../docs/screenshots', `${name}.png`) });
+}
