@@ -123,6 +123,8 @@ export interface FeatureSlots {
   /** writes an image's unit features [P·D] into `slot`, growing the store as needed */
   put(slot: number, z: Float32Array): void;
   pairs: PairsAgainst;
+  /** frees memory held outside the JavaScript heap (GPU buffers) at once */
+  destroy?(): void;
 }
 export type FeatureSlotsFactory = (patches: number, dim: number) => FeatureSlots;
 

@@ -61,7 +61,8 @@ export function uploadFeatureSet(ctx: GpuContext, pool: BufferPool, z: Float32Ar
   return set;
 }
 
-function padRows(rows: Float32Array, count: number, dim: number, dimPadded: number): Float32Array {
+/** Rows of `dim` values spaced to `dimPadded` (zeros between), the layout the kernels read in vec4s. */
+export function padRows(rows: Float32Array, count: number, dim: number, dimPadded: number): Float32Array {
   const out = new Float32Array(count * dimPadded);
   for (let r = 0; r < count; r++) out.set(rows.subarray(r * dim, (r + 1) * dim), r * dimPadded);
   return out;

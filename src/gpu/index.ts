@@ -14,6 +14,7 @@ import { channelMeansOnGpu, downloadLayer, tapTokensOnGpu, type TapSource } from
 
 export { onDevice, type DeviceLayer } from './deviceLayer.ts';
 export { requestMuscDevice } from './device.ts';
+export { gpuSlots, type GpuSlotsOptions } from './slots.ts';
 export type { FeatureStorage, IntervalWindow, MsmProgress, TapSource };
 
 /**

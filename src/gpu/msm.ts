@@ -17,7 +17,7 @@ export type MsmProgress = Pick<MsmOptions, 'signal' | 'onPairs'>;
 export type IntervalWindow = Pick<ScorerWindow, 'kMin' | 'kMax'>;
 
 /** Work per dispatch: small enough to cancel promptly and to stay clear of GPU watchdogs. */
-const FLOPS_PER_DISPATCH = 1e9;
+export const FLOPS_PER_DISPATCH = 1e9;
 /** Dispatches queued ahead of the one being waited for, so the GPU never idles on a round trip. */
 const DISPATCHES_AHEAD = 2;
 

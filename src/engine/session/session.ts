@@ -150,6 +150,13 @@ export class ScoringSession {
     this.commit(this.entries);
   }
 
+  /** Frees what the feature slots hold outside the JavaScript heap (GPU buffers); the session is unusable after. */
+  close(): void {
+    for (const store of this.stores) store.destroy?.();
+    this.stores = [];
+    this.entries = [];
+  }
+
   state(): SessionState {
     const mode = scoringMode(this.config.scorers, this.entries);
     return {
