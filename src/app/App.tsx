@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useBatchStore } from './batch/batchStore.ts';
+import { useBatchStore, type RunPhase } from './batch/batchStore.ts';
 import { DetailView } from './components/DetailView.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
@@ -16,7 +16,7 @@ import { useLoadedModel, useModelIndex, useModelManifest } from './queries.ts';
 import { useKeyboardNavigation } from './results/useKeyboardNavigation.ts';
 import { useResults } from './results/useResults.ts';
 import { addFiles, restoreBatch } from './run/controller.ts';
-import { useUiStore, type AppState } from './store.ts';
+import { useUiStore } from './store.ts';
 
 export function App() {
   const index = useModelIndex();
@@ -43,7 +43,7 @@ export function App() {
   }, [manifest.data]);
 
   const modelError = index.error ?? manifest.error ?? model.error;
-  const state: AppState = phase !== 'idle' ? phase : modelError ? 'error' : model.data ? 'idle' : 'loading-model';
+  const state: RunPhase = phase !== 'idle' ? phase : modelError ? 'error' : model.data ? 'idle' : 'loading-model';
 
   return (
     <div className="app">

@@ -7,8 +7,6 @@ import type { ColormapName } from '../engine/colormaps.ts';
 import type { MapNormalization } from './heatmap/maps.ts';
 import type { BackendPreference, LoadProgress, ScoreSettings } from '../worker/protocol.ts';
 
-export type AppState = 'idle' | 'loading-model' | 'encoding' | 'scoring' | 'done' | 'error' | 'cancelled';
-
 /** Scoring settings other than model and backend; model-dependent ones are null = the model's default. */
 export type MuscSettings = Omit<ScoreSettings, 'modelId' | 'backend' | 'taps' | 'inputSize'> & {
   /** null: every tap of the model */

@@ -4,9 +4,8 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PixelMetricsAccumulator } from '../engine/metrics/pixelMetrics.ts';
+import { evaluatePixels } from '../engine/metrics/evaluation.ts';
 import { imageMetrics } from '../engine/metrics/ranking.ts';
-import { isEmptyMask, preprocessMask, type MaskRule } from '../engine/preprocess/index.ts';
 import { decodeGray } from '../platform/node/decode.ts';
 import { readMvtecCategory } from '../platform/node/mvtec.ts';
 import { choiceOption, intOption, parseArgs, UsageError } from './args.ts';
@@ -14,44 +13,13 @@ import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice } from './common
 import { openModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
 import { scoreCategory } from './scoreCategory.ts';
-import type { ScoredSet } from './scoring.ts';
-import { SPLIT_SEED } from './subsets.ts';
+import { SPLIT_SEED } from '../engine/subsets.ts';
 
 export const EVAL_USAGE =
   'muscope eval <dataset-root> --category <name> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] ' +
   '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
-
-interface PixelInputs {
-  maskPaths: Array<string | null>;
-  rule: MaskRule;
-  excludeEmpty: boolean;
-}
-
-/** Pixel metrics image by image (maps in float64, as the reference); returns the masks left out. */
-async function pixelMetrics(set: ScoredSet, { maskPaths, rule, excludeEmpty }: PixelInputs, progress: ProgressReporter) {
-  const { size } = set;
-  const accumulator = new PixelMetricsAccumulator(size, size, maskPaths.length);
-  const map = new Float64Array(size * size);
-  const normal = new Uint8Array(size * size);
-  const excluded: string[] = [];
-  for (const [n, maskPath] of maskPaths.entries()) {
-    progress.update('pixel metrics', n, maskPaths.length);
-    let mask: Uint8Array = normal;
-    if (maskPath) {
-      const gray = await decodeGray(maskPath);
-      if (excludeEmpty && isEmptyMask(gray)) {
-        excluded.push(maskPath);
-        continue;
-      }
-      mask = preprocessMask(gray, size, rule);
-    }
-    accumulator.add(set.map(n, map), mask);
-  }
-  progress.update('pixel metrics', maskPaths.length, maskPaths.length);
-  return { metrics: accumulator.finish(), excluded };
-}
 
 export async function evalCommand(argv: string[], progress: ProgressReporter): Promise<void> {
   const started = performance.now();
@@ -72,7 +40,20 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
       items.map((i) => (i.anomalous ? 1 : 0)),
       set.scores,
     );
-    const pixel = await pixelMetrics(set, { maskPaths: items.map((i) => i.maskPath), rule, excludeEmpty: args.flags.has('exclude-empty-masks') }, progress);
+    const maskPaths = items.map((i) => i.maskPath);
+    const evaluated = await evaluatePixels({
+      images: items.length,
+      size,
+      map: (n, out) => set.map(n, out),
+      mask: (n) => {
+        const path = maskPaths[n];
+        return path ? decodeGray(path) : null;
+      },
+      rule,
+      excludeEmpty: args.flags.has('exclude-empty-masks'),
+      onProgress: (done, total) => progress.update('pixel metrics', done, total),
+    });
+    const pixel = { metrics: evaluated.metrics, excluded: evaluated.excluded.map((n) => maskPaths[n] as string) };
     const metricsSeconds = (performance.now() - t) / 1000;
 
     const report = {

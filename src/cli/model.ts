@@ -4,7 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
-import type { MsmEngine } from '../engine/golden/checkGolden.ts';
+import type { MsmEngine } from '../engine/types.ts';
 import type { FeatureSlotsFactory } from '../engine/msm.ts';
 import { loadManifest, verifiedVariantPath } from '../platform/node/models.ts';
 import { createNodeRunner, type NodeEncoderRunner } from '../platform/node/ortRunner.ts';

@@ -2,7 +2,7 @@
 // default), or src/gpu on WebGPU through Dawn with f32 or f16 feature storage.
 
 import * as ort from 'onnxruntime-node';
-import type { MsmEngine } from '../engine/golden/checkGolden.ts';
+import type { MsmEngine } from '../engine/types.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { matmulSlots, type FeatureSlotsFactory } from '../engine/msm.ts';
 import { adapterName } from '../gpu/device.ts';

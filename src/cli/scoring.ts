@@ -1,18 +1,15 @@
 // Scores a set of images with MuSc, optionally as several subsets of at most maxBatch images
-// (subsets.ts). Each subset is encoded and mutually scored on its own; the image scores are then
-// min-max normalised and re-scored with RsCIN over the whole set at once, as the reference does
-// after its divide_num subsets (musc.md §4.2, §7).
+// (engine/subsets.ts): each subset is encoded and mutually scored on its own, then the final
+// scores are taken over the whole set at once (docs/method.md §8, §10).
 
 import { encodeImages } from '../encoders/encode.ts';
 import type { RgbImage } from '../engine/preprocess/index.ts';
-import { rscinPlan } from '../engine/config.ts';
 import { runMusc } from '../engine/pipeline.ts';
-import { minMaxNormalize, rscin } from '../engine/rscin.ts';
-import { DEFAULT_CONFIG, type MuscResult } from '../engine/types.ts';
+import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { upsampleMap } from '../engine/upsample.ts';
 import type { OpenModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
-import { splitIntoSubsets } from './subsets.ts';
+import { scoreInSubsets } from '../engine/subsets.ts';
 
 export interface ScoreOptions {
   size: number;
@@ -45,19 +42,14 @@ export async function scoreImages(model: OpenModel, images: readonly RgbImage[],
   const { size, progress } = opts;
   if (manifest.fixture) progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
   for (const note of model.notes) progress.note(note);
-  const subsets = splitIntoSubsets(images.length, opts.maxBatch);
-  const where: Array<{ result: MuscResult; position: number }> = [];
-  const rawScores = new Float64Array(images.length);
-  const embedDim = manifest.embedding?.dim ?? 0;
-  const embeddings = manifest.embedding ? new Float32Array(images.length * embedDim) : null;
-  let forced = false;
   let encodeSeconds = 0;
   let scoreSeconds = 0;
   let grid = 0;
   const range = { min: Infinity, max: -Infinity };
+  const final = { embedDim: manifest.embedding?.dim ?? 0, kList: DEFAULT_CONFIG.kList, forceSmallBatch: opts.forceSmallBatch };
 
-  for (const [s, indices] of subsets.entries()) {
-    const label = subsets.length > 1 ? ` (subset ${s + 1}/${subsets.length})` : '';
+  const scored = await scoreInSubsets(images.length, opts.maxBatch, final, async (indices, s, subsets) => {
+    const label = subsets > 1 ? ` (subset ${s + 1}/${subsets})` : '';
     let t = performance.now();
     const input = await encodeImages(
       runner,
@@ -67,7 +59,7 @@ export async function scoreImages(model: OpenModel, images: readonly RgbImage[],
     );
     encodeSeconds += (performance.now() - t) / 1000;
     t = performance.now();
-    // RsCIN runs once over the whole set below, so each subset skips it.
+    // RsCIN runs once over the whole set afterwards, so each subset skips it.
     const result = await runMusc(
       input,
       { ...DEFAULT_CONFIG, kList: [], imageSize: size, forceSmallBatch: opts.forceSmallBatch },
@@ -75,35 +67,26 @@ export async function scoreImages(model: OpenModel, images: readonly RgbImage[],
     );
     scoreSeconds += (performance.now() - t) / 1000;
     grid = result.grid;
-    forced ||= result.forcedSmallBatch;
     for (const v of result.patchScores) {
       if (v < range.min) range.min = v;
       if (v > range.max) range.max = v;
     }
-    indices.forEach((index, position) => {
-      where[index] = { result, position };
-      rawScores[index] = result.imageScoresRaw[position];
-      if (embeddings && input.embeddings) embeddings.set(input.embeddings.subarray(position * embedDim, (position + 1) * embedDim), index * embedDim);
-    });
-  }
-
-  const plan = rscinPlan(images.length, DEFAULT_CONFIG.kList, embeddings !== null, opts.forceSmallBatch);
-  const normalized = minMaxNormalize(rawScores);
-  const scores = plan.windows.length > 0 && embeddings ? rscin(normalized, embeddings, embedDim, plan.windows) : normalized;
+    return { result, embeddings: input.embeddings };
+  });
 
   return {
     size,
     grid,
-    subsets: subsets.length,
-    rawScores,
-    scores,
-    forcedSmallBatch: forced || plan.forced,
-    rscinWindows: plan.windows,
+    subsets: scored.subsets,
+    rawScores: scored.rawScores,
+    scores: scored.scores,
+    forcedSmallBatch: scored.forcedSmallBatch,
+    rscinWindows: scored.rscinWindows,
     range,
     encodeSeconds,
     scoreSeconds,
     map(n, out) {
-      const { result, position } = where[n];
+      const { result, position } = scored.locate(n);
       upsampleMap(result.patchScores, position * grid * grid, grid, size, out);
       return out;
     },

@@ -3,17 +3,13 @@
 // (architecture.md §2). Plain data, shared by the install script, the model tools, the worker
 // and the CLI.
 
+import type { EncoderInputSpec } from '../engine/preprocess/spec.ts';
+
 export type ModelFamily = 'clip' | 'dino' | 'dinov2' | 'cnn';
-export type ResizeFilter = 'bicubic' | 'bilinear';
 export type VariantDtype = 'fp32' | 'fp16' | 'int8-weight' | 'int8-dynamic';
 export type Backend = 'webgpu' | 'wasm' | 'node';
 
-export interface Normalization {
-  /** true when the graph normalises its [0,1] RGB input itself (the CNN trunks do). */
-  insideGraph: boolean;
-  mean: [number, number, number];
-  std: [number, number, number];
-}
+export type { Normalization, ResizeFilter } from '../engine/preprocess/spec.ts';
 
 /** One tapped graph output that MuSc uses as a "layer". */
 export interface TapSpec {
@@ -94,13 +90,11 @@ export interface ModelManifest {
   fixture: boolean;
   license: string;
   source: string;
-  input: {
+  input: EncoderInputSpec & {
     name: string;
     /** square input side in pixels */
     size: number;
     layout: 'nchw';
-    resize: ResizeFilter;
-    normalization: Normalization;
   };
   taps: TapSpec[];
   embedding: EmbeddingSpec | null;

@@ -7,7 +7,7 @@ import { MuscError, throwIfAborted } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { lnamd } from './lnamd.ts';
 import { mutualScores } from './msm.ts';
-import { minMaxNormalize, rscin } from './rscin.ts';
+import { finalImageScores } from './rscin.ts';
 import type { FeatureSetScorer, LayerFeatures, LayerShape, MuscConfig, MuscInput, MuscResult, RunOptions } from './types.ts';
 import { mapMaximum, upsampleMap } from './upsample.ts';
 
@@ -66,7 +66,8 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
   const { layers } = input;
   const { images, grid } = layers[0];
   const window = scorerWindow(images, config.interval, config.forceSmallBatch);
-  const plan = rscinPlan(images, config.kList, input.embeddings !== null, config.forceSmallBatch);
+  // Refuse RsCIN windows the batch cannot fill before any scoring time is spent.
+  rscinPlan(images, config.kList, input.embeddings !== null, config.forceSmallBatch);
   const { signal, onProgress } = opts;
   const kernel = opts.similarity ?? tsKernel;
   const patches = grid * grid;
@@ -102,9 +103,7 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
   onProgress?.({ stage: 'maps', done: 1, total: 1 });
 
   onProgress?.({ stage: 'rscin', done: 0, total: 1 });
-  const normalized = minMaxNormalize(imageScoresRaw);
-  const imageScores =
-    plan.windows.length > 0 && input.embeddings ? rscin(normalized, input.embeddings, input.embedDim, plan.windows) : normalized;
+  const final = finalImageScores(imageScoresRaw, input.embeddings, input.embedDim, config.kList, config.forceSmallBatch);
   onProgress?.({ stage: 'rscin', done: 1, total: 1 });
 
   return {
@@ -112,9 +111,9 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
     grid,
     patchScores,
     imageScoresRaw,
-    imageScores,
-    forcedSmallBatch: window.forced || plan.forced,
-    rscinWindows: plan.windows,
+    imageScores: final.scores,
+    forcedSmallBatch: window.forced || final.forced,
+    rscinWindows: final.windows,
     ...(layerScores && { layerScores }),
   };
 }

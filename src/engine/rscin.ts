@@ -1,6 +1,8 @@
-// Image-score post-processing (musc.md §4.2): min-max within the batch, then RsCIN — for each
+// Image-score post-processing (docs/method.md §8): min-max within the batch, then RsCIN — for each
 // window k a similarity-weighted mean over each image's k most similar images (self included),
 // averaged over the windows.
+
+import { rscinPlan } from './config.ts';
 
 /** Min-max to [0, 1]; a constant batch (max = min) maps to all zeros instead of the reference's NaN. */
 export function minMaxNormalize(scores: ArrayLike<number>): Float64Array {
@@ -62,4 +64,21 @@ export function rscin(normalized: Float64Array, embeddings: Float32Array, embedD
     out[i] = total / windows.length;
   }
   return out;
+}
+
+export interface FinalScores {
+  /** [N] min-max of the raw scores, then RsCIN when it applies */
+  scores: Float64Array;
+  /** RsCIN windows applied (clamped to N when forced); empty when skipped */
+  windows: number[];
+  /** forceSmallBatch clamped the windows */
+  forced: boolean;
+}
+
+/** MuSc's final image scores from the raw ones (map maxima): the ending of every scoring path. */
+export function finalImageScores(raw: ArrayLike<number>, embeddings: Float32Array | null, embedDim: number, kList: readonly number[], forceSmallBatch: boolean): FinalScores {
+  const plan = rscinPlan(raw.length, kList, embeddings !== null, forceSmallBatch);
+  const normalized = minMaxNormalize(raw);
+  const scores = plan.windows.length > 0 && embeddings ? rscin(normalized, embeddings, embedDim, plan.windows) : normalized;
+  return { scores, windows: plan.windows, forced: plan.forced };
 }

@@ -96,6 +96,9 @@ export interface RunOptions<L extends LayerShape = LayerFeatures> {
   scoreFeatureSet?: FeatureSetScorer<L>;
 }
 
+/** How MSM runs: a similarity kernel, or a whole feature-set scorer (WebAssembly rows, GPU). */
+export type MsmEngine = Pick<RunOptions, 'similarity' | 'scoreFeatureSet'>;
+
 /**
  * LNAMD of one (degree, layer) feature set at degree r, then MSM → scores [N, P]. onPairs counts
  * unordered image pairs of this set, like mutualScores.

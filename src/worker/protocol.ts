@@ -1,26 +1,12 @@
 // The one worker boundary: typed requests, progress events and replies. Each call has an id;
 // the client cancels it by posting `{ type: 'cancel', id }` (wired to an AbortSignal).
-import type { Backend, VariantDtype } from '../encoders/manifest.ts';
+import type { VariantDtype } from '../encoders/manifest.ts';
+import type { AdapterSummary, BackendPreference, BrowserBackend, WebGpuCheck } from '../encoders/web/backendTypes.ts';
 import type { ImageProblem } from '../engine/preprocess/imageFiles.ts';
 import type { ImageMetrics, PixelMetrics } from '../engine/types.ts';
+import type { RocCurve } from '../engine/metrics/roc.ts';
 
-export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
-export type BrowserBackend = Exclude<Backend, 'node'>;
-
-export interface AdapterSummary {
-  vendor: string;
-  architecture: string;
-  description: string;
-}
-
-/** How a WebGPU session reproduced WASM on the probe input before it was kept (ortWeb.ts). */
-export interface WebGpuCheck {
-  /** largest |WebGPU − WASM| over each output's largest |WASM value| */
-  maxRelative: number;
-  tolerance: number;
-  /** the variant WASM ran: the same one where WASM offers it, else fp32 */
-  against: VariantDtype;
-}
+export type { AdapterSummary, BackendPreference, BrowserBackend, WebGpuCheck };
 
 export interface BackendInfo {
   backend: BrowserBackend;
@@ -130,11 +116,6 @@ export interface EvaluationRequest {
   labels: number[];
   /** per image: its ground-truth mask, null for normal images */
   masks: Array<{ name: string; blob: Blob } | null>;
-}
-
-export interface RocCurve {
-  fpr: number[];
-  tpr: number[];
 }
 
 export interface Evaluation {

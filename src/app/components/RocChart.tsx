@@ -1,4 +1,4 @@
-import type { RocCurve } from '../../worker/protocol.ts';
+import type { RocCurve } from '../../engine/metrics/roc.ts';
 
 const SIZE = 160;
 const PAD = 24;

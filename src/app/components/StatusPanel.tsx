@@ -2,7 +2,8 @@ import type { ModelManifest } from '../../encoders/manifest.ts';
 import type { LoadedModel, LoadProgress } from '../../worker/protocol.ts';
 import { useBatchStore, type RunError } from '../batch/batchStore.ts';
 import { runBatch } from '../run/controller.ts';
-import { useUiStore, type AppState } from '../store.ts';
+import { useUiStore } from '../store.ts';
+import type { RunPhase } from '../batch/batchStore.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 import { loadStageText } from './loadStageText.ts';
 import { RunProgressBar } from './RunProgressBar.tsx';
@@ -49,7 +50,7 @@ function ErrorActions({ error, manifest }: { error: RunError; manifest: ModelMan
 }
 
 interface Props {
-  state: AppState;
+  state: RunPhase;
   model: LoadedModel | undefined;
   modelError: Error | null;
   manifest: ModelManifest | undefined;

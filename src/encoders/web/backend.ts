@@ -2,7 +2,7 @@
 // WASM, else WASM — always with the reason in plain words. Once the GPU device onnxruntime made
 // is lost, WASM for the rest of the worker's life: onnxruntime-web makes its device once per
 // worker and cannot make another.
-import type { AdapterSummary, BackendPreference, BrowserBackend } from '../../worker/protocol.ts';
+import type { AdapterSummary, BackendPreference, BrowserBackend } from './backendTypes.ts';
 
 export interface BackendChoice {
   backend: BrowserBackend;

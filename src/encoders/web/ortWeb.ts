@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { EncoderError } from '../errors.ts';
 import type { ModelManifest, ModelVariant, VariantDtype } from '../manifest.ts';
-import type { BrowserBackend, WebGpuCheck } from '../../worker/protocol.ts';
+import type { BrowserBackend, WebGpuCheck } from './backendTypes.ts';
 import { deviceLostWithin, noteDeviceLost, watchDevice, watchingDevice, type BackendChoice } from './backend.ts';
 import { agreementTolerance, worstRelative } from '../agreement.ts';
 import { probeInput } from '../probeInput.ts';

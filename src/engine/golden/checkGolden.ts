@@ -1,13 +1,11 @@
 // Runs one golden case through the engine and reports, per output, the worst absolute deviation
 // from the reference next to its tolerance (../shared/golden/README.md).
 
-import { PixelMetricsAccumulator } from '../metrics/pixelMetrics.ts';
+import { evaluatePixels } from '../metrics/evaluation.ts';
 import { imageMetrics } from '../metrics/ranking.ts';
 import { anomalyMap, runMusc } from '../pipeline.ts';
-import type { ImageMetrics, LayerFeatures, MuscConfig, MuscResult, PixelMetrics, RunOptions } from '../types.ts';
+import type { ImageMetrics, LayerFeatures, MsmEngine, MuscConfig, MuscResult, PixelMetrics } from '../types.ts';
 
-/** How MSM runs: a similarity kernel, or a whole feature-set scorer (WebAssembly rows, GPU). */
-export type MsmEngine = Pick<RunOptions, 'similarity' | 'scoreFeatureSet'>;
 import type { GoldenCase, GoldenMetrics, PipelineGoldenCase } from './goldenCase.ts';
 
 export const GOLDEN_TOLERANCE = { scores: 1e-4, pipelineMetrics: 1e-3, metricsCase: 1e-6 } as const;
@@ -44,11 +42,11 @@ function metricDeviations(image: ImageMetrics, pixel: PixelMetrics, expected: Go
   ];
 }
 
-function pixelMetrics(c: GoldenCase, mapOf: (m: number) => Float32Array | Float64Array): PixelMetrics {
-  const [count, height, width] = c.masks.shape;
-  const acc = new PixelMetricsAccumulator(width, height, count);
-  for (let m = 0; m < count; m++) acc.add(mapOf(m), c.masks.data.subarray(m * width * height, (m + 1) * width * height));
-  return acc.finish();
+/** Pixel metrics of the case's maps against its masks (already S×S, 1 = anomalous). */
+async function pixelMetrics(c: GoldenCase, mapOf: (m: number) => Float32Array | Float64Array): Promise<PixelMetrics> {
+  const [images, size] = c.masks.shape;
+  const mask = (m: number) => c.masks.data.subarray(m * size * size, (m + 1) * size * size);
+  return (await evaluatePixels({ images, size, map: mapOf, mask, rule: 'int-cast' })).metrics;
 }
 
 /** The golden taps [L, N, 1+P, D] as engine layers (token 0 is CLS). */
@@ -68,7 +66,7 @@ export function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
 export type PipelineOutputs = Pick<MuscResult, 'images' | 'grid' | 'patchScores' | 'imageScoresRaw' | 'imageScores' | 'layerScores'>;
 
 /** Deviations of a run's outputs (runMusc, or a scoring session fed in pieces) from a pipeline case. */
-export function pipelineDeviations(c: PipelineGoldenCase, result: PipelineOutputs): OutputDeviation[] {
+export async function pipelineDeviations(c: PipelineGoldenCase, result: PipelineOutputs): Promise<OutputDeviation[]> {
   const { config: cfg, expected } = c;
   const size = cfg.imageSize;
   const maps = new Float32Array(cfg.images * size * size);
@@ -82,7 +80,7 @@ export function pipelineDeviations(c: PipelineGoldenCase, result: PipelineOutput
     { output: 'image_scores', worst: worstDeviation(result.imageScores, expected.imageScores), tolerance: tol },
     ...metricDeviations(
       imageMetrics(c.labels, result.imageScores),
-      pixelMetrics(c, (m) => maps.subarray(m * size * size, (m + 1) * size * size)),
+      await pixelMetrics(c, (m) => maps.subarray(m * size * size, (m + 1) * size * size)),
       c.metrics,
       GOLDEN_TOLERANCE.pipelineMetrics,
     ),
@@ -105,7 +103,7 @@ export async function checkGoldenCase(c: GoldenCase, engine: MsmEngine): Promise
   const pixels = c.masks.shape[1] * c.masks.shape[2];
   return metricDeviations(
     imageMetrics(c.labels, c.imageScores),
-    pixelMetrics(c, (m) => c.maps.subarray(m * pixels, (m + 1) * pixels)),
+    await pixelMetrics(c, (m) => c.maps.subarray(m * pixels, (m + 1) * pixels)),
     c.metrics,
     GOLDEN_TOLERANCE.metricsCase,
   );

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { nearestRowsScorer } from '../kernels/nearestRows.ts';
 import { createOrtMatmulKernel } from '../kernels/ortKernel.ts';
 import { tsKernel } from '../kernels/tsKernel.ts';
-import { checkGoldenCase, type MsmEngine } from './checkGolden.ts';
+import { checkGoldenCase } from './checkGolden.ts';
+import type { MsmEngine } from '../types.ts';
 import { parseGoldenCase } from './goldenCase.ts';
 
 const shared = process.env.MUSCOPE_SHARED ?? resolve(import.meta.dirname, '../../../../shared');

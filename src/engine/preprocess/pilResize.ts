@@ -5,7 +5,7 @@
 // 8 bits, and runs the horizontal pass before the vertical one. Each of those steps changes
 // pixel values, so all are reproduced exactly; the same code then serves the browser and Node.
 
-import type { ResizeFilter } from '../../encoders/manifest.ts';
+import type { ResizeFilter } from './spec.ts';
 import { assertRaster, type Raster8 } from './image.ts';
 
 const PRECISION_BITS = 32 - 8 - 2;

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EncoderInputSpec } from './tensor.ts';
+import type { EncoderInputSpec } from './spec.ts';
 import { writeChw } from './tensor.ts';
 import { isEmptyMask, preprocessMask } from './mask.ts';
 import { pilResize } from './pilResize.ts';
 import type { GrayImage, RgbImage } from './image.ts';
 
 const spec = (insideGraph: boolean): EncoderInputSpec => ({
-  name: 'image',
-  size: 2,
-  layout: 'nchw',
   resize: 'bilinear',
   normalization: { insideGraph, mean: [0.5, 0.25, 0], std: [0.5, 0.25, 1] },
 });

@@ -1,11 +1,9 @@
 // 8-bit RGB → float CHW, the reference's ToTensor (/255) followed by Normalize unless the graph
 // normalises its [0,1] input itself (the CNN trunks do).
 
-import type { ModelManifest } from '../../encoders/manifest.ts';
 import { pilResize } from './pilResize.ts';
 import type { Raster8, RgbImage } from './image.ts';
-
-export type EncoderInputSpec = ModelManifest['input'];
+import type { EncoderInputSpec } from './spec.ts';
 
 /**
  * Writes `image` (already size×size) as CHW float32 into `target` at `offset` (in floats), so a

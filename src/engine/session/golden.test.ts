@@ -71,6 +71,6 @@ describe.each([
       imageScoresRaw: Float64Array.from(images, (n) => state.images[byImage(n)].rawScore ?? NaN),
       imageScores: Float64Array.from(images, (n) => findings[byImage(n)].score ?? NaN),
     };
-    for (const d of pipelineDeviations(c, outputs)) expect(d.worst, `${c.name} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
+    for (const d of await pipelineDeviations(c, outputs)) expect(d.worst, `${c.name} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
   });
 });

@@ -4,8 +4,7 @@
 // Pure mutual scoring keeps MuSc's batch-relative score (min-max over the queries, then RsCIN)
 // and the batch rule (verdict/batchThreshold.ts): those verdicts move with the batch.
 
-import { rscinPlan } from '../config.ts';
-import { minMaxNormalize, rscin } from '../rscin.ts';
+import { finalImageScores } from '../rscin.ts';
 import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../verdict/batchThreshold.ts';
 import { MIN_CALIBRATION_REFERENCES, REFERENCE_RULE, referenceThreshold } from '../verdict/referenceThreshold.ts';
 import type { ScoringMode } from './scorers.ts';
@@ -38,13 +37,13 @@ export interface Judgement {
 }
 
 function batchRelative(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Float64Array {
-  const normalized = minMaxNormalize(queries.map((q) => q.rawScore ?? 0));
   const embedDim = queries[0]?.embedding?.length ?? 0;
-  const plan = rscinPlan(queries.length, kList, embedDim > 0, forceSmallBatch);
-  if (plan.windows.length === 0) return normalized;
-  const embeddings = new Float32Array(queries.length * embedDim);
-  queries.forEach((q, i) => q.embedding && embeddings.set(q.embedding, i * embedDim));
-  return rscin(normalized, embeddings, embedDim, plan.windows);
+  let embeddings: Float32Array | null = null;
+  if (embedDim > 0) {
+    embeddings = new Float32Array(queries.length * embedDim);
+    queries.forEach((q, i) => q.embedding && embeddings?.set(q.embedding, i * embedDim));
+  }
+  return finalImageScores(queries.map((q) => q.rawScore ?? 0), embeddings, embedDim, kList, forceSmallBatch).scores;
 }
 
 function judgeMutual(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Judgement {

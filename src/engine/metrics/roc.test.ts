@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { imageMetrics } from '../engine/metrics/ranking.ts';
-import { rocCurve } from './evaluate.ts';
+import { imageMetrics } from './ranking.ts';
+import { rocCurve } from './roc.ts';
 
 describe('rocCurve', () => {
   it('has the area the engine reports as AUROC, ties included', () => {
