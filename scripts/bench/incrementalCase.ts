@@ -98,7 +98,6 @@ export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset
   }
   const model = await openModel(id, VARIANT);
   try {
-    if (!model.slots) throw new Error('incremental: the CPU MSM engine has no feature slots');
     const spent = { ms: 0 };
     const slots = timedSlots(model.slots, spent);
     const { manifest, runner } = model;

@@ -78,6 +78,14 @@ describe.skipIf(!ready || adapter === null)(`muscope score on WebGPU (${adapter 
     const encoder = scores('gpu-encoder', '--encoder', 'webgpu');
     expect(msm.stderr).toContain(`mutual scoring on WebGPU through Dawn (f32 storage) on ${adapter}`);
     expect(encoder.stderr).toContain(`encoder on WebGPU through Dawn (onnxruntime-web) on ${adapter}`);
+    // Against known-good references the session computes its pairs in GPU feature slots. (Other
+    // images than the queries: an exact duplicate's distance is the square root of rounding noise.)
+    const refs = join(work, 'gpu-refs');
+    mkdirSync(refs);
+    for (const n of ['015', '016', '017', '018']) copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
+    const againstCpu = scores('gpu-ref-cpu', '--reference', refs);
+    const againstGpu = scores('gpu-ref-msm', '--reference', refs, '--msm', 'webgpu');
+    againstGpu.rows.forEach((row, n) => expect(Math.abs(row.score - againstCpu.rows[n].score)).toBeLessThanOrEqual(1e-4));
     for (const gpuRun of [msm, encoder]) {
       expect(gpuRun.rows.map((row) => row.path)).toEqual(cpu.rows.map((row) => row.path));
       gpuRun.rows.forEach((row, n) => {

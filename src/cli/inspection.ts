@@ -9,7 +9,6 @@ import type { ImageRole, ScorerPolicy } from '../engine/session/scorers.ts';
 import { ScoringSession } from '../engine/session/session.ts';
 import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { upsampleMap } from '../engine/upsample.ts';
-import { UsageError } from './args.ts';
 import type { OpenModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
 
@@ -42,7 +41,6 @@ const CHUNK = 16;
 
 export function openInspection(model: OpenModel, opts: InspectionOptions): Inspection {
   const { slots } = model;
-  if (!slots) throw new UsageError('known-good references and watch score image by image on the CPU; --msm webgpu scores whole batches only. Leave out --msm.');
   const { size, progress } = opts;
   const config = { ...DEFAULT_CONFIG, imageSize: size, forceSmallBatch: opts.forceSmallBatch, scorers: opts.policy, window: opts.window };
   const session = new ScoringSession(config, model.manifest.taps.length, slots);

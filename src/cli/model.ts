@@ -17,8 +17,8 @@ export interface OpenModel {
   runner: NodeEncoderRunner;
   /** spread into runMusc's options */
   msm: MsmEngine;
-  /** feature slots for an incremental session; null where --msm scores whole sets only */
-  slots: FeatureSlotsFactory | null;
+  /** feature slots for an incremental session, where --msm says */
+  slots: FeatureSlotsFactory;
   /** where the encoder and mutual scoring run when not on the CPU defaults, for notes */
   notes: string[];
   /** closes the encoder session and releases the GPU device, if any */

@@ -6,7 +6,7 @@ import type { MsmEngine } from '../engine/types.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { matmulSlots, type FeatureSlotsFactory } from '../engine/msm.ts';
 import { adapterName } from '../gpu/device.ts';
-import { createWebGpuMusc, type FeatureStorage } from '../gpu/index.ts';
+import { createWebGpuMusc, gpuSlots, type FeatureStorage } from '../gpu/index.ts';
 import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../platform/node/webgpu.ts';
 
 export const MSM_BACKENDS = ['cpu', 'webgpu', 'webgpu-f16'] as const;
@@ -19,8 +19,8 @@ export class GpuUnavailableError extends Error {
 
 export interface OpenMsm {
   engine: MsmEngine;
-  /** feature slots for an incremental session (engine/session); null where scoring takes whole sets only (WebGPU) */
-  slots: FeatureSlotsFactory | null;
+  /** feature slots for an incremental session (engine/session): the CPU's matmul buffer, or the GPU's store */
+  slots: FeatureSlotsFactory;
   /** where scoring runs, for a note on stderr; null for the default CPU kernel */
   where: string | null;
   close(): void;
@@ -44,7 +44,7 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
   }
   return {
     engine: { scoreFeatureSet: createWebGpuMusc(device, { storage }).scoreFeatureSet },
-    slots: null,
+    slots: gpuSlots(device),
     where: `WebGPU through Dawn (${storage} storage) on ${adapterNote(adapter.info)}`,
     close: () => device.destroy(),
   };

@@ -23,7 +23,7 @@ import { outputStem, ResultWriter } from './outputs.ts';
 import { createProgress, type ProgressReporter } from './progress.ts';
 
 export const WATCH_USAGE =
-  'muscope watch <folder> [--reference GOOD_DIR] [--window W] [--settle-ms T] [--model <id>] [--variant fp32] [--size S] [--grid G] [--encoder node|webgpu] [--out DIR] [--no-overlays]';
+  'muscope watch <folder> [--reference GOOD_DIR] [--window W] [--settle-ms T] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu] [--encoder node|webgpu] [--out DIR] [--no-overlays]';
 
 const DEFAULT_WINDOW = 50;
 const DEFAULT_SETTLE_MS = 1000;
@@ -50,7 +50,6 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
   const args = parseArgs(argv, { flags: ['no-overlays'], values: [...MODEL_OPTIONS, 'reference', 'window', 'settle-ms'] });
   const [dir, ...extra] = args.positional;
   if (!dir || extra.length > 0) throw new UsageError(`watch takes one folder. Usage: ${WATCH_USAGE}`);
-  if (args.values.has('msm')) throw new UsageError('watch scores image by image on the CPU; leave out --msm');
   if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new InputPathError(`${dir}: no such folder`);
   const window = intOption(args, 'window', DEFAULT_WINDOW, 5) as number;
   const settleMs = intOption(args, 'settle-ms', DEFAULT_SETTLE_MS, 50, 60_000) as number;
@@ -58,7 +57,7 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
   const choice = modelChoice(args);
   const outDir = args.values.get('out') ?? DEFAULT_OUT_DIR;
 
-  const model = await openModel(choice.id, choice.dtype, 'cpu', choice.encoder);
+  const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
     const filter = model.manifest.input.resize;
