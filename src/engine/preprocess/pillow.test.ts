@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeGray, decodeRgb } from '../../platform/node/decode.ts';
-import type { ResizeFilter } from '../../encoders/manifest.ts';
+import type { ResizeFilter } from './spec.ts';
 import { pilResize } from './pilResize.ts';
 import { preprocessMask } from './mask.ts';
 import type { Raster8 } from './image.ts';
