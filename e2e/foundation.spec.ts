@@ -77,7 +77,7 @@ test('fixture encoders: WASM in the browser equals onnxruntime-node', async ({ p
   }
 });
 
-// Quantized WebGPU paths have had silent wrong output (architecture.md §3): every variant the
+// Quantized WebGPU paths have had silent wrong output (docs/architecture-platform.md §3): every variant the
 // manifest offers to WebGPU, and this adapter can run, must agree with the same variant on WASM.
 test('quantized variants offered on WebGPU agree with WASM', async ({ page }, testInfo) => {
   test.skip(testInfo.project.metadata.backend !== 'webgpu', 'needs a WebGPU adapter');

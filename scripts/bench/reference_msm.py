@@ -1,4 +1,4 @@
-"""The reference's MSM loop (MuSc compute_scores_fast, as musc.md §3 describes it) in PyTorch on
+"""The reference's MSM loop (MuSc compute_scores_fast, as docs/method.md §6 describes it) in PyTorch on
 the CPU, timed on random unit features, for comparison with MuScope's engine in the same run.
 Prints one JSON line. Needs python3 with torch (Debian: apt-get install python3-torch)."""
 import argparse, json, os, time

@@ -30,7 +30,7 @@ export const modelCatalog: readonly CatalogEntry[] = [
     name: 'dinov2-small',
     displayName: 'DINOv2 ViT-S/14 (Meta), 336 px',
     family: 'dinov2',
-    // MuSc ran DINOv2 at 336 and 518 (musc.md §1.1); 336 gives the 24×24 grid.
+    // MuSc ran DINOv2 at 336 and 518 (docs/method.md §2); 336 gives the 24×24 grid.
     size: 336,
     license: 'Apache-2.0 (Meta DINOv2)',
     upstream: { repo: 'onnx-community/dinov2-small', revision: '8b1f705a3a7f6f062f6bdd21986c1583d3ef105d', file: 'onnx/model.onnx' },

@@ -1,4 +1,4 @@
-// The image embedding RsCIN uses (musc.md §1.4): CLIP's projected CLS token (post_layernorm →
+// The image embedding RsCIN uses (docs/method.md §2): CLIP's projected CLS token (post_layernorm →
 // projection), DINO's CLS token after the final LayerNorm. Found by structure from the last block.
 import { type GraphEditor, type GraphIndex, attr, int64Tensor, intAttr, nodeInputs, nodeOutputs, type onnx, readIntegers, tensorDims } from '../onnx/index.ts';
 import type { NormRegion } from './layer-norms.ts';

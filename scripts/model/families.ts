@@ -1,5 +1,5 @@
-// What each ViT family needs besides its graph: preprocessing (musc.md §1.2) and how its taps and
-// image embedding are read (§1.4, P2).
+// What each ViT family needs besides its graph: preprocessing (docs/method.md §3) and how its taps and
+// image embedding are read (docs/method.md §2).
 import type { EmbeddingSpec, Normalization, ResizeFilter } from '../../src/encoders/manifest.ts';
 import { embeddingOutputName } from './tap-plan.ts';
 

@@ -1,4 +1,4 @@
-// Writes an installed model folder: model.onnx plus the manifest.json describing it (architecture.md §2).
+// Writes an installed model folder: model.onnx plus the manifest.json describing it (docs/architecture-platform.md §2).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmbeddingSpec, ModelManifest, TapSpec } from '../../src/encoders/manifest.ts';

@@ -1,5 +1,5 @@
 // Turns a plain ViT export (torch.onnx / optimum) into a MuScope encoder: the residual stream after
-// the chosen blocks and the image embedding become graph outputs (musc.md §1.4, P1, P2), every
+// the chosen blocks and the image embedding become graph outputs (docs/method.md §2), every
 // output's shape is checked by running the model in onnxruntime-node, and nothing else is computed.
 import type { EmbeddingSpec, TapSpec } from '../../src/encoders/manifest.ts';
 import {
@@ -103,7 +103,7 @@ function resolveSize(requested: number | undefined, fallback: number | undefined
   return size;
 }
 
-/** DINO taps go through the final LayerNorm: a copy of it reading the block output, sharing its weight and bias (P2). */
+/** DINO taps go through the final LayerNorm: a copy of it reading the block output, sharing its weight and bias (docs/method.md §2). */
 function addNormedTap(editor: GraphEditor, finalNorm: NormRegion, blockOutput: string, name: string): void {
   if (blockOutput === finalNorm.input) {
     editor.addIdentity(finalNorm.output, editor.claimName(name));

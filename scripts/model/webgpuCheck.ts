@@ -1,4 +1,4 @@
-// The install's WebGPU-vs-WASM check (architecture.md §3: quantized WebGPU paths have given
+// The install's WebGPU-vs-WASM check (docs/architecture-platform.md §3: quantized WebGPU paths have given
 // silently wrong output): every variant a manifest offers to WebGPU runs the probe input on
 // WebGPU and on WASM with the app's session code, in headless Chromium (webgpuCheck/page.ts) or,
 // for what Chromium's adapter cannot run (fp16 without shader-f16) or without Chromium, in Node

@@ -1,5 +1,5 @@
 // `muscope eval <dataset-root> --category <name> --model <id>`: scores a category in the MVTec
-// layout as one unlabeled set and measures it against the ground truth (musc.md §6): image and
+// layout as one unlabeled set and measures it against the ground truth (docs/method.md §9): image and
 // pixel AUROC, AP, F1-max and AUPRO, at S×S.
 
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// WebGPU-vs-WASM agreement of one model variant on the probe input (architecture.md §3: quantized
+// WebGPU-vs-WASM agreement of one model variant on the probe input (docs/architecture-platform.md §3: quantized
 // WebGPU paths have given silently wrong output). The measure is the largest absolute difference
 // of any output value over that output's largest magnitude on WASM.
 import type { VariantDtype } from './manifest.ts';

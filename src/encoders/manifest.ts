@@ -1,6 +1,6 @@
 // The model manifest: everything the engine needs to turn an encoder's outputs into MuSc taps,
 // stated in `public/models/<id>/manifest.json` so nothing is guessed at run time
-// (architecture.md §2). Plain data, shared by the install script, the model tools, the worker
+// (docs/architecture-platform.md §2). Plain data, shared by the install script, the model tools, the worker
 // and the CLI.
 
 import type { EncoderInputSpec } from '../engine/preprocess/spec.ts';
@@ -17,7 +17,7 @@ export interface TapSpec {
   name: string;
   /** `tokens`: [B, T, D] with T = cls + grid² (+ registers); `nchw`: [B, D, H, W] feature map. */
   layout: 'tokens' | 'nchw';
-  /** side of the MuSc patch grid for this tap at `input.size` (nchw taps are resampled to it, musc.md §14) */
+  /** side of the MuSc patch grid for this tap at `input.size` (nchw taps are resampled to it, docs/method.md §4) */
   grid: number;
   /** nchw only: the tap's own stride in input pixels (its native grid is input.size / stride) */
   stride?: number;
@@ -26,12 +26,12 @@ export interface TapSpec {
   hasCls: boolean;
   /** tokens only: register tokens after CLS (dropped too) */
   registers: number;
-  /** ViT taps: the 0-based transformer block whose output this is (musc.md P1) */
+  /** ViT taps: the 0-based transformer block whose output this is (docs/method.md §2) */
   block?: number;
 }
 
 export interface EmbeddingSpec {
-  /** graph output name; for CNNs, the tap whose global average is the embedding (musc.md §14) */
+  /** graph output name; for CNNs, the tap whose global average is the embedding (docs/method.md §4) */
   name: string;
   source: 'output' | 'global-average-of-tap';
   dim: number;

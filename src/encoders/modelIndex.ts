@@ -16,7 +16,7 @@ export interface ModelIndex {
   models: ModelIndexEntry[];
 }
 
-/** MVTec results in musc.md §8 put DINOv2 ahead of CLIP ahead of DINO v1; the CNN trunks come after. */
+/** MVTec results in docs/method.md §16 put DINOv2 ahead of CLIP ahead of DINO v1; the CNN trunks come after. */
 const FAMILY_RANK: Record<ModelFamily, number> = { dinov2: 400, clip: 300, dino: 200, cnn: 100 };
 
 export function buildModelIndex(manifests: ModelManifest[], catalogRank: (id: string) => number): ModelIndex {

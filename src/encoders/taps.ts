@@ -1,7 +1,7 @@
 // Turns raw encoder outputs into the engine's MuscInput, batch after batch, as the manifest
 // describes them: token taps [B, T, D] are copied as they are (LNAMD skips CLS + registers);
 // CNN taps [B, C, H, W] are resampled to one common grid (bilinear, align_corners = false) and laid
-// out as patch tokens (musc.md §14); the RsCIN embedding is either a graph output or the
+// out as patch tokens (docs/method.md §4); the RsCIN embedding is either a graph output or the
 // L2-normalised global average of a tap.
 
 import { globalAverageEmbedding } from '../engine/embedding.ts';
@@ -29,7 +29,7 @@ function invalidSize(message: string): MuscError {
  * Side of the patch grid MuSc works on at input side `size`. Token taps: the manifest grid scaled
  * with the input (the patch size is fixed), which must divide evenly. CNN taps: the manifest's
  * common grid scaled likewise (size/16 for the trunks), or `override` (e.g. 28 for the finer
- * grid of musc.md §15).
+ * grid of docs/method.md §16).
  */
 export function featureGrid(manifest: ModelManifest, size: number, override?: number): number {
   const { taps, input } = manifest;
@@ -95,7 +95,7 @@ function tapTokens(tap: TapSpec, out: TensorOutput, batch: number, grid: number)
 export function globalAverageSpec(manifest: ModelManifest): EmbeddingSpec {
   const spec = manifest.embedding;
   if (!spec || spec.source !== 'global-average-of-tap') throw badOutput(`Model "${manifest.id}" has no global-average embedding.`);
-  // musc.md §14 defines the CNN embedding as the L2-normalised average; nothing else is offered.
+  // docs/method.md §4 defines the CNN embedding as the L2-normalised average; nothing else is offered.
   if (!spec.l2Normalize) throw badOutput(`Model "${manifest.id}": a global-average embedding is always L2-normalised; set l2Normalize: true.`);
   return spec;
 }

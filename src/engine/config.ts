@@ -1,5 +1,5 @@
 // Config checks and the two batch-size rules of MuSc: which ranks of the N−1 scorers MSM averages
-// (musc.md §3) and which RsCIN windows apply (§4.2). Every refusal says what to do next.
+// (docs/method.md §6) and which RsCIN windows apply (§8). Every refusal says what to do next.
 
 import { MuscError } from './errors.ts';
 import type { MuscConfig } from './types.ts';

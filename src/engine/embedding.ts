@@ -1,4 +1,4 @@
-// The image embedding of a CNN backbone for RsCIN (musc.md §14): the global average of a tap
+// The image embedding of a CNN backbone for RsCIN (docs/method.md §4): the global average of a tap
 // [N, C, H, W], L2-normalised per image.
 
 import type { NchwTensor } from './types.ts';

@@ -1,4 +1,4 @@
-// LNAMD (musc.md §2) in its exact simplified form: per image and layer subtract the scalar mean of
+// LNAMD (docs/method.md §5) in its exact simplified form: per image and layer subtract the scalar mean of
 // all P·D values, sum each r×r neighbourhood (out-of-grid neighbours skipped), L2-normalise.
 // The LayerNorm's σ and the pooling divisor cancel under the normalisation.
 

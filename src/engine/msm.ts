@@ -1,4 +1,4 @@
-// MSM (musc.md §3): every patch of image i is scored by its nearest-patch Euclidean distance to
+// MSM (docs/method.md §6): every patch of image i is scored by its nearest-patch Euclidean distance to
 // each other image j; the distances of ranks [kMin, kMax) (ascending) are averaged.
 // The work is a triangle of unordered pairs, handed out a row at a time: row i is image i
 // against every j > i, and one similarity pass per pair serves both directions (its row minima

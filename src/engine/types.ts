@@ -127,7 +127,7 @@ export interface NchwTensor {
   width: number;
 }
 
-/** Image-level metrics (musc.md §6); all 0 when only one class is present. */
+/** Image-level metrics (docs/method.md §9); all 0 when only one class is present. */
 export interface ImageMetrics {
   auroc: number;
   ap: number;

@@ -1,5 +1,5 @@
 // Bilinear resampling with PyTorch's F.interpolate semantics (mode='bilinear', no antialias):
-// align_corners=true for the anomaly maps (musc.md §5), align_corners=false for CNN taps (§14).
+// align_corners=true for the anomaly maps (docs/method.md §7), align_corners=false for CNN taps (§4).
 
 import type { LayerFeatures, NchwTensor } from './types.ts';
 

@@ -1,6 +1,6 @@
 // Anomaly maps of a scored batch, upsampled on demand from the patch scores (the engine's
 // bilinear, align_corners = true) and cached per image, and the colour ranges of the two
-// normalisations (musc.md §5).
+// normalisations (docs/method.md §7).
 import { upsampleMap } from '../../engine/upsample.ts';
 import type { BatchScores } from '../../worker/protocol.ts';
 

@@ -1,4 +1,4 @@
-// How MVTec-layout ground truth pairs with images (musc.md §7), shared by the CLI (folders read
+// How MVTec-layout ground truth pairs with images (docs/method.md §10), shared by the CLI (folders read
 // with node:fs) and the app (dropped files): within one defect folder, masks pair with images by
 // sorted position, as the reference does. When every mask is named `<image stem>_mask.*`, they
 // pair by that name instead: the same pairs for MVTec's fixed-width names, and still right for

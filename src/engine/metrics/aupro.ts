@@ -1,4 +1,4 @@
-// AUPRO exactly as the reference's cal_pro_score (musc.md §6): thresholds
+// AUPRO exactly as the reference's cal_pro_score (docs/method.md §9): thresholds
 // np.arange(min, max, (max − min)/200), a pixel is positive when its score is > threshold, PRO is
 // the mean over all GT regions of all images of (TP pixels / region area), FPR = FP / negatives;
 // thresholds with FPR < 0.3 are kept, their FPRs min-max rescaled, and PRO integrated over them.

@@ -1,4 +1,4 @@
-// Pixel-level metrics over every pixel of every image (musc.md §6), fed image by image.
+// Pixel-level metrics over every pixel of every image (docs/method.md §9), fed image by image.
 // Memory: 8 bytes per pixel (scores as float64, anomalous ones packed from the front of one
 // buffer, normal ones from the back) plus 4 bytes per anomalous pixel for its region id.
 // 83 images of 518² (22 M pixels) take about 180 MB.

@@ -1,4 +1,4 @@
-// Interval mean of MSM (musc.md §3): per scored patch, decode its N−1 squared nearest distances
+// Interval mean of MSM (docs/method.md §6): per scored patch, decode its N−1 squared nearest distances
 // from the table (see msm.ts for the encoding), take d = sqrt(t) and average the ranks
 // [kMin, kMax) in ascending order. Ranks come from counting (ties broken by slot), which selects
 // the same multiset of values as the CPU engine's sort.

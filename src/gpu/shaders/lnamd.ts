@@ -1,4 +1,4 @@
-// LNAMD (musc.md §2, simplified exact form) for a chunk of images of one layer:
+// LNAMD (docs/method.md §5, simplified exact form) for a chunk of images of one layer:
 //   meanMain:      μ = mean of the P·D patch values of each image (one workgroup per image);
 //   aggregateMain: u_p = Σ_{q ∈ r×r window ∩ grid} (x_q − μ),  z_p = u_p / max(‖u_p‖, 1e-12),
 //                  one workgroup per (patch, image), plus ‖z_p‖² of the stored row for MSM.

@@ -1,5 +1,5 @@
 // Element type the unit feature rows are stored in. Products and sums always run in f32
-// (musc.md P15); f16 only halves memory and bandwidth, on devices with 'shader-f16'.
+// (docs/method.md §14); f16 only halves memory and bandwidth, on devices with 'shader-f16'.
 
 export type FeatureStorage = 'f32' | 'f16';
 

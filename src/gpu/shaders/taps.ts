@@ -1,4 +1,4 @@
-// Encoder taps of one image, read where onnxruntime left them on the GPU (musc.md §14):
+// Encoder taps of one image, read where onnxruntime left them on the GPU (docs/method.md §4):
 //   resampleMain: a CNN map [C, H, W] → patch tokens [grid², C], bilinear with PyTorch's
 //                 align_corners=false taps computed on the CPU (engine/upsample.ts axisTaps), so
 //                 both engines pick the same source pixels; one thread per (channel, patch cell).

@@ -1,5 +1,5 @@
 // PNG overlays of anomaly maps: the map, scaled with a given range (the whole batch's, so normal
-// images stay cold — musc.md §5 "whole_norm"), coloured with the OpenCV JET colormap, resized
+// images stay cold — docs/method.md §7 "whole_norm"), coloured with the OpenCV JET colormap, resized
 // to the image and blended over it.
 
 import sharp from 'sharp';

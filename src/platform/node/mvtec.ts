@@ -1,4 +1,4 @@
-// Reads a category in the MVTec AD layout (musc.md §7), exactly as the reference pairs it:
+// Reads a category in the MVTec AD layout (docs/method.md §10), exactly as the reference pairs it:
 //   <category>/test/<good|defect>/<image>        label = folder != 'good'
 //   <category>/ground_truth/<defect>/<x>_mask.png  paired with the images by sorted position
 // Defect folders are sorted, then files; `train/` is never read. Pairing rules: pairMasks.
