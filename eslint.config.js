@@ -38,7 +38,10 @@ export default tseslint.config(
     files: ['src/engine/**/*.ts', 'src/gpu/**/*.ts', 'src/encoders/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.testing.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'react', 'react-dom', 'sharp', 'onnxruntime-node'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'path', 'react', 'react-dom', 'sharp', 'onnxruntime-node'] },
+      ],
     },
   },
 );

@@ -3,7 +3,14 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium, never a downloaded browser. WebGPU runs headless through SwiftShader
 // (numerically real, timing-meaningless) on a 127.0.0.1 page, which is a secure context.
 const chromium = process.env.MUSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const common = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const common = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 const port = Number(process.env.MUSCOPE_E2E_PORT ?? 4173);
 
@@ -23,7 +30,11 @@ export default defineConfig({
     timeout: 60_000,
   },
   projects: [
-    { name: 'webgpu', metadata: { backend: 'webgpu' }, use: { launchOptions: { executablePath: chromium, args: [...common, ...webgpu] } } },
+    {
+      name: 'webgpu',
+      metadata: { backend: 'webgpu' },
+      use: { launchOptions: { executablePath: chromium, args: [...common, ...webgpu] } },
+    },
     { name: 'wasm', metadata: { backend: 'wasm' }, use: { launchOptions: { executablePath: chromium, args: common } } },
   ],
 });

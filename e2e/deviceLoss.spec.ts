@@ -10,13 +10,18 @@ const MODEL = 'mobilenetv2-imagenet-trunk';
 /** The page's and the worker's console errors and warnings, uncaught errors counted as errors. */
 function watchConsole(page: Page): { errors: string[]; warnings: string[] } {
   const seen = { errors: [] as string[], warnings: [] as string[] };
-  page.on('console', (m) => (m.type() === 'error' ? seen.errors : m.type() === 'warning' ? seen.warnings : []).push(m.text()));
+  page.on('console', (m) =>
+    (m.type() === 'error' ? seen.errors : m.type() === 'warning' ? seen.warnings : []).push(m.text()),
+  );
   page.on('pageerror', (e) => seen.errors.push(e.message));
   return seen;
 }
 
 async function openOnWebGpu(page: Page): Promise<void> {
-  await page.addInitScript((modelId) => localStorage.setItem('muscope-preferences', JSON.stringify({ state: { modelId }, version: 0 })), MODEL);
+  await page.addInitScript(
+    (modelId) => localStorage.setItem('muscope-preferences', JSON.stringify({ state: { modelId }, version: 0 })),
+    MODEL,
+  );
   await page.goto('/');
   await expectState(page, 'idle', 300_000);
   await expect(page.getByTestId('model')).toHaveText(MODEL);
@@ -24,7 +29,10 @@ async function openOnWebGpu(page: Page): Promise<void> {
 }
 
 test('a lost GPU device: the batch is scored on WASM and the status says why', async ({ page }, info) => {
-  test.skip(info.project.name !== 'webgpu', 'needs the SwiftShader WebGPU adapter, which only the webgpu project enables');
+  test.skip(
+    info.project.name !== 'webgpu',
+    'needs the SwiftShader WebGPU adapter, which only the webgpu project enables',
+  );
   test.setTimeout(900_000);
   const seen = watchConsole(page);
   await openOnWebGpu(page);
@@ -42,8 +50,13 @@ test('a lost GPU device: the batch is scored on WASM and the status says why', a
   expect(seen.errors).toEqual([]);
 });
 
-test('a GPU device lost while encoding: the run goes on on WASM, keeping the images read back', async ({ page }, info) => {
-  test.skip(info.project.name !== 'webgpu', 'needs the SwiftShader WebGPU adapter, which only the webgpu project enables');
+test('a GPU device lost while encoding: the run goes on on WASM, keeping the images read back', async ({
+  page,
+}, info) => {
+  test.skip(
+    info.project.name !== 'webgpu',
+    'needs the SwiftShader WebGPU adapter, which only the webgpu project enables',
+  );
   test.setTimeout(900_000);
   const seen = watchConsole(page);
   await openOnWebGpu(page);

@@ -37,17 +37,23 @@ const TOLERANCE = 1e-4;
 
 type Outputs = Record<string, { dims: number[]; data: number[] }>;
 
-async function probe(page: Page, modelId: string, backend: 'webgpu' | 'wasm', variant?: VariantDtype): Promise<Outputs> {
+async function probe(
+  page: Page,
+  modelId: string,
+  backend: 'webgpu' | 'wasm',
+  variant?: VariantDtype,
+): Promise<Outputs> {
   return page.evaluate(
     async ([id, b, v]) => {
       const result = await window.muscopeDiagnostics!.probe(id, b, v);
       if (result.backend !== b) throw new Error(`${id} ${v ?? ''} was asked for ${b} but ran on ${result.backend}`);
-      return Object.fromEntries(Object.entries(result.outputs).map(([k, o]) => [k, { dims: o.dims, data: Array.from(o.data) }]));
+      return Object.fromEntries(
+        Object.entries(result.outputs).map(([k, o]) => [k, { dims: o.dims, data: Array.from(o.data) }]),
+      );
     },
     [modelId, backend, variant] as const,
   );
 }
-
 
 // Probes wait for the default model to finish loading: onnxruntime-web cannot initialise its
 // WebGPU backend twice at once.
@@ -68,7 +74,10 @@ test('fixture encoders: same taps on WebGPU and WASM', async ({ page }, testInfo
 });
 
 test('fixture encoders: WASM in the browser equals onnxruntime-node', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.metadata.backend !== 'wasm', 'the WASM path is the same in both projects; checked on the fast one');
+  test.skip(
+    testInfo.project.metadata.backend !== 'wasm',
+    'the WASM path is the same in both projects; checked on the fast one',
+  );
   const { runFixtureInNode } = await import('../tooling/browser/pages/nodeReference.ts');
   await openIdle(page);
   for (const modelId of FIXTURES) {
@@ -83,17 +92,24 @@ test('quantized variants offered on WebGPU agree with WASM', async ({ page }, te
   test.skip(testInfo.project.metadata.backend !== 'webgpu', 'needs a WebGPU adapter');
   test.setTimeout(600_000);
   await openIdle(page);
-  const shaderF16 = await page.evaluate(async () => (await navigator.gpu.requestAdapter())?.features.has('shader-f16') ?? false);
+  const shaderF16 = await page.evaluate(
+    async () => (await navigator.gpu.requestAdapter())?.features.has('shader-f16') ?? false,
+  );
   for (const modelId of ['mobilenetv2-imagenet-trunk', 'resnet50v2-imagenet-trunk']) {
     const manifest = JSON.parse(readFileSync(`public/models/${modelId}/manifest.json`, 'utf8')) as ModelManifest;
-    const variants = manifest.variants.filter((v) => v.dtype !== 'fp32' && v.backends.includes('webgpu') && (!v.requiresFeature || shaderF16));
+    const variants = manifest.variants.filter(
+      (v) => v.dtype !== 'fp32' && v.backends.includes('webgpu') && (!v.requiresFeature || shaderF16),
+    );
     expect(variants.length, `${modelId} offers a quantized WebGPU variant`).toBeGreaterThan(0);
     for (const { dtype, webgpuCheck } of variants) {
       const gpu = await probe(page, modelId, 'webgpu', dtype);
       const cpu = await probe(page, modelId, 'wasm', dtype);
       expect(worstRelative(gpu, cpu), `${modelId} ${dtype}`).toBeLessThan(TOLERANCE);
       // npm install ran the same check in headless Chromium and wrote its figure into the manifest.
-      expect(webgpuCheck, `${modelId} ${dtype} manifest`).toMatchObject({ agrees: true, maxRelative: expect.any(Number) });
+      expect(webgpuCheck, `${modelId} ${dtype} manifest`).toMatchObject({
+        agrees: true,
+        maxRelative: expect.any(Number),
+      });
     }
   }
 });

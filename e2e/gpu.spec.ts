@@ -10,7 +10,8 @@ import { buildHarness } from '../tooling/browser/harness/build.ts';
 import type { GoldenReport, GoldenRequest } from '../tooling/browser/harness/protocol.ts';
 import { openHarness } from '../tooling/browser/harness/serve.ts';
 
-const goldenDir = process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
+const goldenDir =
+  process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
 /** f32 unit rows: the GPU and the CPU engine differ by rounding only. */
 const ROW_TOLERANCE = 1e-5;
 const CASES = ['min-n', 'small', 'visa-k', 'vitlike'];
@@ -38,7 +39,8 @@ function goldenFile(name: string): GoldenFile {
   };
 }
 
-const runGolden = (page: Page, request: GoldenRequest): Promise<GoldenReport> => page.evaluate((r) => globalThis.muscopeHarness!.golden(r), request);
+const runGolden = (page: Page, request: GoldenRequest): Promise<GoldenReport> =>
+  page.evaluate((r) => globalThis.muscopeHarness!.golden(r), request);
 
 function expectWithinTolerance(report: GoldenReport): void {
   for (const s of report.sets) {
@@ -46,10 +48,15 @@ function expectWithinTolerance(report: GoldenReport): void {
     expect.soft(s.lnamdVsCpu, `${set}: GPU LNAMD rows vs CPU`).toBeLessThanOrEqual(ROW_TOLERANCE);
     expect.soft(s.gpuVsGolden, `${set}: GPU scores vs golden per_r_layer`).toBeLessThanOrEqual(GOLDEN_TOLERANCE.scores);
     expect.soft(s.gpuVsCpu, `${set}: GPU scores vs CPU engine`).toBeLessThanOrEqual(GOLDEN_TOLERANCE.scores);
-    expect.soft(s.gpuMsmVsCpu, `${set}: GPU MSM on CPU rows vs CPU engine`).toBeLessThanOrEqual(GOLDEN_TOLERANCE.scores);
+    expect
+      .soft(s.gpuMsmVsCpu, `${set}: GPU MSM on CPU rows vs CPU engine`)
+      .toBeLessThanOrEqual(GOLDEN_TOLERANCE.scores);
   }
-  const worst = (key: 'lnamdVsCpu' | 'gpuVsGolden' | 'gpuVsCpu' | 'gpuMsmVsCpu') => Math.max(...report.sets.map((s) => s[key])).toExponential(2);
-  console.log(`${report.name}: max |GPU−golden| ${worst('gpuVsGolden')}, |GPU−CPU| ${worst('gpuVsCpu')}, MSM-only ${worst('gpuMsmVsCpu')}, rows ${worst('lnamdVsCpu')}`);
+  const worst = (key: 'lnamdVsCpu' | 'gpuVsGolden' | 'gpuVsCpu' | 'gpuMsmVsCpu') =>
+    Math.max(...report.sets.map((s) => s[key])).toExponential(2);
+  console.log(
+    `${report.name}: max |GPU−golden| ${worst('gpuVsGolden')}, |GPU−CPU| ${worst('gpuVsCpu')}, MSM-only ${worst('gpuMsmVsCpu')}, rows ${worst('lnamdVsCpu')}`,
+  );
 }
 
 test.describe('WebGPU LNAMD and MSM', () => {
@@ -89,7 +96,10 @@ test.describe('WebGPU LNAMD and MSM', () => {
 
   test('cancels between dispatches with the engine’s cancelled error', async ({ page }) => {
     const file = goldenFile('vitlike');
-    const report = await page.evaluate((r) => globalThis.muscopeHarness!.cancel(r), { json: file.json, maxBindingBytes: file.smallBinding });
+    const report = await page.evaluate((r) => globalThis.muscopeHarness!.cancel(r), {
+      json: file.json,
+      maxBindingBytes: file.smallBinding,
+    });
     expect(report.error).toMatchObject({ name: 'MuscError', code: 'cancelled' });
     expect(report.progressCalls).toBe(1);
   });

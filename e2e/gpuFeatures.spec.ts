@@ -12,7 +12,10 @@ for (const MODEL of ['mobilenetv2-imagenet-trunk', 'fixture-dinov2-vit']) {
     test.skip(info.project.name !== 'webgpu', 'needs the SwiftShader WebGPU adapter of the webgpu project');
     test.setTimeout(1_200_000);
     await page.addInitScript((modelId) => {
-      localStorage.setItem('muscope-preferences', JSON.stringify({ state: { backendPreference: 'webgpu', modelId }, version: 0 }));
+      localStorage.setItem(
+        'muscope-preferences',
+        JSON.stringify({ state: { backendPreference: 'webgpu', modelId }, version: 0 }),
+      );
     }, MODEL);
     await page.goto('/');
     await expectState(page, 'idle', 300_000);
@@ -20,7 +23,10 @@ for (const MODEL of ['mobilenetv2-imagenet-trunk', 'fixture-dinov2-vit']) {
     await expect(page.getByTestId('backend')).toHaveText('webgpu');
 
     const images = bottleImages();
-    await dropFiles(page, [...images.filter((i) => i.defective).slice(0, 3), ...images.filter((i) => !i.defective).slice(0, 3)]);
+    await dropFiles(page, [
+      ...images.filter((i) => i.defective).slice(0, 3),
+      ...images.filter((i) => !i.defective).slice(0, 3),
+    ]);
     await expectState(page, 'done', 900_000);
     await expect(page.getByTestId('scored-on')).toHaveAttribute('data-on', 'webgpu');
     const onGpu = new Map((await shownResults(page)).map((r) => [r.name, r.score]));

@@ -1,6 +1,15 @@
 import { expect, test, type TestInfo } from '@playwright/test';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, canvasIsDrawn, DEMO_ROOT, expectState, parseCsv, shownResults, snapForDocs, unzipDownload } from '../tooling/browser/pages/batch.ts';
+import {
+  bottleImages,
+  canvasIsDrawn,
+  DEMO_ROOT,
+  expectState,
+  parseCsv,
+  shownResults,
+  snapForDocs,
+  unzipDownload,
+} from '../tooling/browser/pages/batch.ts';
 
 // The webgpu project runs on SwiftShader, a CPU emulation of a GPU: about a minute per image
 // with the default model (about a second on WASM). So only the first test encodes on WebGPU
@@ -31,7 +40,10 @@ test(DROPPED_BATCH, async ({ page }, info) => {
   const dropped = Date.now();
   await dropFiles(page, [...images, ...unusable]);
   await expectState(page, 'done', runTimeout(info));
-  info.annotations.push({ type: 'seconds from drop to scored', description: ((Date.now() - dropped) / 1000).toFixed(0) });
+  info.annotations.push({
+    type: 'seconds from drop to scored',
+    description: ((Date.now() - dropped) / 1000).toFixed(0),
+  });
   await expect(page.getByTestId('backend')).toHaveText(info.project.metadata.backend as string);
   await expect(page.getByTestId('scored-on')).toHaveAttribute('data-on', info.project.metadata.backend as string);
 

@@ -19,9 +19,12 @@ test('second visit works with the network off', async ({ page, context, browser,
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'idle', { timeout: 120_000 });
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
   });
-  await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('muscope-')).length)).toBe(1);
+  await expect
+    .poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('muscope-')).length))
+    .toBe(1);
 
   await context.setOffline(true);
   const served: Array<{ url: string; fromSw: boolean }> = [];
@@ -42,7 +45,9 @@ test('second visit works with the network off', async ({ page, context, browser,
   await expect(page.getByTestId('backend')).toHaveText(testInfo.project.metadata.backend as string);
   const ranked = (await shownResults(page)).sort((a, b) => b.score - a.score);
   expect(ranked).toHaveLength(12);
-  expect(new Set(ranked.slice(0, 6).map((r) => r.name))).toEqual(new Set(images.filter((i) => i.defective).map((i) => i.name)));
+  expect(new Set(ranked.slice(0, 6).map((r) => r.name))).toEqual(
+    new Set(images.filter((i) => i.defective).map((i) => i.name)),
+  );
   expect(served.filter((r) => !r.fromSw).map((r) => r.url)).toEqual([]);
   await context.setOffline(false);
 });

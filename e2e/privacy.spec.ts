@@ -6,7 +6,10 @@ import { bottleImages, expectState, unzipDownload } from '../tooling/browser/pag
 // requests nothing from any origin but the page's own. Requests from the worker and the service
 // worker are seen through the browser context.
 test('a full inspection makes no request to another origin', async ({ page, context, baseURL }, info) => {
-  test.skip(info.project.name !== 'wasm', 'network traffic does not depend on the backend; checked once, on the fast project');
+  test.skip(
+    info.project.name !== 'wasm',
+    'network traffic does not depend on the backend; checked once, on the fast project',
+  );
   const origin = new URL(baseURL as string).origin;
   const requested: string[] = [];
   context.on('request', (r) => requested.push(r.url()));
@@ -22,7 +25,9 @@ test('a full inspection makes no request to another origin', async ({ page, cont
   await page.getByTestId('export').click();
   expect(Object.keys(await unzipDownload(await downloading))).toContain('scores.csv');
 
-  const foreign = requested.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin);
+  const foreign = requested.filter(
+    (url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin,
+  );
   expect(requested.length).toBeGreaterThan(5);
   expect(foreign).toEqual([]);
   // The CSP itself forbids other origins, so a regression cannot slip through silently either.

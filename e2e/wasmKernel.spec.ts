@@ -8,12 +8,18 @@ import { expect, test } from '@playwright/test';
 import { buildHarness } from '../tooling/browser/harness/build.ts';
 import { openHarness } from '../tooling/browser/harness/serve.ts';
 
-const goldenDir = process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
-const files = readdirSync(goldenDir).filter((f) => f.startsWith('pipeline-') && f.endsWith('.json')).sort();
+const goldenDir =
+  process.env.MUSCOPE_GOLDEN_DIR ?? resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/golden');
+const files = readdirSync(goldenDir)
+  .filter((f) => f.startsWith('pipeline-') && f.endsWith('.json'))
+  .sort();
 
 test.describe('WASM MSM worker pool', () => {
   test.beforeAll(async ({ browserName }, testInfo) => {
-    test.skip(testInfo.project.name !== 'wasm' || browserName !== 'chromium', 'the CPU path is the wasm project’s; one Chromium run is enough');
+    test.skip(
+      testInfo.project.name !== 'wasm' || browserName !== 'chromium',
+      'the CPU path is the wasm project’s; one Chromium run is enough',
+    );
     await buildHarness();
   });
 
@@ -28,7 +34,9 @@ test.describe('WASM MSM worker pool', () => {
       expect(report.threads).toBeGreaterThanOrEqual(1);
       expect(report.deviations.length).toBeGreaterThan(0);
       for (const d of report.deviations) expect.soft(d.worst, `${file} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
-      console.log(`${file}: ${report.threads} threads, ${report.deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}`).join(', ')}`);
+      console.log(
+        `${file}: ${report.threads} threads, ${report.deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}`).join(', ')}`,
+      );
     });
   }
 });

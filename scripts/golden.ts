@@ -13,7 +13,10 @@ import { createOrtMatmulKernel } from '../src/engine/kernels/ortKernel.ts';
 import { tsKernel } from '../src/engine/kernels/tsKernel.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const { values, positionals } = parseArgs({ options: { kernel: { type: 'string', default: 'ts' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { kernel: { type: 'string', default: 'ts' } },
+  allowPositionals: true,
+});
 const dir = positionals[0] ? resolve(positionals[0]) : resolve(repoRoot, '../shared/golden');
 if (values.kernel !== 'ts' && values.kernel !== 'ort') {
   console.error(`unknown --kernel ${values.kernel}; use ts or ort`);
@@ -21,17 +24,23 @@ if (values.kernel !== 'ts' && values.kernel !== 'ort') {
 }
 const kernel = values.kernel === 'ort' ? createOrtMatmulKernel(ort) : tsKernel;
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 if (files.length === 0) {
   console.error(`no *.json golden files in ${dir}`);
   process.exit(1);
 }
 let failed = false;
 for (const file of files) {
-  const deviations = await checkGoldenCase(parseGoldenCase(JSON.parse(readFileSync(join(dir, file), 'utf8'))), { similarity: kernel });
+  const deviations = await checkGoldenCase(parseGoldenCase(JSON.parse(readFileSync(join(dir, file), 'utf8'))), {
+    similarity: kernel,
+  });
   const bad = deviations.filter((d) => !(d.worst <= d.tolerance));
   failed ||= bad.length > 0;
-  const cells = deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}${d.worst <= d.tolerance ? '' : ` > ${d.tolerance}`}`);
+  const cells = deviations.map(
+    (d) => `${d.output} ${d.worst.toExponential(2)}${d.worst <= d.tolerance ? '' : ` > ${d.tolerance}`}`,
+  );
   console.log(`${bad.length === 0 ? 'ok  ' : 'FAIL'} ${file} [${kernel.name}]: ${cells.join(', ')}`);
 }
 process.exit(failed ? 1 : 0);

@@ -57,7 +57,8 @@ async function webgpuAdapter(page: Page): Promise<AdapterInfo | null> {
 async function waitUntilLoaded(page: Page): Promise<void> {
   const status = page.locator('[data-testid="status"]:is([data-state="idle"], [data-state="error"])');
   await status.waitFor({ timeout: LOAD_LIMIT_MS });
-  if ((await status.getAttribute('data-state')) === 'error') throw new Error(`the app did not load its model: ${await page.getByTestId('error').textContent()}`);
+  if ((await status.getAttribute('data-state')) === 'error')
+    throw new Error(`the app did not load its model: ${await page.getByTestId('error').textContent()}`);
 }
 
 /** Drops the images and resolves with the drop time and each state the status took until 'done'. */
@@ -66,7 +67,10 @@ async function timeRun(page: Page, images: TestImage[]): Promise<{ droppedAt: nu
   const watching = await page.getByTestId('status').evaluateHandle((status, limitMs) => {
     const changes: StateChange[] = [];
     const finished = new Promise<StateChange[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no result within ${limitMs / 1000} s; state ${status.getAttribute('data-state')}`)), limitMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no result within ${limitMs / 1000} s; state ${status.getAttribute('data-state')}`)),
+        limitMs,
+      );
       const observer = new MutationObserver(() => {
         const state = status.getAttribute('data-state') ?? '';
         if (state === changes.at(-1)?.state) return;
@@ -96,11 +100,20 @@ function timings(droppedAt: number, changes: StateChange[], images: number): Ben
     ms: Math.round(ms),
     ms_per_image: +(ms / images).toFixed(1),
     ...(encoding !== undefined &&
-      scoring !== undefined && { intake_ms: Math.round(encoding - droppedAt), encoding_ms: Math.round(scoring - encoding), scoring_ms: Math.round(done - scoring) }),
+      scoring !== undefined && {
+        intake_ms: Math.round(encoding - droppedAt),
+        encoding_ms: Math.round(scoring - encoding),
+        scoring_ms: Math.round(done - scoring),
+      }),
   };
 }
 
-async function measure(browser: Browser, backend: BenchBackend, images: TestImage[], all: number): Promise<BenchRecord> {
+async function measure(
+  browser: Browser,
+  backend: BenchBackend,
+  images: TestImage[],
+  all: number,
+): Promise<BenchRecord> {
   const page = await browser.newPage();
   // Pinned, so a Chromium that offers WebGPU by default still measures WASM.
   if (backend === 'wasm') await rememberWasmBackend(page);
@@ -132,9 +145,11 @@ async function measure(browser: Browser, backend: BenchBackend, images: TestImag
 }
 
 export async function runAppCase({ images, backends, browserArgs, dataset, emit }: AppCaseOptions): Promise<void> {
-  if (images !== 0 && images < MIN_IMAGES) throw new Error(`--case app needs --images ${MIN_IMAGES} or more; the app refuses smaller batches by default`);
+  if (images !== 0 && images < MIN_IMAGES)
+    throw new Error(`--case app needs --images ${MIN_IMAGES} or more; the app refuses smaller batches by default`);
   if (!existsSync(join(dataset, 'test'))) {
-    for (const backend of backends) emit({ case: 'app', backend, skipped: `${dataset}: no test/ folder (MVTec layout)` });
+    for (const backend of backends)
+      emit({ case: 'app', backend, skipped: `${dataset}: no test/ folder (MVTec layout)` });
     return;
   }
   const all = testImages(dataset);

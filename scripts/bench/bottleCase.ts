@@ -73,7 +73,11 @@ export async function runBottleCase(emit: (r: BenchRecord) => void, dataset = DE
     try {
       const size = manifest.input.size;
       t = performance.now();
-      const { items, set, decodeSeconds } = await scoreCategory(model, category, { size, maxBatch: Number.MAX_SAFE_INTEGER, progress });
+      const { items, set, decodeSeconds } = await scoreCategory(model, category, {
+        size,
+        maxBatch: Number.MAX_SAFE_INTEGER,
+        progress,
+      });
       // eval upsamples every map for its pixel metrics; so does the bench, into one reused buffer as there.
       const mapsStarted = performance.now();
       const map = new Float64Array(size * size);

@@ -25,9 +25,14 @@ async function reachable(): Promise<boolean> {
 /** Starts `vite preview` on dist/ unless a server already answers; returns the process it started. */
 export async function ensurePreview(): Promise<ChildProcess | null> {
   if (await reachable()) return null;
-  if (!existsSync(`${repoRoot}dist/ort`)) throw new Error('dist/ has no onnxruntime files; run `npx vite build` first.');
+  if (!existsSync(`${repoRoot}dist/ort`))
+    throw new Error('dist/ has no onnxruntime files; run `npx vite build` first.');
   const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
-  const server = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: repoRoot, stdio: 'ignore' });
+  const server = spawn(
+    process.execPath,
+    [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: repoRoot, stdio: 'ignore' },
+  );
   for (let waited = 0; waited < 30_000; waited += 250) {
     if (await reachable()) return server;
     await new Promise((resolve) => setTimeout(resolve, 250));

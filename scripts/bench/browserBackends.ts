@@ -9,10 +9,18 @@ import type { BenchBackend, BenchRequest, BenchResult } from '../../tooling/brow
 import { openHarness } from '../../tooling/browser/harness/serve.ts';
 import { launchChromium } from '../../tooling/browser/chromium.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
-import { adapterText, measurementFields, REPEAT_BUDGET_MS, REPEATS, SOFTWARE_WEBGPU_CAP_MS, type BenchRecord } from './cases.ts';
+import {
+  adapterText,
+  measurementFields,
+  REPEAT_BUDGET_MS,
+  REPEATS,
+  SOFTWARE_WEBGPU_CAP_MS,
+  type BenchRecord,
+} from './cases.ts';
 
 export const BROWSER_BACKENDS: readonly BenchBackend[] = ['wasm', 'webgpu'];
-export const isBrowserBackend = (name: string): name is BenchBackend => (BROWSER_BACKENDS as readonly string[]).includes(name);
+export const isBrowserBackend = (name: string): name is BenchBackend =>
+  (BROWSER_BACKENDS as readonly string[]).includes(name);
 
 export interface BrowserMsmOptions {
   images: number;
@@ -43,7 +51,9 @@ function record(backend: BenchBackend, options: BrowserMsmOptions, result: Bench
     ...measured,
     crossOriginIsolated: result.crossOriginIsolated,
     ...(backend === 'wasm' && { threads: result.threads }),
-    ...(result.gpuPeakBufferBytes !== undefined && { gpu_buffer_mb: +(result.gpuPeakBufferBytes / 2 ** 20).toFixed(1) }),
+    ...(result.gpuPeakBufferBytes !== undefined && {
+      gpu_buffer_mb: +(result.gpuPeakBufferBytes / 2 ** 20).toFixed(1),
+    }),
   };
 }
 
@@ -57,7 +67,9 @@ export async function runBrowserMsm(options: BrowserMsmOptions): Promise<void> {
         const page = await browser.newPage();
         await openHarness(page, origin);
         // Only software WebGPU is capped: a real GPU (--browser-args) runs the case whatever it takes.
-        const software = backend === 'webgpu' && (await page.evaluate(() => globalThis.muscopeHarness!.adapter())).architecture === 'swiftshader';
+        const software =
+          backend === 'webgpu' &&
+          (await page.evaluate(() => globalThis.muscopeHarness!.adapter())).architecture === 'swiftshader';
         const request: BenchRequest = {
           backend,
           images: options.images,

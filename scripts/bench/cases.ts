@@ -32,15 +32,21 @@ const RSS_BUDGET_MB = 2048;
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** 2·N(N−1)·P²·D: the reference's MSM FLOPs (each ordered pair), for comparable GFLOP/s. */
-export const msmFlops = (images: number, grid: number, dim: number): number => 2 * images * (images - 1) * grid ** 4 * dim;
+export const msmFlops = (images: number, grid: number, dim: number): number =>
+  2 * images * (images - 1) * grid ** 4 * dim;
 
 /** The adapter as records name it: vendor, architecture and description. */
-export const adapterText = (a: { vendor: string; architecture: string; description: string }): string => `${a.vendor} ${a.architecture} ${a.description}`.trim();
+export const adapterText = (a: { vendor: string; architecture: string; description: string }): string =>
+  `${a.vendor} ${a.architecture} ${a.description}`.trim();
 
 /** A measureMsm result (tooling/browser/harness/msmBench.ts) as record fields: time and rate, or why it was skipped. */
 export function measurementFields(m: Measurement, images: number, grid: number, dim: number): BenchRecord {
   if (!m.measured) return { skipped: m.reason, estimated_ms: Math.round(m.estimatedMs) };
-  return { ms: Math.round(m.ms), gflops_effective: +(msmFlops(images, grid, dim) / m.ms / 1e6).toFixed(2), runs: m.runs };
+  return {
+    ms: Math.round(m.ms),
+    gflops_effective: +(msmFlops(images, grid, dim) / m.ms / 1e6).toFixed(2),
+    runs: m.runs,
+  };
 }
 
 /** One MSM over random unit features, best of a few runs, per backend. */
@@ -93,7 +99,9 @@ export const muscScaleCase: CaseRunner = async ({ images, grid, dim, backends, e
         const decile = Math.floor((10 * done) / total);
         if (stage === 'msm' && decile > lastDecile) {
           lastDecile = decile;
-          process.stderr.write(`[musc-scale ${backend.name}] msm ${10 * decile}% (${Math.round(performance.now() - t0)} ms, rss peak ${peakRssMb()} MB)\n`);
+          process.stderr.write(
+            `[musc-scale ${backend.name}] msm ${10 * decile}% (${Math.round(performance.now() - t0)} ms, rss peak ${peakRssMb()} MB)\n`,
+          );
         }
       },
     });

@@ -19,7 +19,14 @@ export async function runEncoderCase(emit: (r: BenchRecord) => void): Promise<vo
       await runner.run(one, 1); // warm-up
       const t0 = performance.now();
       for (let i = 0; i < IMAGES; i++) await runner.run(one, 1);
-      emit({ case: 'encoder', backend: 'node-ort', model: id, variant: variant.dtype, size, ms_per_image: +((performance.now() - t0) / IMAGES).toFixed(1) });
+      emit({
+        case: 'encoder',
+        backend: 'node-ort',
+        model: id,
+        variant: variant.dtype,
+        size,
+        ms_per_image: +((performance.now() - t0) / IMAGES).toFixed(1),
+      });
       await runner.close();
     }
   }

@@ -105,7 +105,12 @@ export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset
     const progress = createProgress(process.stderr, true);
 
     let t = performance.now();
-    const loaded = await loadSquashed(category.images.map((i) => i.path), size, manifest.input.resize, progress);
+    const loaded = await loadSquashed(
+      category.images.map((i) => i.path),
+      size,
+      manifest.input.resize,
+      progress,
+    );
     const decodeMs = performance.now() - t;
     if (loaded.problems.length > 0) throw new Error(`incremental: ${loaded.problems.map((p) => p.message).join('; ')}`);
     const images = loaded.images;
@@ -117,7 +122,11 @@ export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset
     // long before its next image, so both measurements below start warm.
     await encodeImages(runner, manifest, [extra], { size });
 
-    const session = new ScoringSession({ ...DEFAULT_CONFIG, imageSize: size, scorers: 'references' }, manifest.taps.length, slots);
+    const session = new ScoringSession(
+      { ...DEFAULT_CONFIG, imageSize: size, scorers: 'references' },
+      manifest.taps.length,
+      slots,
+    );
     const change = async (added: readonly SessionImage[], pixels: readonly RgbImage[]): Promise<Timed> => {
       let pairs = 0;
       spent.ms = 0;
@@ -138,8 +147,13 @@ export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset
     };
 
     t = performance.now();
-    const scratch = await change(loaded.paths.map((path): SessionImage => ({ id: path, role: 'query' })), images);
-    process.stderr.write(`[incremental] from scratch: ${Math.round(performance.now() - t)} ms for ${images.length} images\n`);
+    const scratch = await change(
+      loaded.paths.map((path): SessionImage => ({ id: path, role: 'query' })),
+      images,
+    );
+    process.stderr.write(
+      `[incremental] from scratch: ${Math.round(performance.now() - t)} ms for ${images.length} images\n`,
+    );
     const one = await change([{ id: 'mirrored', role: 'query' }], [extra]);
     // Removing the extra image computes nothing but the rescoring of every image it scored, the
     // part of the add that grows with the session and is not pair work.

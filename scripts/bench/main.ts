@@ -31,7 +31,12 @@ interface PlannedRun {
   backends: string[];
 }
 
-const ALL_BACKENDS: string[] = [...NODE_BACKENDS.map((b) => b.name), WEBGPU_NODE_BACKEND, ...BROWSER_BACKENDS, PYTORCH_BACKEND];
+const ALL_BACKENDS: string[] = [
+  ...NODE_BACKENDS.map((b) => b.name),
+  WEBGPU_NODE_BACKEND,
+  ...BROWSER_BACKENDS,
+  PYTORCH_BACKEND,
+];
 
 /** What `--case X` runs when the sizes or backends are not given. */
 const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
@@ -78,7 +83,8 @@ function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[]; dat
   if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, dataset };
   const defaults = CASE_DEFAULTS[values.case];
   if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASE_DEFAULTS).join(', ')}`);
-  const count = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number.parseInt(text, 10));
+  const count = (text: string | undefined, fallback: number) =>
+    text === undefined ? fallback : Number.parseInt(text, 10);
   return {
     runs: [
       {
@@ -104,7 +110,21 @@ function backendsNamed(names: string[]): NodeBackend[] {
 }
 
 function printTable(records: BenchRecord[]): void {
-  const columns = ['case', 'backend', 'model', 'variant', 'images', 'grid', 'dim', 'ms', 'ms_per_image', 'gflops_effective', 'peak_rss_mb', 'gpu_buffer_mb', 'skipped'];
+  const columns = [
+    'case',
+    'backend',
+    'model',
+    'variant',
+    'images',
+    'grid',
+    'dim',
+    'ms',
+    'ms_per_image',
+    'gflops_effective',
+    'peak_rss_mb',
+    'gpu_buffer_mb',
+    'skipped',
+  ];
   const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
@@ -136,14 +156,18 @@ for (const run of runs) {
   const { images, grid, dim } = run;
   const inBrowser = run.backends.filter(isBrowserBackend);
   if (run.caseName === 'app') {
-    if (inBrowser.length !== run.backends.length) throw new Error(`--case app runs only the browser backends: ${BROWSER_BACKENDS.join(', ')}`);
+    if (inBrowser.length !== run.backends.length)
+      throw new Error(`--case app runs only the browser backends: ${BROWSER_BACKENDS.join(', ')}`);
     await runAppCase({ images, backends: inBrowser, browserArgs, dataset, emit });
     continue;
   }
-  if (inBrowser.length > 0 && run.caseName !== 'msm') throw new Error(`browser backends run only --case msm, not ${run.caseName}`);
+  if (inBrowser.length > 0 && run.caseName !== 'msm')
+    throw new Error(`browser backends run only --case msm, not ${run.caseName}`);
   const withPytorch = run.backends.includes(PYTORCH_BACKEND);
   const withWebgpuNode = run.backends.includes(WEBGPU_NODE_BACKEND);
-  const onlyMsm = [PYTORCH_BACKEND, WEBGPU_NODE_BACKEND].find((b) => run.backends.includes(b) && run.caseName !== 'msm');
+  const onlyMsm = [PYTORCH_BACKEND, WEBGPU_NODE_BACKEND].find(
+    (b) => run.backends.includes(b) && run.caseName !== 'msm',
+  );
   if (onlyMsm) throw new Error(`${onlyMsm} runs only --case msm`);
   const inNode = run.backends.filter((b) => !isBrowserBackend(b) && b !== PYTORCH_BACKEND && b !== WEBGPU_NODE_BACKEND);
   if (inNode.length > 0) await CASES[run.caseName]({ images, grid, dim, backends: backendsNamed(inNode), emit });

@@ -7,8 +7,12 @@ const info = { vendor: '', architecture: '', device: '', description: '', isFall
 
 describe('webgpu-node bench backend', () => {
   it('labels a software adapter so its figure never passes for a GPU speed', () => {
-    expect(webgpuNodeLabel({ ...info, vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7' })).toBe('webgpu-node-lavapipe');
-    expect(webgpuNodeLabel({ ...info, vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4090' })).toBe('webgpu-node');
+    expect(
+      webgpuNodeLabel({ ...info, vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7' }),
+    ).toBe('webgpu-node-lavapipe');
+    expect(
+      webgpuNodeLabel({ ...info, vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4090' }),
+    ).toBe('webgpu-node');
   });
 
   it('emits one record: measured with the adapter named, or skipped with the reason', async () => {
@@ -20,7 +24,14 @@ describe('webgpu-node bench backend', () => {
     const [record] = records;
     expect(record).toMatchObject({ case: 'msm', images: 3, grid: 2, dim: 8 });
     if ('unavailable' in gpu) {
-      expect(record).toEqual({ case: 'msm', backend: 'webgpu-node', images: 3, grid: 2, dim: 8, skipped: gpu.unavailable });
+      expect(record).toEqual({
+        case: 'msm',
+        backend: 'webgpu-node',
+        images: 3,
+        grid: 2,
+        dim: 8,
+        skipped: gpu.unavailable,
+      });
       return;
     }
     expect(record.backend).toBe(webgpuNodeLabel(gpu.adapter.info));

@@ -6,7 +6,15 @@ import { meterBuffers } from '../../tooling/browser/harness/gpuMemory.ts';
 import { measureMsm } from '../../tooling/browser/harness/msmBench.ts';
 import { createWebGpuMusc } from '../../src/gpu/index.ts';
 import { requestNodeGpu, softwareRenderer, type AdapterInfo } from '../../src/platform/node/webgpu.ts';
-import { adapterText, measurementFields, peakRssMb, REPEAT_BUDGET_MS, REPEATS, SOFTWARE_WEBGPU_CAP_MS, type BenchRecord } from './cases.ts';
+import {
+  adapterText,
+  measurementFields,
+  peakRssMb,
+  REPEAT_BUDGET_MS,
+  REPEATS,
+  SOFTWARE_WEBGPU_CAP_MS,
+  type BenchRecord,
+} from './cases.ts';
 
 export const WEBGPU_NODE_BACKEND = 'webgpu-node';
 

@@ -3,4 +3,7 @@
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
 import { installedModelIds, loadManifest } from '../../src/platform/node/models.ts';
 
-export const installedRealModels = (): ModelManifest[] => installedModelIds().map((id) => loadManifest(id)).filter((m) => !m.fixture);
+export const installedRealModels = (): ModelManifest[] =>
+  installedModelIds()
+    .map((id) => loadManifest(id))
+    .filter((m) => !m.fixture);

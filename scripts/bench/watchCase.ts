@@ -87,7 +87,10 @@ class WatchChild {
   readonly ready: Promise<void>;
 
   constructor(args: readonly string[], cwd: string) {
-    this.child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'watch', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'watch', ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const { stdout, stderr } = this.child;
     if (!stdout || !stderr) throw new Error('watch: no pipes to the child');
     this.lines = createInterface({ input: stdout })[Symbol.asyncIterator]();
@@ -101,7 +104,10 @@ class WatchChild {
         this.stderrText += chunk;
         if (/^watching /m.test(this.stderrText)) resolve();
       });
-      void this.exited.then((code) => reject(new Error(`watch exited (${code}) before watching:\n${this.stderrText}`)), reject);
+      void this.exited.then(
+        (code) => reject(new Error(`watch exited (${code}) before watching:\n${this.stderrText}`)),
+        reject,
+      );
     });
   }
 
@@ -134,7 +140,10 @@ async function watchRun(root: string, references: string, parts: readonly Part[]
   mkdirSync(inDir, { recursive: true });
   mkdirSync(staging);
   const started = performance.now();
-  const child = new WatchChild([inDir, '--reference', references, '--out', outDir, '--settle-ms', String(SETTLE_MS)], root);
+  const child = new WatchChild(
+    [inDir, '--reference', references, '--out', outDir, '--settle-ms', String(SETTLE_MS)],
+    root,
+  );
   try {
     await within(child.ready, START_LIMIT_MS, "'watching' note");
     const lines = new Map<string, WatchLine>();
@@ -144,7 +153,8 @@ async function watchRun(root: string, references: string, parts: readonly Part[]
       copyFileSync(part.path, partial);
       renameSync(partial, join(inDir, part.name));
       const line = await within(child.next(), IMAGE_LIMIT_MS, `line for ${part.name}`);
-      if (basename(line.file) !== part.name) throw new Error(`watch: a line for ${line.file} while ${part.name} was expected`);
+      if (basename(line.file) !== part.name)
+        throw new Error(`watch: a line for ${line.file} while ${part.name} was expected`);
       lines.set(part.name, line);
       if (lines.size % 10 === 0) process.stderr.write(`[watch order ${seed}] ${lines.size}/${parts.length} images\n`);
     }
@@ -173,8 +183,17 @@ export async function runWatchCase(emit: (r: BenchRecord) => void, dataset = DEF
     emit(skipped('no model installed (run `npm install`)'));
     return;
   }
-  const all = category.images.map((i): Part => ({ name: `${i.defect}_${basename(i.path)}`, path: i.path, anomalous: i.anomalous }));
-  const chosen = new Set(shuffled(all.filter((p) => !p.anomalous), REFERENCE_SEED).slice(0, REFERENCES));
+  const all = category.images.map((i): Part => ({
+    name: `${i.defect}_${basename(i.path)}`,
+    path: i.path,
+    anomalous: i.anomalous,
+  }));
+  const chosen = new Set(
+    shuffled(
+      all.filter((p) => !p.anomalous),
+      REFERENCE_SEED,
+    ).slice(0, REFERENCES),
+  );
   const parts = all.filter((p) => !chosen.has(p));
 
   const started = performance.now();
@@ -195,7 +214,10 @@ export async function runWatchCase(emit: (r: BenchRecord) => void, dataset = DEF
     // The metrics and verdicts are the first run's; the second only compares with it.
     const lines = parts.map((p) => lineOf(a, p));
     const labels = parts.map((p) => (p.anomalous ? 1 : 0));
-    const metrics = imageMetrics(labels, lines.map((l) => l.score));
+    const metrics = imageMetrics(
+      labels,
+      lines.map((l) => l.score),
+    );
     const flagged = lines.map((l) => l.verdict === 'anomalous');
     let maxDiff = 0;
     let verdictsDiffering = 0;

@@ -34,6 +34,9 @@ export async function installDemo(log: (l: string) => void): Promise<void> {
     await copyFile(join(source, rel), to);
     copied++;
   }
-  await writeFile(join(demoDir, 'index.json'), `${JSON.stringify({ name: 'MVTec AD bottle (12 images)', root: 'bottle', files }, null, 2)}\n`);
+  await writeFile(
+    join(demoDir, 'index.json'),
+    `${JSON.stringify({ name: 'MVTec AD bottle (12 images)', root: 'bottle', files }, null, 2)}\n`,
+  );
   if (copied) log(`installed demo set: ${copied} files into public/demo/bottle`);
 }

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   await generateFixtures(modelsDir);
   await checkWebGpuVariants(modelsDir, log);
   const index = await writeModelIndex(modelsDir);
-  log(`models: ${index.models.map((m) => m.id + (m.fixture ? ' (fixture)' : '')).join(', ')}; default ${index.default}`);
+  log(
+    `models: ${index.models.map((m) => m.id + (m.fixture ? ' (fixture)' : '')).join(', ')}; default ${index.default}`,
+  );
   await installDemo(log);
 }
 

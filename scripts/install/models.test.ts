@@ -21,11 +21,32 @@ beforeEach(async () => {
   await writeFile(join(source, 'tiny/tiny.onnx'), bytes);
   entry = {
     rank: 1,
-    files: [{ name: 'model.onnx', sha256: await sha256File(join(source, 'tiny/tiny.onnx')), bytes: bytes.length, sourcePath: 'tiny/tiny.onnx', urlPath: 'tiny.onnx' }],
+    files: [
+      {
+        name: 'model.onnx',
+        sha256: await sha256File(join(source, 'tiny/tiny.onnx')),
+        bytes: bytes.length,
+        sourcePath: 'tiny/tiny.onnx',
+        urlPath: 'tiny.onnx',
+      },
+    ],
     manifest: {
-      schema: 1, id: 'tiny', displayName: 'Tiny', family: 'cnn', fixture: false, license: 'test', source: 'test',
-      input: { name: 'image', size: 32, layout: 'nchw', resize: 'bilinear', normalization: { insideGraph: true, mean: [0, 0, 0], std: [1, 1, 1] } },
-      taps: [], embedding: null,
+      schema: 1,
+      id: 'tiny',
+      displayName: 'Tiny',
+      family: 'cnn',
+      fixture: false,
+      license: 'test',
+      source: 'test',
+      input: {
+        name: 'image',
+        size: 32,
+        layout: 'nchw',
+        resize: 'bilinear',
+        normalization: { insideGraph: true, mean: [0, 0, 0], std: [1, 1, 1] },
+      },
+      taps: [],
+      embedding: null,
     },
   };
   target = { modelsDir: join(work, 'models'), sources: [source], baseUrl: 'http://127.0.0.1:9/' };
@@ -63,6 +84,8 @@ describe('model install', () => {
 
   it('never installs a source whose bytes differ from the pin', async () => {
     await writeFile(join(target.sources[0], 'tiny/tiny.onnx'), 'not the pinned bytes');
-    await expect(installModel({ ...target, baseUrl: 'http://127.0.0.1:9/' }, entry, log)).rejects.toThrow(/does not match its pinned sha256/);
+    await expect(installModel({ ...target, baseUrl: 'http://127.0.0.1:9/' }, entry, log)).rejects.toThrow(
+      /does not match its pinned sha256/,
+    );
   });
 });

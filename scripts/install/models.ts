@@ -34,7 +34,12 @@ export function defaultTarget(): InstallTarget {
   };
 }
 
-async function installFile(target: InstallTarget, id: string, file: PinnedFile, log: (l: string) => void): Promise<'kept' | 'installed'> {
+async function installFile(
+  target: InstallTarget,
+  id: string,
+  file: PinnedFile,
+  log: (l: string) => void,
+): Promise<'kept' | 'installed'> {
   const path = join(target.modelsDir, id, file.name);
   const state = await checkFile(path, file.sha256, file.bytes);
   if (state === 'ok') return 'kept';
@@ -71,7 +76,11 @@ async function installFile(target: InstallTarget, id: string, file: PinnedFile, 
 }
 
 /** Variants made earlier (quantized files) are kept only while their files still verify. */
-async function verifiedExtraVariants(dir: string, previous: ModelManifest | null, log: (l: string) => void): Promise<ModelVariant[]> {
+async function verifiedExtraVariants(
+  dir: string,
+  previous: ModelManifest | null,
+  log: (l: string) => void,
+): Promise<ModelVariant[]> {
   const kept: ModelVariant[] = [];
   for (const v of previous?.variants ?? []) {
     if (v.dtype === 'fp32') continue;
@@ -86,7 +95,11 @@ async function verifiedExtraVariants(dir: string, previous: ModelManifest | null
   return kept;
 }
 
-export async function installModel(target: InstallTarget, entry: CatalogEntry, log: (l: string) => void): Promise<{ changed: boolean }> {
+export async function installModel(
+  target: InstallTarget,
+  entry: CatalogEntry,
+  log: (l: string) => void,
+): Promise<{ changed: boolean }> {
   const id = entry.manifest.id;
   let changed = false;
   for (const file of entry.files) changed = (await installFile(target, id, file, log)) === 'installed' || changed;
@@ -98,7 +111,13 @@ export async function installModel(target: InstallTarget, entry: CatalogEntry, l
   const manifest: ModelManifest = {
     ...entry.manifest,
     variants: [
-      keepCheck(previous, { dtype: 'fp32', file: main.name, bytes: main.bytes, sha256: main.sha256, backends: ['webgpu', 'wasm', 'node'] }),
+      keepCheck(previous, {
+        dtype: 'fp32',
+        file: main.name,
+        bytes: main.bytes,
+        sha256: main.sha256,
+        backends: ['webgpu', 'wasm', 'node'],
+      }),
       ...(await verifiedExtraVariants(dir, previous, log)),
     ],
   };

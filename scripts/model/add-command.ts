@@ -21,7 +21,12 @@ export const addCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { from: { type: 'string' }, size: { type: 'string' }, layers: { type: 'string' }, 'models-dir': { type: 'string' } },
+      options: {
+        from: { type: 'string' },
+        size: { type: 'string' },
+        layers: { type: 'string' },
+        'models-dir': { type: 'string' },
+      },
     });
     if (positionals.length !== 1) throw new Error(`usage: add ${usage}`);
     const added = await addModel({

@@ -36,19 +36,26 @@ const fromHint = (name: string): string => `npm run model -- add ${name} --from 
 /** Downloads the pinned file into a temporary path and verifies it; returns that path. */
 async function downloadPinned(entry: CatalogEntry, url: string, log: (line: string) => void): Promise<string> {
   if (!entry.pin) {
-    throw new Error(`${entry.name} has no pinned sha256, so its download would be unverified and is refused: fetch ${url} yourself, check it, then run ${fromHint(entry.name)}`);
+    throw new Error(
+      `${entry.name} has no pinned sha256, so its download would be unverified and is refused: fetch ${url} yourself, check it, then run ${fromHint(entry.name)}`,
+    );
   }
   const file = join(tmpdir(), `muscope-${entry.name}-${randomUUID()}.onnx`);
   try {
     await downloadTo(url, file, log);
   } catch (error) {
     await rm(file, { force: true });
-    throw new Error(`download unreachable: ${url} (${fetchFailure(error)}); without network, get the file another way and run ${fromHint(entry.name)}`, { cause: error });
+    throw new Error(
+      `download unreachable: ${url} (${fetchFailure(error)}); without network, get the file another way and run ${fromHint(entry.name)}`,
+      { cause: error },
+    );
   }
   const state = await checkFile(file, entry.pin.sha256, entry.pin.bytes);
   if (state !== 'ok') {
     await rm(file, { force: true });
-    throw new Error(`the download of ${url} does not match its pinned sha256 and size (${state}); nothing was installed`);
+    throw new Error(
+      `the download of ${url} does not match its pinned sha256 and size (${state}); nothing was installed`,
+    );
   }
   return file;
 }
@@ -61,16 +68,25 @@ export async function addModel(options: AddOptions): Promise<AddedModel> {
     const sha256 = options.from ? await sha256File(options.from) : entry.pin?.sha256;
     const pinned = entry.pin !== undefined && sha256 === entry.pin.sha256;
     if (options.from && !pinned) {
-      const why = entry.pin ? 'is not the pinned upstream file' : `cannot be checked (${entry.name} has no pinned sha256)`;
+      const why = entry.pin
+        ? 'is not the pinned upstream file'
+        : `cannot be checked (${entry.name} has no pinned sha256)`;
       log(`warning: ${options.from} ${why} (sha256 ${sha256}); installing it as a local export`);
     }
-    const tapped = await tapModel(await readModel(file), { family: entry.family, size: options.size, fallbackSize: entry.size, layers: options.layers });
+    const tapped = await tapModel(await readModel(file), {
+      family: entry.family,
+      size: options.size,
+      fallbackSize: entry.size,
+      layers: options.layers,
+    });
     const dir = join(options.modelsDir, entry.name);
     const manifest = await writeTappedModel(dir, tapped, {
       id: entry.name,
       displayName: entry.displayName,
       license: entry.license,
-      source: pinned ? `${url} (sha256 ${sha256}, verified)` : `local export ${options.from} (sha256 ${sha256}); upstream ${url} not verified`,
+      source: pinned
+        ? `${url} (sha256 ${sha256}, verified)`
+        : `local export ${options.from} (sha256 ${sha256}); upstream ${url} not verified`,
     });
     return { dir, manifest, tapped };
   } finally {

@@ -15,9 +15,18 @@ export interface FamilyTraits {
   embedding: 'projected-cls' | 'final-norm-cls';
 }
 
-const openAiClip: Normalization = { insideGraph: false, mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711] };
+const openAiClip: Normalization = {
+  insideGraph: false,
+  mean: [0.48145466, 0.4578275, 0.40821073],
+  std: [0.26862954, 0.26130258, 0.27577711],
+};
 const imageNet: Normalization = { insideGraph: false, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-const dinoTraits: FamilyTraits = { resize: 'bilinear', normalization: imageNet, tapsThroughFinalNorm: true, embedding: 'final-norm-cls' };
+const dinoTraits: FamilyTraits = {
+  resize: 'bilinear',
+  normalization: imageNet,
+  tapsThroughFinalNorm: true,
+  embedding: 'final-norm-cls',
+};
 
 export const familyTraits: Record<VitFamily, FamilyTraits> = {
   clip: { resize: 'bicubic', normalization: openAiClip, tapsThroughFinalNorm: false, embedding: 'projected-cls' },

@@ -13,7 +13,12 @@ export interface NormRegion {
 const out = (node: onnx.INodeProto): string => nodeOutputs(node)[0] ?? '';
 
 /** The one consumer of `tensor` with this op whose inputs pass `accept`. */
-function next(index: GraphIndex, tensor: string, op: string, accept: (inputs: string[]) => boolean = () => true): onnx.INodeProto | undefined {
+function next(
+  index: GraphIndex,
+  tensor: string,
+  op: string,
+  accept: (inputs: string[]) => boolean = () => true,
+): onnx.INodeProto | undefined {
   return index.consumers(tensor).find((n) => n.opType === op && accept(nodeInputs(n)));
 }
 
@@ -35,7 +40,8 @@ function decomposedFrom(index: GraphIndex, mean: onnx.INodeProto): NormRegion | 
 export function findLayerNorms(index: GraphIndex): NormRegion[] {
   const regions: NormRegion[] = [];
   for (const node of index.nodes) {
-    if (node.opType === 'LayerNormalization') regions.push({ input: nodeInputs(node)[0], output: out(node), nodes: [node] });
+    if (node.opType === 'LayerNormalization')
+      regions.push({ input: nodeInputs(node)[0], output: out(node), nodes: [node] });
     if (node.opType === 'ReduceMean') {
       const region = decomposedFrom(index, node);
       if (region) regions.push(region);

@@ -10,7 +10,11 @@ const [name, ...args] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
   if (name) console.error(`unknown command: ${name}`);
-  console.error(`usage: npm run model -- <command> …\n${Object.entries(commands).map(([n, c]) => `  ${n} ${c.usage}`).join('\n')}`);
+  console.error(
+    `usage: npm run model -- <command> …\n${Object.entries(commands)
+      .map(([n, c]) => `  ${n} ${c.usage}`)
+      .join('\n')}`,
+  );
   process.exitCode = name ? 1 : 0;
 } else {
   try {

@@ -23,7 +23,11 @@ export interface ModelDescription {
 
 export const modelFileName = 'model.onnx';
 
-export async function writeModelFolder(dir: string, model: onnx.IModelProto, description: ModelDescription): Promise<ModelManifest> {
+export async function writeModelFolder(
+  dir: string,
+  model: onnx.IModelProto,
+  description: ModelDescription,
+): Promise<ModelManifest> {
   await mkdir(dir, { recursive: true });
   const written = await writeModel(join(dir, modelFileName), model);
   const traits = familyTraits[description.family];
@@ -35,11 +39,25 @@ export async function writeModelFolder(dir: string, model: onnx.IModelProto, des
     fixture: description.fixture,
     license: description.license,
     source: description.source,
-    input: { name: description.inputName, size: description.size, layout: 'nchw', resize: traits.resize, normalization: traits.normalization },
+    input: {
+      name: description.inputName,
+      size: description.size,
+      layout: 'nchw',
+      resize: traits.resize,
+      normalization: traits.normalization,
+    },
     taps: description.taps,
     embedding: description.embedding,
     // An unchanged file keeps its install-time WebGPU check (fixtures are rewritten on every install).
-    variants: [keepCheck(await readManifest(join(dir, 'manifest.json')), { dtype: 'fp32', file: modelFileName, bytes: written.bytes, sha256: written.sha256, backends: ['webgpu', 'wasm', 'node'] })],
+    variants: [
+      keepCheck(await readManifest(join(dir, 'manifest.json')), {
+        dtype: 'fp32',
+        file: modelFileName,
+        bytes: written.bytes,
+        sha256: written.sha256,
+        backends: ['webgpu', 'wasm', 'node'],
+      }),
+    ],
     ...(description.notes ? { notes: description.notes } : {}),
   };
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

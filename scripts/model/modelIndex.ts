@@ -10,7 +10,8 @@ export async function writeModelIndex(modelsDir: string): Promise<ModelIndex> {
   const manifests: ModelManifest[] = [];
   for (const dir of await readdir(modelsDir, { withFileTypes: true })) {
     const path = join(modelsDir, dir.name, 'manifest.json');
-    if (dir.isDirectory() && existsSync(path)) manifests.push(JSON.parse(await readFile(path, 'utf8')) as ModelManifest);
+    if (dir.isDirectory() && existsSync(path))
+      manifests.push(JSON.parse(await readFile(path, 'utf8')) as ModelManifest);
   }
   const rank = (id: string) => CATALOG.find((e) => e.manifest.id === id)?.rank ?? 0;
   const index = buildModelIndex(manifests, rank);

@@ -58,8 +58,15 @@ export const CATALOG: CatalogEntry[] = [
         { name: 'stage2_act', layout: 'nchw', grid: 14, dim: 512, hasCls: false, registers: 0, stride: 8 },
         { name: 'stage3_act', layout: 'nchw', grid: 14, dim: 1024, hasCls: false, registers: 0, stride: 16 },
       ],
-      embedding: { name: 'stage3_act', source: 'global-average-of-tap', dim: 1024, normalized: false, l2Normalize: true },
-      notes: 'CNN trunk: taps resampled to a 14x14 grid; RsCIN embedding = L2-normalised global average of stage3_act (docs/method.md §4).',
+      embedding: {
+        name: 'stage3_act',
+        source: 'global-average-of-tap',
+        dim: 1024,
+        normalized: false,
+        l2Normalize: true,
+      },
+      notes:
+        'CNN trunk: taps resampled to a 14x14 grid; RsCIN embedding = L2-normalised global average of stage3_act (docs/method.md §4).',
     },
   },
   {
@@ -87,7 +94,8 @@ export const CATALOG: CatalogEntry[] = [
         { name: 's16', layout: 'nchw', grid: 14, dim: 96, hasCls: false, registers: 0, stride: 16 },
       ],
       embedding: { name: 's16', source: 'global-average-of-tap', dim: 96, normalized: false, l2Normalize: true },
-      notes: 'CNN trunk, about 10x cheaper than ResNet50; RsCIN embedding = L2-normalised global average of s16 (docs/method.md §4).',
+      notes:
+        'CNN trunk, about 10x cheaper than ResNet50; RsCIN embedding = L2-normalised global average of s16 (docs/method.md §4).',
     },
   },
 ];

@@ -10,7 +10,8 @@ export function parseDtypes(value: string | undefined): QuantizedDtype[] {
   if (value === undefined) return [...QUANTIZED_DTYPES];
   const dtypes = value.split(',').map((d) => d.trim());
   const unknown = dtypes.filter((d) => !(QUANTIZED_DTYPES as string[]).includes(d));
-  if (unknown.length > 0 || dtypes.length === 0) throw new Error(`--dtypes ${value}: expected a comma-separated list of ${QUANTIZED_DTYPES.join(', ')}`);
+  if (unknown.length > 0 || dtypes.length === 0)
+    throw new Error(`--dtypes ${value}: expected a comma-separated list of ${QUANTIZED_DTYPES.join(', ')}`);
   return dtypes as QuantizedDtype[];
 }
 
@@ -29,7 +30,10 @@ export const quantizeCommand: Command = {
     try {
       checkImages = await selectCheckImages(imageDir);
     } catch (error) {
-      throw new Error(`cannot list check images in ${imageDir} (${error instanceof Error ? error.message : String(error)}); pass --check-images DIR`, { cause: error });
+      throw new Error(
+        `cannot list check images in ${imageDir} (${error instanceof Error ? error.message : String(error)}); pass --check-images DIR`,
+        { cause: error },
+      );
     }
     if (checkImages.length === 0) throw new Error(`no images in ${imageDir}; pass --check-images DIR`);
     console.log(`checking on ${checkImages.length} images from ${imageDir}`);

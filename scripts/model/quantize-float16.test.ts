@@ -3,7 +3,9 @@ import { float16Bits, float16ToNumber, readFloat16, toFloat16Bits } from './quan
 
 describe('float16 conversion', () => {
   it('encodes exact values, signs, zero, infinities and NaN', () => {
-    expect([1, -2, 0.5, 65504, 0, 2 ** -24, 2 ** -14].map(float16Bits)).toEqual([0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0x0001, 0x0400]);
+    expect([1, -2, 0.5, 65504, 0, 2 ** -24, 2 ** -14].map(float16Bits)).toEqual([
+      0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0x0001, 0x0400,
+    ]);
     expect(float16Bits(-0)).toBe(0x8000);
     expect([Infinity, -Infinity].map(float16Bits)).toEqual([0x7c00, 0xfc00]);
     expect(Number.isNaN(float16ToNumber(float16Bits(Number.NaN)))).toBe(true);

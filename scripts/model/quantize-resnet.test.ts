@@ -37,7 +37,12 @@ describe.skipIf(!available)('ResNet50-v2 trunk variants', () => {
   ] as [QuantizedDtype, number][])('%s keeps every tap above cosine %s', async (dtype, floor) => {
     const variant = buildVariant(fp32, dtype);
     expect(variant.length).toBeLessThan(fp32.length / (dtype === 'fp16' ? 1.9 : 3.8));
-    const report = compareOutputs(reference, await runOutputs(variant, input, outputs, images), outputs, images.map((i) => i.name));
+    const report = compareOutputs(
+      reference,
+      await runOutputs(variant, input, outputs, images),
+      outputs,
+      images.map((i) => i.name),
+    );
     expect(report.minTapCosine).toBeGreaterThan(floor);
   });
 });

@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
-import { DataType, GraphIndex, createPrng, decodeModel, encodeModel, floatTensor, intAttr, readFloats, sha256Hex, tensorDims, type onnx } from '../onnx/index.ts';
+import {
+  DataType,
+  GraphIndex,
+  createPrng,
+  decodeModel,
+  encodeModel,
+  floatTensor,
+  intAttr,
+  readFloats,
+  sha256Hex,
+  tensorDims,
+  type onnx,
+} from '../onnx/index.ts';
 import { buildVariant, quantizeModel, variantFileName } from './quantize.ts';
 import { emulateFloat16Storage } from './quantize/fp16-emulation.ts';
 import { TEST_INPUT, TEST_OUTPUTS, buildQuantizeTestModel, testImages } from './quantize-test-model.ts';
@@ -62,7 +74,9 @@ describe('int8-weight variant', () => {
     }
     for (const node of ['stem', 'depthwise']) {
       expect(producerOfInput(graph, node, 1)).toBeUndefined();
-      expect(index.initializer(index.nodes.find((n) => n.name === node)?.input?.[1] ?? '')?.dataType).toBe(DataType.FLOAT);
+      expect(index.initializer(index.nodes.find((n) => n.name === node)?.input?.[1] ?? '')?.dataType).toBe(
+        DataType.FLOAT,
+      );
     }
     expect(index.nodes.filter((n) => n.opType === 'Conv')).toHaveLength(4);
   });
@@ -81,11 +95,16 @@ describe('fp16 variant', () => {
   const index = new GraphIndex(graph);
 
   it('stores every weight as float16 and keeps float32 at the graph boundary and around ReduceMean/Softmax', () => {
-    expect((graph.initializer ?? []).map((t) => t.dataType)).toEqual((graph.initializer ?? []).map(() => DataType.FLOAT16));
-    expect([...(graph.input ?? []), ...(graph.output ?? [])].map((v) => v.type?.tensorType?.elemType)).toEqual([1, 1, 1, 1]);
+    expect((graph.initializer ?? []).map((t) => t.dataType)).toEqual(
+      (graph.initializer ?? []).map(() => DataType.FLOAT16),
+    );
+    expect([...(graph.input ?? []), ...(graph.output ?? [])].map((v) => v.type?.tensorType?.elemType)).toEqual([
+      1, 1, 1, 1,
+    ]);
     const castTo = (node: onnx.INodeProto | undefined) => (node?.opType === 'Cast' ? intAttr(node, 'to') : undefined);
     expect(index.consumers(TEST_INPUT.name).map(castTo)).toEqual([DataType.FLOAT16]);
-    for (const output of TEST_OUTPUTS.filter((o) => o !== 'probabilities')) expect(castTo(index.producer(output))).toBe(DataType.FLOAT);
+    for (const output of TEST_OUTPUTS.filter((o) => o !== 'probabilities'))
+      expect(castTo(index.producer(output))).toBe(DataType.FLOAT);
     expect(castTo(producerOfInput(graph, 'pooled', 0))).toBe(DataType.FLOAT);
     expect(castTo(producerOfInput(graph, 'probabilities', 0))).toBe(DataType.FLOAT);
     expect(index.producer('probabilities')?.opType).toBe('Softmax'); // computed in fp32 already
@@ -162,10 +181,24 @@ describe('quantizeModel', () => {
       fixture: true,
       license: 'test',
       source: 'quantize-test-model.ts',
-      input: { name: TEST_INPUT.name, size: TEST_INPUT.size, layout: 'nchw', resize: 'bilinear', normalization: { insideGraph: true, mean: [0, 0, 0], std: [1, 1, 1] } },
+      input: {
+        name: TEST_INPUT.name,
+        size: TEST_INPUT.size,
+        layout: 'nchw',
+        resize: 'bilinear',
+        normalization: { insideGraph: true, mean: [0, 0, 0], std: [1, 1, 1] },
+      },
       taps: [{ name: 'features', layout: 'nchw', grid: TEST_INPUT.size, dim: 64, hasCls: false, registers: 0 }],
       embedding: { name: 'vector', source: 'output', dim: 96, normalized: false, l2Normalize: true },
-      variants: [{ dtype: 'fp32', file: 'model.onnx', bytes: fp32.length, sha256: sha256Hex(fp32), backends: ['webgpu', 'wasm', 'node'] }],
+      variants: [
+        {
+          dtype: 'fp32',
+          file: 'model.onnx',
+          bytes: fp32.length,
+          sha256: sha256Hex(fp32),
+          backends: ['webgpu', 'wasm', 'node'],
+        },
+      ],
     };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
     for (let i = 0; i < 3; i++) {
@@ -173,14 +206,21 @@ describe('quantizeModel', () => {
       const side = 2 * TEST_INPUT.size;
       const prng = createPrng(100 + i);
       const pixels = Buffer.from(Array.from({ length: side * side * 3 }, () => prng.uint32() & 0xff));
-      await sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).png().toFile(join(dir, `check${i}.png`));
+      await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+        .png()
+        .toFile(join(dir, `check${i}.png`));
     }
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const checkImages = () => [0, 1, 2].map((i) => join(dir, `check${i}.png`));
   const quantize = (minTapCosine?: number) =>
-    quantizeModel(dir, { dtypes: ['fp16', 'int8-weight', 'int8-dynamic'], checkImages: checkImages(), minTapCosine, log: (l) => logs.push(l) });
+    quantizeModel(dir, {
+      dtypes: ['fp16', 'int8-weight', 'int8-dynamic'],
+      checkImages: checkImages(),
+      minTapCosine,
+      log: (l) => logs.push(l),
+    });
 
   it('records each checked variant with its file, size, sha256, backends and check', async () => {
     const manifest = await quantize();

@@ -57,7 +57,10 @@ export function variantFileName(fp32File: string, dtype: QuantizedDtype): string
 /** Builds the variant's file bytes; pure, so the same fp32 bytes always give the same variant. */
 export function buildVariant(fp32: Uint8Array, dtype: QuantizedDtype): Uint8Array {
   const model = VARIANT_RECIPES[dtype].build(decodeModel(fp32));
-  model.metadataProps = [...(model.metadataProps ?? []).filter((p) => p.key !== 'muscope.variant'), { key: 'muscope.variant', value: dtype }];
+  model.metadataProps = [
+    ...(model.metadataProps ?? []).filter((p) => p.key !== 'muscope.variant'),
+    { key: 'muscope.variant', value: dtype },
+  ];
   return encodeModel(model);
 }
 
@@ -78,7 +81,9 @@ const DTYPE_ORDER: VariantDtype[] = ['fp32', ...QUANTIZED_DTYPES];
 
 function withVariant(variants: ModelVariant[], dtype: QuantizedDtype, variant: ModelVariant | null): ModelVariant[] {
   const others = variants.filter((v) => v.dtype !== dtype);
-  return [...others, ...(variant ? [variant] : [])].sort((a, b) => DTYPE_ORDER.indexOf(a.dtype) - DTYPE_ORDER.indexOf(b.dtype));
+  return [...others, ...(variant ? [variant] : [])].sort(
+    (a, b) => DTYPE_ORDER.indexOf(a.dtype) - DTYPE_ORDER.indexOf(b.dtype),
+  );
 }
 
 interface LabelledReport {
@@ -101,8 +106,12 @@ export async function quantizeModel(modelDir: string, opts: QuantizeOptions): Pr
   if (!fp32) throw new Error(`${manifestPath} lists no fp32 variant to quantize`);
   const fp32Path = join(modelDir, fp32.file);
   const state = await checkFile(fp32Path, fp32.sha256, fp32.bytes);
-  if (state !== 'ok') throw new Error(`${fp32Path} is ${state} (its sha256/size differ from the manifest); reinstall it (npm run postinstall) before quantizing`);
-  if (opts.checkImages.length === 0) throw new Error('No check images: every variant must be checked on real images before it is recorded');
+  if (state !== 'ok')
+    throw new Error(
+      `${fp32Path} is ${state} (its sha256/size differ from the manifest); reinstall it (npm run postinstall) before quantizing`,
+    );
+  if (opts.checkImages.length === 0)
+    throw new Error('No check images: every variant must be checked on real images before it is recorded');
 
   const fp32Bytes = await readFile(fp32Path);
   const outputs = checkedOutputs(manifest);
@@ -124,7 +133,8 @@ export async function quantizeModel(modelDir: string, opts: QuantizeOptions): Pr
     const file = variantFileName(fp32.file, dtype);
     const bytes = buildVariant(fp32Bytes, dtype);
     const reports = [await check('file', bytes)];
-    for (const twin of recipe.checkTwins?.(decodeModel(bytes)) ?? []) reports.push(await check(twin.label, encodeModel(twin.model)));
+    for (const twin of recipe.checkTwins?.(decodeModel(bytes)) ?? [])
+      reports.push(await check(twin.label, encodeModel(twin.model)));
     const worst = reports.reduce((a, b) => (isWorse(b.report.minTapCosine, a.report.minTapCosine) ? b : a));
     const summary = `min cosine per output over ${images.length} images, ${reports.map(summarize).join('; ')}; ${((performance.now() - started) / 1000).toFixed(1)} s`;
     if (!worst.report.passed) {

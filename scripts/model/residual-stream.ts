@@ -44,13 +44,17 @@ function chainOf(residuals: Residual[]): Residual[] {
   const outputs = new Set(residuals.map((r) => r.output));
   const starts = residuals.filter((r) => !outputs.has(r.stream));
   if (starts.length !== 1) {
-    throw new Error(`found ${starts.length} separate residual streams where a ViT image encoder has one (a combined text+vision export?)`);
+    throw new Error(
+      `found ${starts.length} separate residual streams where a ViT image encoder has one (a combined text+vision export?)`,
+    );
   }
   const byStream = new Map(residuals.map((r) => [r.stream, r]));
   const chain: Residual[] = [];
   for (let r: Residual | undefined = starts[0]; r; r = byStream.get(r.output)) chain.push(r);
-  if (chain.length !== residuals.length) throw new Error(`${residuals.length - chain.length} residual Adds branch off the stream: not a plain ViT`);
-  if (chain.length % 2 !== 0) throw new Error(`found ${chain.length} residual Adds; a ViT block has two (attention and MLP)`);
+  if (chain.length !== residuals.length)
+    throw new Error(`${residuals.length - chain.length} residual Adds branch off the stream: not a plain ViT`);
+  if (chain.length % 2 !== 0)
+    throw new Error(`found ${chain.length} residual Adds; a ViT block has two (attention and MLP)`);
   return chain;
 }
 
@@ -67,7 +71,9 @@ function namesConfirm(block: Block): boolean {
     const match = exporterName.exec(name);
     if (!match) continue;
     if (Number(match[1]) !== block.index) {
-      throw new Error(`the graph structure puts ${name} in block ${block.index}, but its name says block ${match[1]}: refusing to guess`);
+      throw new Error(
+        `the graph structure puts ${name} in block ${block.index}, but its name says block ${match[1]}: refusing to guess`,
+      );
     }
     if (match[2] === op) confirmed++;
   }
@@ -75,11 +81,15 @@ function namesConfirm(block: Block): boolean {
 }
 
 export function findResidualStream(index: GraphIndex, norms: NormRegion[]): ResidualStream {
-  if (norms.length === 0) throw new Error('the graph has no LayerNorm (neither LayerNormalization nor its ReduceMean/Sub/Pow/… form): not a ViT export this tool understands');
+  if (norms.length === 0)
+    throw new Error(
+      'the graph has no LayerNorm (neither LayerNormalization nor its ReduceMean/Sub/Pow/… form): not a ViT export this tool understands',
+    );
   const residuals = findResiduals(index, norms);
   if (residuals.length === 0) throw new Error('no residual Add skips a LayerNorm branch: not a pre-LN transformer');
   const chain = chainOf(residuals);
   const blocks: Block[] = [];
-  for (let i = 0; i < chain.length / 2; i++) blocks.push({ index: i, attentionResidual: chain[2 * i].output, output: chain[2 * i + 1].output });
+  for (let i = 0; i < chain.length / 2; i++)
+    blocks.push({ index: i, attentionResidual: chain[2 * i].output, output: chain[2 * i + 1].output });
   return { blocks, namesConfirmed: blocks.filter(namesConfirm).length };
 }

@@ -12,7 +12,8 @@ import { summarize, writeTappedModel } from './tapped-folder.ts';
 export function parseSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const size = Number(value);
-  if (!Number.isInteger(size) || size <= 0) throw new Error(`--size ${value}: expected a positive whole number of pixels`);
+  if (!Number.isInteger(size) || size <= 0)
+    throw new Error(`--size ${value}: expected a positive whole number of pixels`);
   return size;
 }
 
@@ -24,7 +25,13 @@ export const tapCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { family: { type: 'string' }, out: { type: 'string' }, layers: { type: 'string' }, id: { type: 'string' }, size: { type: 'string' } },
+      options: {
+        family: { type: 'string' },
+        out: { type: 'string' },
+        layers: { type: 'string' },
+        id: { type: 'string' },
+        size: { type: 'string' },
+      },
     });
     if (positionals.length !== 1 || !values.out) throw new Error(`usage: tap ${usage}`);
     const file = positionals[0];

@@ -17,14 +17,16 @@ export function defaultTapBlocks(blockCount: number): number[] {
 /** Parses `--layers 2,5,8,11` (0-based block indices, any order). */
 export function parseLayerList(value: string): number[] {
   const blocks = value.split(',').map((part) => Number(part.trim()));
-  if (blocks.some((b) => !Number.isInteger(b) || b < 0)) throw new Error(`--layers ${value}: expected 0-based block indices such as 2,5,8,11`);
+  if (blocks.some((b) => !Number.isInteger(b) || b < 0))
+    throw new Error(`--layers ${value}: expected 0-based block indices such as 2,5,8,11`);
   return blocks;
 }
 
 /** The blocks to tap, ascending, checked against the model's block count. */
 export function checkTapBlocks(blocks: readonly number[], blockCount: number): number[] {
   const outside = blocks.find((b) => b >= blockCount);
-  if (outside !== undefined) throw new Error(`layer ${outside} does not exist: the model has ${blockCount} blocks (0 to ${blockCount - 1})`);
+  if (outside !== undefined)
+    throw new Error(`layer ${outside} does not exist: the model has ${blockCount} blocks (0 to ${blockCount - 1})`);
   if (new Set(blocks).size !== blocks.length) throw new Error(`layers [${blocks.join(',')}] name a block twice`);
   return [...blocks].sort((a, b) => a - b);
 }

@@ -59,7 +59,8 @@ interface ImageInput {
 
 function imageInput(index: GraphIndex): ImageInput {
   const inputs = index.inputs;
-  if (inputs.length !== 1) throw new Error(`expected one image input, the graph has ${inputs.length} (${inputs.join(', ')})`);
+  if (inputs.length !== 1)
+    throw new Error(`expected one image input, the graph has ${inputs.length} (${inputs.join(', ')})`);
   const info = (index.graph.input ?? []).find((i) => i.name === inputs[0]);
   const dims = info ? valueInfoDims(info) : undefined;
   if (info?.type?.tensorType?.elemType !== DataType.FLOAT) throw new Error(`input ${inputs[0]} is not float32`);
@@ -82,24 +83,34 @@ function patchSize(index: GraphIndex, input: string): number {
       }
       return kernel[0];
     }
-    frontier = frontier.flatMap((t) => index.consumers(t).filter((n) => passThrough.has(n.opType ?? ''))).flatMap(nodeOutputs);
+    frontier = frontier
+      .flatMap((t) => index.consumers(t).filter((n) => passThrough.has(n.opType ?? '')))
+      .flatMap(nodeOutputs);
   }
   throw new Error(`no patch-embedding Conv reads ${input}: not a ViT image encoder`);
 }
 
-function resolveSize(requested: number | undefined, fallback: number | undefined, dims: (Dim | undefined)[], patch: number): number {
+function resolveSize(
+  requested: number | undefined,
+  fallback: number | undefined,
+  dims: (Dim | undefined)[],
+  patch: number,
+): number {
   const [h, w] = [dims[2], dims[3]];
   let size: number;
   if (typeof h === 'number' && typeof w === 'number') {
     if (h !== w) throw new Error(`the export's input is ${h}×${w}; MuScope encoders take square inputs`);
-    if (requested !== undefined && requested !== h) throw new Error(`--size ${requested} conflicts with the export's fixed input size ${h}`);
+    if (requested !== undefined && requested !== h)
+      throw new Error(`--size ${requested} conflicts with the export's fixed input size ${h}`);
     size = h;
   } else {
     const chosen = requested ?? fallback;
-    if (chosen === undefined) throw new Error(`the export's input size is dynamic: pass --size (a multiple of the patch size, ${patch})`);
+    if (chosen === undefined)
+      throw new Error(`the export's input size is dynamic: pass --size (a multiple of the patch size, ${patch})`);
     size = chosen;
   }
-  if (!Number.isInteger(size) || size <= 0 || size % patch !== 0) throw new Error(`input size ${size} is not a multiple of the patch size ${patch}`);
+  if (!Number.isInteger(size) || size <= 0 || size % patch !== 0)
+    throw new Error(`input size ${size} is not a multiple of the patch size ${patch}`);
   return size;
 }
 
@@ -109,7 +120,14 @@ function addNormedTap(editor: GraphEditor, finalNorm: NormRegion, blockOutput: s
     editor.addIdentity(finalNorm.output, editor.claimName(name));
     return;
   }
-  editor.cloneNodes(finalNorm.nodes, new Map([[finalNorm.input, blockOutput], [finalNorm.output, editor.claimName(name)]]), `/${name}`);
+  editor.cloneNodes(
+    finalNorm.nodes,
+    new Map([
+      [finalNorm.input, blockOutput],
+      [finalNorm.output, editor.claimName(name)],
+    ]),
+    `/${name}`,
+  );
 }
 
 function hasUnitRows(t: FloatTensor): boolean {
@@ -122,25 +140,39 @@ function hasUnitRows(t: FloatTensor): boolean {
   return true;
 }
 
-function describeTaps(outputs: Record<string, FloatTensor>, blocks: number[], grid: number, batch: number, family: VitFamily): TapSpec[] {
+function describeTaps(
+  outputs: Record<string, FloatTensor>,
+  blocks: number[],
+  grid: number,
+  batch: number,
+  family: VitFamily,
+): TapSpec[] {
   const taps = blocks.map((block): TapSpec => {
     const name = tapOutputName(block);
     const dims = outputs[name].dims;
     const registers = dims[1] - 1 - grid * grid;
     if (dims.length !== 3 || dims[0] !== batch || registers < 0) {
-      throw new Error(`tap ${name} has shape [${dims}], not [${batch}, 1+${grid * grid}(+registers), D] for a ${grid}×${grid} grid`);
+      throw new Error(
+        `tap ${name} has shape [${dims}], not [${batch}, 1+${grid * grid}(+registers), D] for a ${grid}×${grid} grid`,
+      );
     }
-    if (family === 'clip' && registers !== 0) throw new Error(`tap ${name} has ${registers} tokens beyond CLS and the ${grid}×${grid} patches: not a CLIP ViT at this size`);
+    if (family === 'clip' && registers !== 0)
+      throw new Error(
+        `tap ${name} has ${registers} tokens beyond CLS and the ${grid}×${grid} patches: not a CLIP ViT at this size`,
+      );
     return { name, layout: 'tokens', grid, dim: dims[2], hasCls: true, registers, block };
   });
-  if (new Set(taps.map((t) => `${t.dim}/${t.registers}`)).size !== 1) throw new Error('the taps differ in width or token count: not one residual stream');
+  if (new Set(taps.map((t) => `${t.dim}/${t.registers}`)).size !== 1)
+    throw new Error('the taps differ in width or token count: not one residual stream');
   return taps;
 }
 
 function embeddingWidth(output: FloatTensor, batch: number, family: VitFamily, tapDim: number): number {
   const dims = output.dims;
-  if (dims.length !== 2 || dims[0] !== batch) throw new Error(`the image embedding has shape [${dims}], not [${batch}, E]`);
-  if (family !== 'clip' && dims[1] !== tapDim) throw new Error(`the CLS embedding is ${dims[1]} wide but the stream is ${tapDim}`);
+  if (dims.length !== 2 || dims[0] !== batch)
+    throw new Error(`the image embedding has shape [${dims}], not [${batch}, E]`);
+  if (family !== 'clip' && dims[1] !== tapDim)
+    throw new Error(`the CLS embedding is ${dims[1]} wide but the stream is ${tapDim}`);
   return dims[1];
 }
 
@@ -173,7 +205,9 @@ export async function tapModel(model: onnx.IModelProto, options: TapOptions): Pr
   }
 
   const batchDim = input.dims[0] ?? 'batch';
-  graph.input = (graph.input ?? []).map((i) => (i.name === input.name ? valueInfo(input.name, DataType.FLOAT, [batchDim, input.dims[1] ?? 3, size, size]) : i));
+  graph.input = (graph.input ?? []).map((i) =>
+    i.name === input.name ? valueInfo(input.name, DataType.FLOAT, [batchDim, input.dims[1] ?? 3, size, size]) : i,
+  );
   const tapInfos = tapBlocks.map((b) => valueInfo(tapOutputName(b), DataType.FLOAT));
   const batch = typeof batchDim === 'number' ? batchDim : 2;
   const feeds = { [input.name]: randomFloatTensor([batch, 3, size, size], 1) };
@@ -195,7 +229,8 @@ export async function tapModel(model: onnx.IModelProto, options: TapOptions): Pr
   const outputs = await runModel(model, feeds);
   const taps = describeTaps(outputs, tapBlocks, grid, batch, options.family);
   const width = embeddingWidth(outputs[embeddingName], batch, options.family, taps[0].dim);
-  if (traits.embedding === 'projected-cls' && !hasUnitRows(outputs[embeddingName])) throw new Error('the embedding is still not unit-length after L2 normalisation');
+  if (traits.embedding === 'projected-cls' && !hasUnitRows(outputs[embeddingName]))
+    throw new Error('the embedding is still not unit-length after L2 normalisation');
   const tokens = 1 + grid * grid + taps[0].registers;
   editor.setOutputs([
     ...taps.map((t) => valueInfo(t.name, DataType.FLOAT, [batchDim, tokens, t.dim])),

@@ -37,7 +37,10 @@ async function imagesIn(dir: string): Promise<string[]> {
  * files first; otherwise the images directly in `dir` are taken in name order.
  */
 export async function selectCheckImages(dir: string, count = DEFAULT_CHECK_IMAGE_COUNT): Promise<string[]> {
-  const subdirs = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const subdirs = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   if (subdirs.length === 0) return (await imagesIn(dir)).slice(0, count);
 
   const good = subdirs.includes('good') ? await imagesIn(join(dir, 'good')) : [];

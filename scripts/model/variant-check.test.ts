@@ -27,10 +27,16 @@ describe('cosineSimilarity', () => {
 });
 
 describe('compareOutputs', () => {
-  const reference = [[f32(1, 2, 3), f32(1, 1)], [f32(3, 2, 1), f32(1, -1)]];
+  const reference = [
+    [f32(1, 2, 3), f32(1, 1)],
+    [f32(3, 2, 1), f32(1, -1)],
+  ];
 
   it('passes at the threshold and reports the worst output and image', () => {
-    const candidate = [[f32(1, 2, 3), f32(1, 1)], [f32(3, 2, 1), f32(1, -0.8)]];
+    const candidate = [
+      [f32(1, 2, 3), f32(1, 1)],
+      [f32(3, 2, 1), f32(1, -0.8)],
+    ];
     const report = compareOutputs(reference, candidate, ['a', 'b'], ['x', 'y'], 0.99);
     expect(report.passed).toBe(true);
     expect(report.worst).toMatchObject({ output: 'b', image: 'y' });
@@ -39,11 +45,29 @@ describe('compareOutputs', () => {
   });
 
   it('fails below the threshold, and on any non-finite value even where other values agree', () => {
-    const low = compareOutputs(reference, [[f32(1, 2, 3), f32(1, 1)], [f32(3, 2, 1), f32(1, 0)]], ['a', 'b'], ['x', 'y'], 0.99);
+    const low = compareOutputs(
+      reference,
+      [
+        [f32(1, 2, 3), f32(1, 1)],
+        [f32(3, 2, 1), f32(1, 0)],
+      ],
+      ['a', 'b'],
+      ['x', 'y'],
+      0.99,
+    );
     expect(low.passed).toBe(false);
     expect(low.failure).toMatch(/output b on y has cosine 0\.70711 < 0\.99/);
 
-    const nan = compareOutputs(reference, [[f32(1, 2, Number.NaN), f32(1, 1)], [f32(3, 2, 1), f32(1, 0)]], ['a', 'b'], ['x', 'y'], 0.5);
+    const nan = compareOutputs(
+      reference,
+      [
+        [f32(1, 2, Number.NaN), f32(1, 1)],
+        [f32(3, 2, 1), f32(1, 0)],
+      ],
+      ['a', 'b'],
+      ['x', 'y'],
+      0.5,
+    );
     expect(nan.passed).toBe(false);
     expect(nan.minTapCosine).toBeNaN();
     expect(nan.failure).toMatch(/output a has non-finite values on x/);
@@ -54,7 +78,11 @@ describe('selectCheckImages', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'muscope-check-images-'));
-    const files: Record<string, string[]> = { good: ['000.png', '001.png', '002.png', '003.png', '004.png'], crack: ['000.png', '001.png', 'notes.txt'], scratch: ['000.png', '001.png', '002.png'] };
+    const files: Record<string, string[]> = {
+      good: ['000.png', '001.png', '002.png', '003.png', '004.png'],
+      crack: ['000.png', '001.png', 'notes.txt'],
+      scratch: ['000.png', '001.png', '002.png'],
+    };
     for (const [folder, names] of Object.entries(files)) {
       await mkdir(join(dir, folder));
       for (const name of names) await writeFile(join(dir, folder, name), '');
@@ -64,10 +92,22 @@ describe('selectCheckImages', () => {
 
   it('takes half good images and the rest round-robin over the defect folders, in name order', async () => {
     const picked = (await selectCheckImages(dir, 8)).map((p) => p.slice(dir.length + 1));
-    expect(picked).toEqual(['good/000.png', 'good/001.png', 'good/002.png', 'good/003.png', 'crack/000.png', 'scratch/000.png', 'crack/001.png', 'scratch/001.png']);
+    expect(picked).toEqual([
+      'good/000.png',
+      'good/001.png',
+      'good/002.png',
+      'good/003.png',
+      'crack/000.png',
+      'scratch/000.png',
+      'crack/001.png',
+      'scratch/001.png',
+    ]);
   });
 
   it('takes the images of a flat folder in name order', async () => {
-    expect((await selectCheckImages(join(dir, 'crack'), 8)).map((p) => p.slice(dir.length + 1))).toEqual(['crack/000.png', 'crack/001.png']);
+    expect((await selectCheckImages(join(dir, 'crack'), 8)).map((p) => p.slice(dir.length + 1))).toEqual([
+      'crack/000.png',
+      'crack/001.png',
+    ]);
   });
 });

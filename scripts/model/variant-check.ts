@@ -45,8 +45,16 @@ export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
 }
 
 /** Runs `model` on each image separately (exports may fix the batch at 1) and keeps `outputs`. */
-export async function runOutputs(model: Uint8Array, input: InputSpec, outputs: string[], images: CheckImage[]): Promise<ModelOutputs> {
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+export async function runOutputs(
+  model: Uint8Array,
+  input: InputSpec,
+  outputs: string[],
+  images: CheckImage[],
+): Promise<ModelOutputs> {
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+  });
   try {
     const results: ModelOutputs = [];
     for (const image of images) {
@@ -55,7 +63,8 @@ export async function runOutputs(model: Uint8Array, input: InputSpec, outputs: s
       results.push(
         outputs.map((name) => {
           const tensor = fetched[name];
-          if (tensor.type !== 'float32') throw new Error(`Output ${name} is ${tensor.type}; checked outputs must be float32`);
+          if (tensor.type !== 'float32')
+            throw new Error(`Output ${name} is ${tensor.type}; checked outputs must be float32`);
           return tensor.data as Float32Array;
         }),
       );

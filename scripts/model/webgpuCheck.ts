@@ -20,7 +20,12 @@ import { nodeChecker } from './webgpuCheck/node.ts';
 const ORIGIN = 'http://localhost:41999'; // answered by request interception: nothing listens there
 const BUNDLE_DIR = resolve(repoRoot, 'out/webgpu-check');
 const BUNDLE = 'check.js';
-const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+};
 
 async function bundlePage(): Promise<void> {
   await build({
@@ -43,11 +48,18 @@ async function openPage(page: Page, modelsDir: string): Promise<void> {
   const roots: Record<string, string> = { '/ort/': ortDir, '/models/': modelsDir, '/': BUNDLE_DIR };
   await page.context().route(`${ORIGIN}/**`, async (route) => {
     const path = decodeURIComponent(new URL(route.request().url()).pathname);
-    if (path === '/') return route.fulfill({ contentType: 'text/html', body: `<!doctype html><meta charset="utf-8"><script type="module" src="/${BUNDLE}"></script>` });
+    if (path === '/')
+      return route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><meta charset="utf-8"><script type="module" src="/${BUNDLE}"></script>`,
+      });
     const [prefix, dir] = Object.entries(roots).find(([p]) => path.startsWith(p)) ?? ['/', BUNDLE_DIR];
     const file = resolve(dir, path.slice(prefix.length));
     if (!file.startsWith(dir) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
-    return route.fulfill({ contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body: await readFile(file) });
+    return route.fulfill({
+      contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      body: await readFile(file),
+    });
   });
   await page.goto(`${ORIGIN}/`);
   await page.waitForFunction(() => globalThis.muscopeInstallCheck !== undefined);
@@ -56,16 +68,20 @@ async function openPage(page: Page, modelsDir: string): Promise<void> {
 async function installedManifests(modelsDir: string): Promise<Array<{ path: string; manifest: ModelManifest }>> {
   const ids = (await readdir(modelsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   const paths = ids.map((id) => join(modelsDir, id, 'manifest.json')).filter((p) => existsSync(p));
-  return Promise.all(paths.map(async (path) => ({ path, manifest: JSON.parse(await readFile(path, 'utf8')) as ModelManifest })));
+  return Promise.all(
+    paths.map(async (path) => ({ path, manifest: JSON.parse(await readFile(path, 'utf8')) as ModelManifest })),
+  );
 }
 
 /** Offered to WebGPU with no figure yet: never checked, or not run for want of an adapter feature (retried each install). */
-const unchecked = (v: ModelVariant): boolean => v.backends.includes('webgpu') && (!v.webgpuCheck || 'notRun' in v.webgpuCheck);
+const unchecked = (v: ModelVariant): boolean =>
+  v.backends.includes('webgpu') && (!v.webgpuCheck || 'notRun' in v.webgpuCheck);
 
 type Opened = Checker | { unavailable: string };
 
 async function chromiumChecker(modelsDir: string): Promise<Opened> {
-  if (!existsSync(chromiumPath)) return { unavailable: `no Chromium at ${chromiumPath} (apt-get install chromium, then npm install again)` };
+  if (!existsSync(chromiumPath))
+    return { unavailable: `no Chromium at ${chromiumPath} (apt-get install chromium, then npm install again)` };
   await bundlePage();
   const browser = await launchChromium('webgpu');
   const page = await browser.newPage();
@@ -75,7 +91,11 @@ async function chromiumChecker(modelsDir: string): Promise<Opened> {
     await browser.close();
     return { unavailable: 'Chromium found no WebGPU adapter' };
   }
-  return { adapter, check: (request) => page.evaluate((r) => globalThis.muscopeInstallCheck!.check(r), request), close: () => browser.close() };
+  return {
+    adapter,
+    check: (request) => page.evaluate((r) => globalThis.muscopeInstallCheck!.check(r), request),
+    close: () => browser.close(),
+  };
 }
 
 /** Opens a checker on first use only: Chromium takes seconds to start, and Dawn patches this process. */
@@ -91,7 +111,10 @@ function onFirstUse(open: () => Promise<Opened>): { get(): Promise<Opened>; clos
 }
 
 /** The first checker whose adapter runs the variant, or why none does and whether any adapter was found. */
-async function checkerFor(variant: ModelVariant, sources: ReadonlyArray<{ get(): Promise<Opened> }>): Promise<Checker | { reasons: string[]; anyAdapter: boolean }> {
+async function checkerFor(
+  variant: ModelVariant,
+  sources: ReadonlyArray<{ get(): Promise<Opened> }>,
+): Promise<Checker | { reasons: string[]; anyAdapter: boolean }> {
   const reasons: string[] = [];
   let anyAdapter = false;
   for (const source of sources) {
@@ -128,7 +151,9 @@ export async function checkWebGpuVariants(modelsDir: string, log: (line: string)
           // No adapter at all: left unchecked for a later install. Adapters without the feature: recorded as not run.
           const why = checker.reasons.join('; ');
           variants.push(checker.anyAdapter ? recordCheck(variant, { notRun: why, checkedAt }) : variant);
-          log(`${manifest.id} ${variant.dtype}: WebGPU-vs-WASM check ${checker.anyAdapter ? 'not run' : 'skipped'}: ${why}. The app still checks on each user's GPU.`);
+          log(
+            `${manifest.id} ${variant.dtype}: WebGPU-vs-WASM check ${checker.anyAdapter ? 'not run' : 'skipped'}: ${why}. The app still checks on each user's GPU.`,
+          );
           continue;
         }
         const request: CheckRequest = {
@@ -138,8 +163,18 @@ export async function checkWebGpuVariants(modelsDir: string, log: (line: string)
         };
         const figures = await checker.check(request);
         const agrees = figures.maxRelative !== null && figures.maxRelative <= figures.tolerance;
-        variants.push(recordCheck(variant, { ...figures, agrees, against: reference.dtype, adapter: checker.adapter.description, checkedAt }));
-        log(`${manifest.id} ${variant.dtype} on WebGPU (${checker.adapter.description}) vs ${reference.dtype} on WASM: ${figures.maxRelative?.toExponential(2) ?? 'NaN'}${agrees ? '' : ' — disagrees, no longer offered on WebGPU'}`);
+        variants.push(
+          recordCheck(variant, {
+            ...figures,
+            agrees,
+            against: reference.dtype,
+            adapter: checker.adapter.description,
+            checkedAt,
+          }),
+        );
+        log(
+          `${manifest.id} ${variant.dtype} on WebGPU (${checker.adapter.description}) vs ${reference.dtype} on WASM: ${figures.maxRelative?.toExponential(2) ?? 'NaN'}${agrees ? '' : ' — disagrees, no longer offered on WebGPU'}`,
+        );
       }
       await writeFile(path, `${JSON.stringify({ ...manifest, variants }, null, 2)}\n`);
     }

@@ -10,7 +10,11 @@ export function referenceFor(manifest: ModelManifest, variant: ModelVariant): Mo
 /** Records a check on the variant; one that disagreed is taken off WebGPU. */
 export function recordCheck(variant: ModelVariant, check: WebGpuInstallCheck): ModelVariant {
   const disagrees = 'agrees' in check && !check.agrees;
-  return { ...variant, webgpuCheck: check, backends: disagrees ? variant.backends.filter((b) => b !== 'webgpu') : variant.backends };
+  return {
+    ...variant,
+    webgpuCheck: check,
+    backends: disagrees ? variant.backends.filter((b) => b !== 'webgpu') : variant.backends,
+  };
 }
 
 /** A rewritten manifest keeps the check of a variant whose file did not change, so a re-install does not re-run it. */

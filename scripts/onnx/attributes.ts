@@ -3,10 +3,22 @@ import { AttributeType, type onnx, toNumber } from './proto.ts';
 
 export const attr = {
   int: (name: string, i: number): onnx.IAttributeProto => ({ name, type: AttributeType.INT, i }),
-  ints: (name: string, ints: readonly number[]): onnx.IAttributeProto => ({ name, type: AttributeType.INTS, ints: [...ints] }),
+  ints: (name: string, ints: readonly number[]): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.INTS,
+    ints: [...ints],
+  }),
   float: (name: string, f: number): onnx.IAttributeProto => ({ name, type: AttributeType.FLOAT, f }),
-  floats: (name: string, floats: readonly number[]): onnx.IAttributeProto => ({ name, type: AttributeType.FLOATS, floats: [...floats] }),
-  string: (name: string, s: string): onnx.IAttributeProto => ({ name, type: AttributeType.STRING, s: new TextEncoder().encode(s) }),
+  floats: (name: string, floats: readonly number[]): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.FLOATS,
+    floats: [...floats],
+  }),
+  string: (name: string, s: string): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.STRING,
+    s: new TextEncoder().encode(s),
+  }),
   tensor: (name: string, t: onnx.ITensorProto): onnx.IAttributeProto => ({ name, type: AttributeType.TENSOR, t }),
 };
 

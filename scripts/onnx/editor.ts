@@ -17,7 +17,9 @@ export type Dim = number | string;
 
 /** A tensor value info; `dims` strings are symbolic dimensions, absent dims mean "shape unknown". */
 export function valueInfo(name: string, elemType: number, dims?: readonly Dim[]): onnx.IValueInfoProto {
-  const shape = dims ? { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } : undefined;
+  const shape = dims
+    ? { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) }
+    : undefined;
   return { name, type: { tensorType: shape ? { elemType, shape } : { elemType } } };
 }
 
@@ -25,7 +27,9 @@ export function valueInfo(name: string, elemType: number, dims?: readonly Dim[])
 export function valueInfoDims(info: onnx.IValueInfoProto): (Dim | undefined)[] | undefined {
   const dims = info.type?.tensorType?.shape?.dim;
   if (!dims) return undefined;
-  return dims.map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? Number(d.dimValue) : undefined));
+  return dims.map((d) =>
+    d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? Number(d.dimValue) : undefined,
+  );
 }
 
 export interface ModelOptions {
@@ -109,7 +113,8 @@ export class GraphEditor {
 
   addInitializer(tensor: onnx.ITensorProto): string {
     const name = tensor.name ?? '';
-    if (!name || this.initializer(name)) throw new Error(`initializer ${name || '(unnamed)'} already exists or has no name`);
+    if (!name || this.initializer(name))
+      throw new Error(`initializer ${name || '(unnamed)'} already exists or has no name`);
     this.used.add(name);
     this.graph.initializer?.push(tensor);
     return name;
@@ -131,7 +136,13 @@ export class GraphEditor {
   addConstant(output: string, tensor: onnx.ITensorProto, nodeName?: string): string {
     const value = { ...tensor };
     delete value.name;
-    this.addNode({ op: 'Constant', inputs: [], outputs: [output], name: nodeName, attributes: [attr.tensor('value', value)] });
+    this.addNode({
+      op: 'Constant',
+      inputs: [],
+      outputs: [output],
+      name: nodeName,
+      attributes: [attr.tensor('value', value)],
+    });
     return output;
   }
 

@@ -1,6 +1,16 @@
 // scripts/onnx: a small ONNX graph library for the model tools (tap, quantize, fixtures).
 // Import from here; the modules behind it may be reorganised.
-export { ModelProto, DataType, DataLocation, AttributeType, toNumber, nodeInputs, nodeOutputs, graphNodes, defaultOpset } from './proto.ts';
+export {
+  ModelProto,
+  DataType,
+  DataLocation,
+  AttributeType,
+  toNumber,
+  nodeInputs,
+  nodeOutputs,
+  graphNodes,
+  defaultOpset,
+} from './proto.ts';
 export type { onnx, Int64 } from './proto.ts';
 export { decodeModel, encodeModel, readModel, writeModel, sha256Hex } from './io.ts';
 export type { WrittenFile } from './io.ts';

@@ -23,7 +23,10 @@ export async function readModel(path: string): Promise<onnx.ModelProto> {
     throw new Error(`${path} is not a readable ONNX model (${(error as Error).message})`, { cause: error });
   }
   const external = (model.graph?.initializer ?? []).some((t) => t.dataLocation === DataLocation.EXTERNAL);
-  if (external) throw new Error(`${path} keeps its weights in external data files, which this tool does not read: re-export with the weights inside the .onnx`);
+  if (external)
+    throw new Error(
+      `${path} keeps its weights in external data files, which this tool does not read: re-export with the weights inside the .onnx`,
+    );
   return model;
 }
 

@@ -39,7 +39,13 @@ function smallModel(opset = 17): onnx.IModelProto {
   e.addInitializer(floatTensor('ln.bias', [4], [0, 0, 0, 0]));
   e.addInitializer(floatTensor('c', [4], [0.5, -0.5, 1, 0]));
   e.addInitializer(floatTensor('unused', [1], [7]));
-  e.addNode({ op: 'LayerNormalization', inputs: ['x', 'ln.weight', 'ln.bias'], outputs: ['n'], name: 'ln', attributes: [attr.int('axis', -1), attr.float('epsilon', 1e-5)] });
+  e.addNode({
+    op: 'LayerNormalization',
+    inputs: ['x', 'ln.weight', 'ln.bias'],
+    outputs: ['n'],
+    name: 'ln',
+    attributes: [attr.int('axis', -1), attr.float('epsilon', 1e-5)],
+  });
   const two = e.addConstant('two', floatTensor('', [], [2]), 'two_node');
   e.addNode({ op: 'Mul', inputs: ['n', two], outputs: ['m'], name: 'mul' });
   e.addNode({ op: 'Add', inputs: ['m', 'c'], outputs: ['y'], name: 'add' });
@@ -93,7 +99,12 @@ describe('model files', () => {
     expect(encodeModel(await readModel(written.path))).toEqual(encodeModel(smallModel()));
 
     const external = smallModel();
-    external.graph?.initializer?.push({ name: 'far', dataType: DataType.FLOAT, dims: [1], dataLocation: DataLocation.EXTERNAL });
+    external.graph?.initializer?.push({
+      name: 'far',
+      dataType: DataType.FLOAT,
+      dims: [1],
+      dataLocation: DataLocation.EXTERNAL,
+    });
     await writeModel(join(dir, 'ext.onnx'), external);
     await expect(readModel(join(dir, 'ext.onnx'))).rejects.toThrow(/external data/);
     await writeFile(join(dir, 'junk.onnx'), 'not a model at all');
@@ -192,7 +203,14 @@ describe('GraphEditor', () => {
     e.addInput(valueInfo('x2', DataType.FLOAT, ['batch', 4]));
     const index = new GraphIndex(graph);
     const region = ['ln', 'mul', 'add'].map((n) => index.findNodes({ name: n })[0]);
-    const renames = e.cloneNodes(region, new Map([['x', 'x2'], ['y', e.claimName('y2')]]), '/copy');
+    const renames = e.cloneNodes(
+      region,
+      new Map([
+        ['x', 'x2'],
+        ['y', e.claimName('y2')],
+      ]),
+      '/copy',
+    );
     expect(renames.get('n')).toBe('n/copy');
     e.setOutputs([valueInfo('y', DataType.FLOAT), valueInfo('y2', DataType.FLOAT)]);
     const x = { dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) };
@@ -208,7 +226,9 @@ describe('appendL2Normalize', () => {
     e.addInput(valueInfo('v', DataType.FLOAT, ['batch', 3]));
     appendL2Normalize(e, 'v', 'unit', opset);
     e.setOutputs([valueInfo('unit', DataType.FLOAT)]);
-    const out = await runModel(createModel(e.graph, { opset }), { v: { dims: [2, 3], data: new Float32Array([3, 0, 4, -1, -2, 2]) } });
+    const out = await runModel(createModel(e.graph, { opset }), {
+      v: { dims: [2, 3], data: new Float32Array([3, 0, 4, -1, -2, 2]) },
+    });
     expect(Array.from(out.unit.data)).toEqual([0.6, 0, 0.8, -1 / 3, -2 / 3, 2 / 3].map(Math.fround));
   });
 });

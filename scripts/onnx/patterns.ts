@@ -8,10 +8,26 @@ export function appendL2Normalize(editor: GraphEditor, input: string, output: st
   const norm = editor.uniqueName(`${output}/ReduceL2_output_0`);
   // ReduceL2 took its axes as an attribute until opset 18, as an input since.
   if (opset >= 18) {
-    const axes = editor.addConstant(editor.uniqueName(`${output}/axes`), int64Tensor('', [1], [-1]), editor.uniqueName(`${output}/Constant`));
-    editor.addNode({ op: 'ReduceL2', inputs: [input, axes], outputs: [norm], name: editor.uniqueName(`${output}/ReduceL2`), attributes: [attr.int('keepdims', 1)] });
+    const axes = editor.addConstant(
+      editor.uniqueName(`${output}/axes`),
+      int64Tensor('', [1], [-1]),
+      editor.uniqueName(`${output}/Constant`),
+    );
+    editor.addNode({
+      op: 'ReduceL2',
+      inputs: [input, axes],
+      outputs: [norm],
+      name: editor.uniqueName(`${output}/ReduceL2`),
+      attributes: [attr.int('keepdims', 1)],
+    });
   } else {
-    editor.addNode({ op: 'ReduceL2', inputs: [input], outputs: [norm], name: editor.uniqueName(`${output}/ReduceL2`), attributes: [attr.ints('axes', [-1]), attr.int('keepdims', 1)] });
+    editor.addNode({
+      op: 'ReduceL2',
+      inputs: [input],
+      outputs: [norm],
+      name: editor.uniqueName(`${output}/ReduceL2`),
+      attributes: [attr.ints('axes', [-1]), attr.int('keepdims', 1)],
+    });
   }
   editor.addNode({ op: 'Div', inputs: [input, norm], outputs: [output], name: editor.uniqueName(`${output}/Div`) });
 }

@@ -8,7 +8,8 @@ export type { onnx };
 
 // onnx-proto is CommonJS whose exports Node cannot list statically: under Node's ESM loader the
 // schema sits on the default export, under Vite's (Vitest) on the named one.
-const schema: typeof onnxModule.onnx = onnxModule.onnx ?? (onnxModule as unknown as { default: typeof onnxModule }).default.onnx;
+const schema: typeof onnxModule.onnx =
+  onnxModule.onnx ?? (onnxModule as unknown as { default: typeof onnxModule }).default.onnx;
 
 export const ModelProto = schema.ModelProto;
 export const DataType = schema.TensorProto.DataType;

@@ -74,7 +74,8 @@ export class GraphIndex {
         (query.op === undefined || n.opType === query.op) &&
         (query.input === undefined || nodeInputs(n).includes(query.input)) &&
         (query.output === undefined || nodeOutputs(n).includes(query.output)) &&
-        (query.name === undefined || (typeof query.name === 'string' ? n.name === query.name : query.name.test(n.name ?? ''))),
+        (query.name === undefined ||
+          (typeof query.name === 'string' ? n.name === query.name : query.name.test(n.name ?? ''))),
     );
   }
 

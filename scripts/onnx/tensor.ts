@@ -12,8 +12,15 @@ export function tensorDims(tensor: onnx.ITensorProto): number[] {
   return (tensor.dims ?? []).map(toNumber);
 }
 
-function rawTensor(name: string, dataType: number, dims: readonly number[], count: number, rawData: Uint8Array): onnx.ITensorProto {
-  if (elementCount(dims) !== count) throw new Error(`tensor ${name}: ${count} values do not fill dims [${dims.join(',')}]`);
+function rawTensor(
+  name: string,
+  dataType: number,
+  dims: readonly number[],
+  count: number,
+  rawData: Uint8Array,
+): onnx.ITensorProto {
+  if (elementCount(dims) !== count)
+    throw new Error(`tensor ${name}: ${count} values do not fill dims [${dims.join(',')}]`);
   return { name, dataType, dims: [...dims], rawData };
 }
 
@@ -23,7 +30,11 @@ function littleEndianBytes(count: number, bytesPer: number, write: (view: DataVi
   return new Uint8Array(view.buffer);
 }
 
-export function floatTensor(name: string, dims: readonly number[], values: Float32Array | readonly number[]): onnx.ITensorProto {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  values: Float32Array | readonly number[],
+): onnx.ITensorProto {
   const bytes = littleEndianBytes(values.length, 4, (v, i) => v.setFloat32(i * 4, values[i], true));
   return rawTensor(name, DataType.FLOAT, dims, values.length, bytes);
 }
@@ -39,13 +50,23 @@ export function int64Tensor(name: string, dims: readonly number[], values: reado
   return rawTensor(name, DataType.INT64, dims, values.length, bytes);
 }
 
-export function int32Tensor(name: string, dims: readonly number[], values: Int32Array | readonly number[]): onnx.ITensorProto {
+export function int32Tensor(
+  name: string,
+  dims: readonly number[],
+  values: Int32Array | readonly number[],
+): onnx.ITensorProto {
   const bytes = littleEndianBytes(values.length, 4, (v, i) => v.setInt32(i * 4, values[i], true));
   return rawTensor(name, DataType.INT32, dims, values.length, bytes);
 }
 
 export function int8Tensor(name: string, dims: readonly number[], values: Int8Array): onnx.ITensorProto {
-  return rawTensor(name, DataType.INT8, dims, values.length, new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.length)));
+  return rawTensor(
+    name,
+    DataType.INT8,
+    dims,
+    values.length,
+    new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.length)),
+  );
 }
 
 export function uint8Tensor(name: string, dims: readonly number[], values: Uint8Array): onnx.ITensorProto {
@@ -61,7 +82,8 @@ function rawCopy(tensor: onnx.ITensorProto): ArrayBuffer | undefined {
 }
 
 export function readFloats(tensor: onnx.ITensorProto): Float32Array {
-  if (tensor.dataType !== DataType.FLOAT) throw new Error(`tensor ${tensor.name} is not float32 (data type ${tensor.dataType})`);
+  if (tensor.dataType !== DataType.FLOAT)
+    throw new Error(`tensor ${tensor.name} is not float32 (data type ${tensor.dataType})`);
   const raw = rawCopy(tensor);
   return raw ? new Float32Array(raw) : Float32Array.from(tensor.floatData ?? []);
 }

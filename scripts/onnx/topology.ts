@@ -10,7 +10,11 @@ export function topologicalOrder(graph: onnx.IGraphProto): onnx.INodeProto[] {
   const waitingOn = nodes.map(() => 0);
   const dependents = nodes.map((): number[] => []);
   nodes.forEach((n, i) => {
-    for (const p of new Set(nodeInputs(n).map((t) => producerIndex.get(t)).filter((p) => p !== undefined))) {
+    for (const p of new Set(
+      nodeInputs(n)
+        .map((t) => producerIndex.get(t))
+        .filter((p) => p !== undefined),
+    )) {
       waitingOn[i]++;
       dependents[p].push(i);
     }

@@ -52,7 +52,13 @@ export function App() {
         <span className="tagline">Zero-shot anomaly inspection, entirely in your browser</span>
         <div className="spacer" />
         <OfflineBadge />
-        <button type="button" className={`ghost${settingsOpen ? ' active' : ''}`} onClick={() => setSettingsOpen(!settingsOpen)} aria-expanded={settingsOpen} data-testid="settings-toggle">
+        <button
+          type="button"
+          className={`ghost${settingsOpen ? ' active' : ''}`}
+          onClick={() => setSettingsOpen(!settingsOpen)}
+          aria-expanded={settingsOpen}
+          data-testid="settings-toggle"
+        >
           Settings
         </button>
       </header>

@@ -12,17 +12,31 @@ export interface OfflineState {
   error: string | null;
 }
 
-export const useOfflineStore = create<OfflineState>(() => ({ status: 'unsupported', doneBytes: 0, totalBytes: 0, persisted: null, error: null }));
+export const useOfflineStore = create<OfflineState>(() => ({
+  status: 'unsupported',
+  doneBytes: 0,
+  totalBytes: 0,
+  persisted: null,
+  error: null,
+}));
 
 const RELOADED_FLAG = 'muscope-isolation-reload';
 
 export async function registerServiceWorker(): Promise<void> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   useOfflineStore.setState({ status: navigator.serviceWorker.controller ? 'ready' : 'preparing' });
-  navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type: string; done?: number; total?: number }>) => {
-    if (event.data.type === 'muscope-precache') useOfflineStore.setState({ status: 'preparing', doneBytes: event.data.done ?? 0, totalBytes: event.data.total ?? 0 });
-    if (event.data.type === 'muscope-offline-ready') useOfflineStore.setState({ status: 'ready' });
-  });
+  navigator.serviceWorker.addEventListener(
+    'message',
+    (event: MessageEvent<{ type: string; done?: number; total?: number }>) => {
+      if (event.data.type === 'muscope-precache')
+        useOfflineStore.setState({
+          status: 'preparing',
+          doneBytes: event.data.done ?? 0,
+          totalBytes: event.data.total ?? 0,
+        });
+      if (event.data.type === 'muscope-offline-ready') useOfflineStore.setState({ status: 'ready' });
+    },
+  );
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (!globalThis.crossOriginIsolated && !sessionStorage.getItem(RELOADED_FLAG)) {
       sessionStorage.setItem(RELOADED_FLAG, '1');
@@ -34,7 +48,10 @@ export async function registerServiceWorker(): Promise<void> {
     await navigator.serviceWorker.ready;
     if (navigator.serviceWorker.controller) useOfflineStore.setState({ status: 'ready' });
   } catch (err) {
-    useOfflineStore.setState({ status: 'failed', error: `Offline use is unavailable: ${err instanceof Error ? err.message : String(err)}` });
+    useOfflineStore.setState({
+      status: 'failed',
+      error: `Offline use is unavailable: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   const persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
   useOfflineStore.setState({ persisted });

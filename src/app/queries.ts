@@ -14,7 +14,8 @@ export function useModelIndex() {
     queryKey: ['model-index'],
     queryFn: async ({ signal }): Promise<ModelIndex> => {
       const response = await fetch(`${MODELS}index.json`, { signal });
-      if (!response.ok) throw new Error('No models are installed on this site. Run `npm install`, which installs them.');
+      if (!response.ok)
+        throw new Error('No models are installed on this site. Run `npm install`, which installs them.');
       return (await response.json()) as ModelIndex;
     },
     staleTime: Infinity,
@@ -28,7 +29,10 @@ export function useModelManifest(modelId: string | null) {
     enabled: modelId !== null,
     queryFn: async ({ signal }): Promise<ModelManifest> => {
       const response = await fetch(`${MODELS}${encodeURIComponent(modelId as string)}/manifest.json`, { signal });
-      if (!response.ok) throw new Error(`Model "${modelId}" is not installed on this site. Run \`npm install\` to install it, or pick another model.`);
+      if (!response.ok)
+        throw new Error(
+          `Model "${modelId}" is not installed on this site. Run \`npm install\` to install it, or pick another model.`,
+        );
       return (await response.json()) as ModelManifest;
     },
     staleTime: Infinity,
@@ -42,7 +46,11 @@ export function useLoadedModel(modelId: string | null, backend: BackendPreferenc
     enabled: modelId !== null,
     queryFn: async ({ signal }) => {
       try {
-        return await workerClient.call('load-model', { modelId: modelId as string, backend, variant }, { signal, onProgress: setLoadProgress });
+        return await workerClient.call(
+          'load-model',
+          { modelId: modelId as string, backend, variant },
+          { signal, onProgress: setLoadProgress },
+        );
       } finally {
         setLoadProgress(null);
       }

@@ -8,10 +8,21 @@ describe('showLoadedModel', () => {
       modelId: 'm',
       variant: 'fp32',
       warmupMs: 5,
-      backendInfo: { backend: 'webgpu', fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 4, crossOriginIsolated: true },
+      backendInfo: {
+        backend: 'webgpu',
+        fallbackReason: null,
+        webgpuCheck: null,
+        adapter: null,
+        shaderF16: false,
+        wasmThreads: 4,
+        crossOriginIsolated: true,
+      },
     };
     queryClient.setQueryData(loadedModelKey('m', 'auto', null), before);
-    const after: LoadedModel = { ...before, backendInfo: { ...before.backendInfo, backend: 'wasm', fallbackReason: 'The GPU device was lost (…)' } };
+    const after: LoadedModel = {
+      ...before,
+      backendInfo: { ...before.backendInfo, backend: 'wasm', fallbackReason: 'The GPU device was lost (…)' },
+    };
     showLoadedModel({ modelId: 'm', backend: 'auto', variant: null }, after);
     expect(queryClient.getQueryData(loadedModelKey('m', 'auto', null))).toEqual(after);
     expect(queryClient.getQueryData(loadedModelKey('m', 'wasm', null))).toBeUndefined();

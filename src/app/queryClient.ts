@@ -14,6 +14,9 @@ export function loadedModelKey(modelId: string | null, backend: BackendPreferenc
  * Shows the model a score reply ran with: the worker may have reloaded it since the model query
  * answered (on WASM after a lost GPU device, with the reason), and the status must say so.
  */
-export function showLoadedModel(request: { modelId: string; backend: BackendPreference; variant: VariantDtype | null }, model: LoadedModel): void {
+export function showLoadedModel(
+  request: { modelId: string; backend: BackendPreference; variant: VariantDtype | null },
+  model: LoadedModel,
+): void {
   queryClient.setQueryData(loadedModelKey(request.modelId, request.backend, request.variant), model);
 }

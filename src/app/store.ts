@@ -75,7 +75,11 @@ export const useUiStore = create<UiStore>()(
       setBackendPreference: (backendPreference) => set({ backendPreference }),
       // Model-dependent settings go back to the new model's defaults.
       setModelId: (modelId) =>
-        set((s) => (s.modelId === modelId ? {} : { modelId, settings: { ...s.settings, variant: null, inputSize: null, grid: null, taps: null } })),
+        set((s) =>
+          s.modelId === modelId
+            ? {}
+            : { modelId, settings: { ...s.settings, variant: null, inputSize: null, grid: null, taps: null } },
+        ),
       setLoadProgress: (loadProgress) => set({ loadProgress }),
       updateSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
       updateView: (patch) => set((s) => ({ view: { ...s.view, ...patch } })),
@@ -87,7 +91,12 @@ export const useUiStore = create<UiStore>()(
     {
       name: PREFERENCES_KEY,
       // "Score anyway" is a decision about one small batch, not a preference to carry over.
-      partialize: ({ backendPreference, modelId, settings, view }) => ({ backendPreference, modelId, settings: { ...settings, forceSmallBatch: false }, view }),
+      partialize: ({ backendPreference, modelId, settings, view }) => ({
+        backendPreference,
+        modelId,
+        settings: { ...settings, forceSmallBatch: false },
+        view,
+      }),
     },
   ),
 );

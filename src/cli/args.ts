@@ -43,16 +43,24 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs
 }
 
 /** A whole number option within [min, max], or `fallback` when absent. */
-export function intOption(args: ParsedArgs, name: string, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function intOption(
+  args: ParsedArgs,
+  name: string,
+  fallback: number | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const raw = args.values.get(name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
   return value;
 }
 
 export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
   const raw = args.values.get(name) ?? fallback;
-  if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${raw}"`);
+  if (!(choices as readonly string[]).includes(raw))
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${raw}"`);
   return raw as T;
 }

@@ -31,30 +31,43 @@ function copyBottles(dir: string, count: number): string[] {
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
 
 describe('--msm and --encoder', () => {
-  const choose = (...argv: string[]) => modelChoice(parseArgs(['--model', MODEL, ...argv], { flags: [], values: MODEL_OPTIONS }));
+  const choose = (...argv: string[]) =>
+    modelChoice(parseArgs(['--model', MODEL, ...argv], { flags: [], values: MODEL_OPTIONS }));
 
   it('picks where mutual scoring and the encoder run: the CPU by default, WebGPU on request, nothing else', () => {
     expect(choose().msm).toBe('cpu');
     expect(choose('--msm', 'webgpu').msm).toBe('webgpu');
     expect(choose('--msm=webgpu-f16').msm).toBe('webgpu-f16');
-    expect(() => choose('--msm', 'gpu')).toThrow(new UsageError('--msm must be one of cpu, webgpu, webgpu-f16; got "gpu"'));
+    expect(() => choose('--msm', 'gpu')).toThrow(
+      new UsageError('--msm must be one of cpu, webgpu, webgpu-f16; got "gpu"'),
+    );
     expect(choose().encoder).toBe('node');
     expect(choose('--encoder', 'webgpu').encoder).toBe('webgpu');
-    expect(() => choose('--encoder', 'wasm')).toThrow(new UsageError('--encoder must be one of node, webgpu; got "wasm"'));
+    expect(() => choose('--encoder', 'wasm')).toThrow(
+      new UsageError('--encoder must be one of node, webgpu; got "wasm"'),
+    );
   });
 
   it('refuses WebGPU without an adapter in plain words: why, and what to run instead', () => {
     expect(() => gpuMsm('f16', { unavailable: 'Dawn found no Vulkan adapter' })).toThrow(
-      new GpuUnavailableError('--msm webgpu-f16 needs WebGPU in Node, but Dawn found no Vulkan adapter. Run without --msm (CPU) instead.'),
+      new GpuUnavailableError(
+        '--msm webgpu-f16 needs WebGPU in Node, but Dawn found no Vulkan adapter. Run without --msm (CPU) instead.',
+      ),
     );
   });
 
   it('labels software adapters as such, and only those', () => {
     const info = { vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: false };
-    expect(softwareRenderer({ ...info, vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7' })).toBe('lavapipe');
+    expect(
+      softwareRenderer({ ...info, vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7' }),
+    ).toBe('lavapipe');
     expect(softwareRenderer({ ...info, vendor: 'google', architecture: 'swiftshader' })).toBe('swiftshader');
-    expect(softwareRenderer({ ...info, isFallbackAdapter: true, description: 'Microsoft Basic Render Driver' })).toBe('software');
-    expect(softwareRenderer({ ...info, vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4090' })).toBeNull();
+    expect(softwareRenderer({ ...info, isFallbackAdapter: true, description: 'Microsoft Basic Render Driver' })).toBe(
+      'software',
+    );
+    expect(
+      softwareRenderer({ ...info, vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4090' }),
+    ).toBeNull();
   });
 });
 
@@ -62,16 +75,20 @@ describe('--msm and --encoder', () => {
 const gpu = await requestNodeGpu();
 const adapter = 'unavailable' in gpu ? null : gpu.adapter.info.description;
 if ('device' in gpu) gpu.device.destroy();
-else if (process.env.MUSCOPE_REQUIRE_NODE_WEBGPU) throw new Error(`Node WebGPU is required here, but ${gpu.unavailable}.`);
+else if (process.env.MUSCOPE_REQUIRE_NODE_WEBGPU)
+  throw new Error(`Node WebGPU is required here, but ${gpu.unavailable}.`);
 
 describe.skipIf(!ready || adapter === null)(`muscope score on WebGPU (${adapter ?? 'no adapter'})`, () => {
-  it('gives the CPU\'s image scores within 1e-4 with --msm webgpu and with --encoder webgpu, and names the adapter', () => {
+  it("gives the CPU's image scores within 1e-4 with --msm webgpu and with --encoder webgpu, and names the adapter", () => {
     const set = join(work, 'gpu-set');
     copyBottles(set, 6);
     const scores = (out: string, ...options: string[]) => {
       const r = muscope('score', set, '--model', MODEL, '--size', '64', '--no-overlays', '--out', out, ...options);
       expect(r.code, r.stderr).toBe(0);
-      return { stderr: r.stderr, rows: JSON.parse(readFileSync(join(work, `${out}/scores.json`), 'utf8')) as ScoreRow[] };
+      return {
+        stderr: r.stderr,
+        rows: JSON.parse(readFileSync(join(work, `${out}/scores.json`), 'utf8')) as ScoreRow[],
+      };
     };
     const cpu = scores('gpu-cpu');
     const msm = scores('gpu-msm', '--msm', 'webgpu');
@@ -82,10 +99,13 @@ describe.skipIf(!ready || adapter === null)(`muscope score on WebGPU (${adapter 
     // images than the queries: an exact duplicate's distance is the square root of rounding noise.)
     const refs = join(work, 'gpu-refs');
     mkdirSync(refs);
-    for (const n of ['015', '016', '017', '018']) copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
+    for (const n of ['015', '016', '017', '018'])
+      copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
     const againstCpu = scores('gpu-ref-cpu', '--reference', refs);
     const againstGpu = scores('gpu-ref-msm', '--reference', refs, '--msm', 'webgpu');
-    againstGpu.rows.forEach((row, n) => expect(Math.abs(row.score - againstCpu.rows[n].score)).toBeLessThanOrEqual(1e-4));
+    againstGpu.rows.forEach((row, n) =>
+      expect(Math.abs(row.score - againstCpu.rows[n].score)).toBeLessThanOrEqual(1e-4),
+    );
     for (const gpuRun of [msm, encoder]) {
       expect(gpuRun.rows.map((row) => row.path)).toEqual(cpu.rows.map((row) => row.path));
       gpuRun.rows.forEach((row, n) => {
@@ -106,8 +126,12 @@ describe.skipIf(!ready)('muscope score', () => {
     writeFileSync(bad.text, 'not an image\n');
     const jpeg = await sharp(join(BOTTLE, 'test/good/010.png')).jpeg().toBuffer();
     writeFileSync(bad.truncated, jpeg.subarray(0, jpeg.length >> 1));
-    await sharp({ create: { width: 1, height: 1, channels: 3, background: 'red' } }).png().toFile(bad.tiny);
-    await sharp({ create: { width: 12000, height: 9000, channels: 3, background: { r: 40, g: 90, b: 60 } } }).png({ compressionLevel: 1 }).toFile(huge);
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: 'red' } })
+      .png()
+      .toFile(bad.tiny);
+    await sharp({ create: { width: 12000, height: 9000, channels: 3, background: { r: 40, g: 90, b: 60 } } })
+      .png({ compressionLevel: 1 })
+      .toFile(huge);
   }, 120_000);
 
   it('scores the usable images, names every bad file with its reason, and writes scores, maps and overlays', () => {
@@ -139,10 +163,22 @@ describe.skipIf(!ready)('muscope score', () => {
   it('scores against known-good references on a fixed scale, with their threshold, and lists no reference as a finding', () => {
     const refs = join(work, 'refs');
     mkdirSync(refs);
-    for (const n of ['015', '016', '017', '018', '019']) copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
+    for (const n of ['015', '016', '017', '018', '019'])
+      copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
     const images = copyBottles(join(work, 'queries'), 6);
     // The default model, as the app picks it: no --model.
-    const r = muscope('score', join(work, 'queries'), refs, '--reference', refs, '--size', '64', '--no-overlays', '--out', 'ref-out');
+    const r = muscope(
+      'score',
+      join(work, 'queries'),
+      refs,
+      '--reference',
+      refs,
+      '--size',
+      '64',
+      '--no-overlays',
+      '--out',
+      'ref-out',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`with ${MODEL} at 64px`);
     expect(r.stderr).toContain('Scores are distance to the known-good references');
@@ -165,7 +201,9 @@ describe.skipIf(!ready)('muscope score', () => {
       expect(row.scale).toBe('batch-relative');
       expect(row.verdict).toBe(row.score > (row.threshold as number) ? 'anomalous' : 'normal');
     }
-    expect(muscope('score', set, '--with-batch').stderr).toBe('muscope: --with-batch adds the other images as scorers next to the references, so it needs --reference\n');
+    expect(muscope('score', set, '--with-batch').stderr).toBe(
+      'muscope: --with-batch adds the other images as scorers next to the references, so it needs --reference\n',
+    );
     expect(muscope('score', set, '--reference', set, '--max-batch', '5').code).toBe(2);
   });
 
@@ -182,9 +220,22 @@ describe.skipIf(!ready)('muscope score', () => {
     writeFileSync(join(few, 'broken.png'), 'x');
     const refused = muscope('score', few, '--model', MODEL, '--size', '64', '--out', 'few-out');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^muscope: Mutual scoring needs at least 5 images of the same product; got 3 usable \(1 skipped\)\..*--force-small-batch/m);
+    expect(refused.stderr).toMatch(
+      /^muscope: Mutual scoring needs at least 5 images of the same product; got 3 usable \(1 skipped\)\..*--force-small-batch/m,
+    );
     noStackTrace(refused.stderr);
-    const forced = muscope('score', few, '--model', MODEL, '--size', '64', '--out', 'few-out', '--force-small-batch', '--no-overlays');
+    const forced = muscope(
+      'score',
+      few,
+      '--model',
+      MODEL,
+      '--size',
+      '64',
+      '--out',
+      'few-out',
+      '--force-small-batch',
+      '--no-overlays',
+    );
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout.trim().split('\n')).toHaveLength(3);
     expect(forced.stdout).toContain('FORCED');
@@ -204,23 +255,52 @@ describe.skipIf(!ready)('muscope score', () => {
 describe.skipIf(!ready)('muscope eval', () => {
   it('evaluates a small MVTec-layout category and reports finite metrics and timings', () => {
     const cat = join(work, 'data', 'bottle');
-    for (const [folder, files] of [['good', ['000', '001', '002']], ['broken_large', ['000', '001', '002']]] as const) {
+    for (const [folder, files] of [
+      ['good', ['000', '001', '002']],
+      ['broken_large', ['000', '001', '002']],
+    ] as const) {
       mkdirSync(join(cat, 'test', folder), { recursive: true });
-      for (const f of files) copyFileSync(join(BOTTLE, 'test', folder, `${f}.png`), join(cat, 'test', folder, `${f}.png`));
+      for (const f of files)
+        copyFileSync(join(BOTTLE, 'test', folder, `${f}.png`), join(cat, 'test', folder, `${f}.png`));
       if (folder !== 'good') {
         mkdirSync(join(cat, 'ground_truth', folder), { recursive: true });
-        for (const f of files) copyFileSync(join(BOTTLE, 'ground_truth', folder, `${f}_mask.png`), join(cat, 'ground_truth', folder, `${f}_mask.png`));
+        for (const f of files)
+          copyFileSync(
+            join(BOTTLE, 'ground_truth', folder, `${f}_mask.png`),
+            join(cat, 'ground_truth', folder, `${f}_mask.png`),
+          );
       }
     }
-    const r = muscope('eval', join(work, 'data'), '--category', 'bottle', '--model', MODEL, '--size', '64', '--out', 'eval-out');
+    const r = muscope(
+      'eval',
+      join(work, 'data'),
+      '--category',
+      'bottle',
+      '--model',
+      MODEL,
+      '--size',
+      '64',
+      '--out',
+      'eval-out',
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ category: 'bottle', images: 6, anomalous: 3, size: 64, grid: 4, subsets: 1, maskThreshold: 'int-cast' });
+    expect(report).toMatchObject({
+      category: 'bottle',
+      images: 6,
+      anomalous: 3,
+      size: 64,
+      grid: 4,
+      subsets: 1,
+      maskThreshold: 'int-cast',
+    });
     for (const v of [...Object.values(report.image), ...Object.values(report.pixel)] as number[]) {
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThanOrEqual(1);
     }
     expect(report.seconds.total).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(join(work, 'eval-out/eval-bottle-resnet50v2-imagenet-trunk-64.json'), 'utf8'))).toEqual(report);
+    expect(
+      JSON.parse(readFileSync(join(work, 'eval-out/eval-bottle-resnet50v2-imagenet-trunk-64.json'), 'utf8')),
+    ).toEqual(report);
   });
 });

@@ -51,7 +51,11 @@ export function reportProblems(problems: readonly ImageFileError[], progress: Pr
 
 /** Refuses a set too small for mutual scoring before any time is spent encoding it. */
 export function requireEnoughImages(usable: number, skipped: number, force: boolean): void {
-  if (usable === 0) throw new MuscError('too-few-images', `No usable images${skipped ? ` (${skipped} file(s) skipped, see above)` : ''}.`);
+  if (usable === 0)
+    throw new MuscError(
+      'too-few-images',
+      `No usable images${skipped ? ` (${skipped} file(s) skipped, see above)` : ''}.`,
+    );
   if (usable < MIN_IMAGES && !force) {
     throw new MuscError(
       'too-few-images',

@@ -23,7 +23,10 @@ const round = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 export async function evalCommand(argv: string[], progress: ProgressReporter): Promise<void> {
   const started = performance.now();
-  const args = parseArgs(argv, { flags: ['exclude-empty-masks'], values: [...MODEL_OPTIONS, 'category', 'max-batch', 'mask-threshold'] });
+  const args = parseArgs(argv, {
+    flags: ['exclude-empty-masks'],
+    values: [...MODEL_OPTIONS, 'category', 'max-batch', 'mask-threshold'],
+  });
   if (args.positional.length !== 1) throw new UsageError(`give exactly one dataset folder. Usage: ${EVAL_USAGE}`);
   const choice = modelChoice(args);
   const maxBatch = intOption(args, 'max-batch', Number.MAX_SAFE_INTEGER, 5) as number;
@@ -33,7 +36,12 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
   const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
-    const { items, problems, set, decodeSeconds } = await scoreCategory(model, category, { size, grid: choice.grid, maxBatch, progress });
+    const { items, problems, set, decodeSeconds } = await scoreCategory(model, category, {
+      size,
+      grid: choice.grid,
+      maxBatch,
+      progress,
+    });
 
     const t = performance.now();
     const image = imageMetrics(

@@ -42,7 +42,13 @@ const CHUNK = 16;
 export function openInspection(model: OpenModel, opts: InspectionOptions): Inspection {
   const { slots } = model;
   const { size, progress } = opts;
-  const config = { ...DEFAULT_CONFIG, imageSize: size, forceSmallBatch: opts.forceSmallBatch, scorers: opts.policy, window: opts.window };
+  const config = {
+    ...DEFAULT_CONFIG,
+    imageSize: size,
+    forceSmallBatch: opts.forceSmallBatch,
+    scorers: opts.policy,
+    window: opts.window,
+  };
   const session = new ScoringSession(config, model.manifest.taps.length, slots);
   return {
     async add(items, label) {
@@ -50,8 +56,14 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
       for (let start = 0; start < items.length; start += CHUNK) {
         const chunk = items.slice(start, start + CHUNK);
         progress.update(`encode ${label}`, start, items.length);
-        const input = await encodeImages(model.runner, model.manifest, chunk.map((i) => i.image), { size, grid: opts.grid });
-        const onProgress = ({ done, total }: { done: number; total: number }) => progress.update(`mutual scoring ${label}`, done, total, 'image pairs');
+        const input = await encodeImages(
+          model.runner,
+          model.manifest,
+          chunk.map((i) => i.image),
+          { size, grid: opts.grid },
+        );
+        const onProgress = ({ done, total }: { done: number; total: number }) =>
+          progress.update(`mutual scoring ${label}`, done, total, 'image pairs');
         evicted.push(...(await session.add(chunk, input, { onProgress })));
       }
       progress.update(`encode ${label}`, items.length, items.length);

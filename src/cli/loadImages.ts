@@ -14,7 +14,12 @@ export interface LoadedImages {
   problems: ImageFileError[];
 }
 
-export async function loadSquashed(paths: readonly string[], size: number, filter: ResizeFilter, progress: ProgressReporter): Promise<LoadedImages> {
+export async function loadSquashed(
+  paths: readonly string[],
+  size: number,
+  filter: ResizeFilter,
+  progress: ProgressReporter,
+): Promise<LoadedImages> {
   const out: LoadedImages = { paths: [], images: [], problems: [] };
   for (const [i, path] of paths.entries()) {
     progress.update('decode', i, paths.length);

@@ -66,7 +66,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`muscope: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    if (err instanceof MuscError || err instanceof EncoderError || err instanceof ImageFileError || err instanceof InputPathError || err instanceof GpuUnavailableError) {
+    if (
+      err instanceof MuscError ||
+      err instanceof EncoderError ||
+      err instanceof ImageFileError ||
+      err instanceof InputPathError ||
+      err instanceof GpuUnavailableError
+    ) {
       process.stderr.write(`muscope: ${err.message}\n`);
       return EXIT_USER_ERROR;
     }

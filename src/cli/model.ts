@@ -25,14 +25,27 @@ export interface OpenModel {
   close(): Promise<void>;
 }
 
-async function openRunner(encoder: EncoderBackend, path: string, manifest: ModelManifest, threads: number): Promise<{ runner: NodeEncoderRunner; note: string | null }> {
+async function openRunner(
+  encoder: EncoderBackend,
+  path: string,
+  manifest: ModelManifest,
+  threads: number,
+): Promise<{ runner: NodeEncoderRunner; note: string | null }> {
   if (encoder === 'node') return { runner: await createNodeRunner(path, manifest, threads), note: null };
   const runner = await createWebGpuRunner(path, manifest);
-  if ('unavailable' in runner) throw new GpuUnavailableError(`--encoder webgpu needs WebGPU in Node, but ${runner.unavailable}. Run without --encoder (onnxruntime-node) instead.`);
+  if ('unavailable' in runner)
+    throw new GpuUnavailableError(
+      `--encoder webgpu needs WebGPU in Node, but ${runner.unavailable}. Run without --encoder (onnxruntime-node) instead.`,
+    );
   return { runner, note: `encoder on WebGPU through Dawn (onnxruntime-web) on ${adapterNote(runner.adapter)}` };
 }
 
-export async function openModel(id: string, dtype: VariantDtype, msmBackend: MsmBackend = 'cpu', encoder: EncoderBackend = 'node'): Promise<OpenModel> {
+export async function openModel(
+  id: string,
+  dtype: VariantDtype,
+  msmBackend: MsmBackend = 'cpu',
+  encoder: EncoderBackend = 'node',
+): Promise<OpenModel> {
   const manifest = loadManifest(id);
   const threads = availableParallelism();
   // The GPU first: a machine without one is refused before the model is verified and loaded.

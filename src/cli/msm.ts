@@ -35,12 +35,17 @@ export function adapterNote(info: AdapterInfo): string {
 /** src/gpu on Dawn's device, or a GpuUnavailableError saying why not. */
 export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: string }): OpenMsm {
   const flag = `--msm ${storage === 'f16' ? 'webgpu-f16' : 'webgpu'}`;
-  if ('unavailable' in gpu) throw new GpuUnavailableError(`${flag} needs WebGPU in Node, but ${gpu.unavailable}. Run without --msm (CPU) instead.`);
+  if ('unavailable' in gpu)
+    throw new GpuUnavailableError(
+      `${flag} needs WebGPU in Node, but ${gpu.unavailable}. Run without --msm (CPU) instead.`,
+    );
   const { adapter, device } = gpu;
   const name = adapterName(adapter.info);
   if (storage === 'f16' && !device.features.has('shader-f16')) {
     device.destroy();
-    throw new GpuUnavailableError(`${flag} needs 'shader-f16', which the adapter (${name}) lacks. Use --msm webgpu (f32 storage) instead.`);
+    throw new GpuUnavailableError(
+      `${flag} needs 'shader-f16', which the adapter (${name}) lacks. Use --msm webgpu (f32 storage) instead.`,
+    );
   }
   return {
     engine: { scoreFeatureSet: createWebGpuMusc(device, { storage }).scoreFeatureSet },
@@ -52,6 +57,10 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
 
 export async function openMsm(backend: MsmBackend, threads: number): Promise<OpenMsm> {
   if (backend !== 'cpu') return gpuMsm(backend === 'webgpu-f16' ? 'f16' : 'f32', await requestNodeGpu());
-  const similarity = createOrtMatmulKernel(ort, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const similarity = createOrtMatmulKernel(ort, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   return { engine: { similarity }, slots: matmulSlots(similarity), where: null, close: () => {} };
 }

@@ -40,7 +40,8 @@ export function commonFolder(paths: readonly string[]): string {
   return first.slice(0, n).join('/') || '/';
 }
 
-const csvField = (v: string | number | null): string => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? ''));
+const csvField = (v: string | number | null): string =>
+  typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? '');
 
 /** Writes `data` to `path` through a temporary file in the same folder. */
 async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
@@ -68,7 +69,12 @@ export class ResultWriter {
   }
 
   /** Writes one image's map and overlay (the map coloured over `range`); returns their paths. */
-  async writeImage(path: string, stem: string, map: Float32Array, range: MapRange): Promise<{ map: string; overlay: string | null }> {
+  async writeImage(
+    path: string,
+    stem: string,
+    map: Float32Array,
+    range: MapRange,
+  ): Promise<{ map: string; overlay: string | null }> {
     const mapPath = join(this.mapsDir, `${stem}.npy`);
     await writeWhole(mapPath, encodeNpyFloat32(map, [this.size, this.size]));
     if (!this.overlaysDir) return { map: mapPath, overlay: null };
@@ -82,7 +88,9 @@ export class ResultWriter {
   async writeTables(rows: readonly ScoreRow[]): Promise<void> {
     await writeWhole(join(this.outDir, 'scores.json'), `${JSON.stringify(rows, null, 2)}\n`);
     const header = 'path,score,scale,threshold,verdict,raw_score,map,overlay';
-    const lines = rows.map((r) => [r.path, r.score, r.scale, r.threshold, r.verdict, r.rawScore, r.map, r.overlay].map(csvField).join(','));
+    const lines = rows.map((r) =>
+      [r.path, r.score, r.scale, r.threshold, r.verdict, r.rawScore, r.map, r.overlay].map(csvField).join(','),
+    );
     await writeWhole(join(this.outDir, 'scores.csv'), `${[header, ...lines].join('\n')}\n`);
   }
 }

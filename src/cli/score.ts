@@ -10,7 +10,14 @@ import { listImages, InputPathError } from '../platform/node/listImages.ts';
 import { SCALE_TEXT, type ScoreScale } from '../engine/session/judge.ts';
 import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../engine/verdict/batchThreshold.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
-import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice, reportProblems, requireEnoughImages } from './common.ts';
+import {
+  DEFAULT_OUT_DIR,
+  inputSize,
+  MODEL_OPTIONS,
+  modelChoice,
+  reportProblems,
+  requireEnoughImages,
+} from './common.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';
@@ -46,7 +53,13 @@ interface Job {
 async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): Promise<ScoredImages> {
   const { size } = job;
   requireEnoughImages(loaded.images.length, loaded.problems.length, job.force);
-  const set = await scoreImages(job.model, loaded.images, { size, grid: job.grid, maxBatch, forceSmallBatch: job.force, progress: job.progress });
+  const set = await scoreImages(job.model, loaded.images, {
+    size,
+    grid: job.grid,
+    maxBatch,
+    forceSmallBatch: job.force,
+    progress: job.progress,
+  });
   const threshold = autoThreshold(set.scores).value;
   return {
     scale: 'batch-relative',
@@ -60,18 +73,37 @@ async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): 
   };
 }
 
-async function scoreAgainstReferences(job: Job, loaded: LoadedImages, references: LoadedImages, withBatch: boolean): Promise<ScoredImages> {
-  if (references.images.length === 0) throw new InputPathError('none of the reference images could be used (see above)');
+async function scoreAgainstReferences(
+  job: Job,
+  loaded: LoadedImages,
+  references: LoadedImages,
+  withBatch: boolean,
+): Promise<ScoredImages> {
+  if (references.images.length === 0)
+    throw new InputPathError('none of the reference images could be used (see above)');
   if (loaded.images.length === 0) throw new InputPathError('no usable images to score (see above)');
-  const inspection = openInspection(job.model, { size: job.size, grid: job.grid, policy: withBatch ? 'all' : 'references', forceSmallBatch: job.force, progress: job.progress });
+  const inspection = openInspection(job.model, {
+    size: job.size,
+    grid: job.grid,
+    policy: withBatch ? 'all' : 'references',
+    forceSmallBatch: job.force,
+    progress: job.progress,
+  });
   const refIds = references.paths.map((p) => `reference:${p}`);
-  await inspection.add(references.images.map((image, n) => ({ id: refIds[n], role: 'reference', image })), 'references');
-  await inspection.add(loaded.images.map((image, n) => ({ id: loaded.paths[n], role: 'query', image })), 'images');
+  await inspection.add(
+    references.images.map((image, n) => ({ id: refIds[n], role: 'reference', image })),
+    'references',
+  );
+  await inspection.add(
+    loaded.images.map((image, n) => ({ id: loaded.paths[n], role: 'query', image })),
+    'images',
+  );
   const judgement = inspection.judge();
   const byPath = new Map(judgement.findings.map((f) => [f.id, f]));
   const findings = loaded.paths.map((p) => byPath.get(p));
   const maps = loaded.paths.map((p) => inspection.map(p));
-  if (findings.some((f) => f?.score === null || f?.score === undefined) || maps.some((m) => m === null)) throw new Error('internal: an image against the references has no score');
+  if (findings.some((f) => f?.score === null || f?.score === undefined) || maps.some((m) => m === null))
+    throw new Error('internal: an image against the references has no score');
   return {
     scale: judgement.scale,
     threshold: judgement.threshold,
@@ -97,11 +129,20 @@ function mapRange(scored: ScoredImages, count: number): MapRange {
 }
 
 export async function scoreCommand(argv: string[], progress: ProgressReporter): Promise<void> {
-  const args = parseArgs(argv, { flags: ['force-small-batch', 'no-overlays', 'with-batch'], values: [...MODEL_OPTIONS, 'max-batch', 'reference'] });
+  const args = parseArgs(argv, {
+    flags: ['force-small-batch', 'no-overlays', 'with-batch'],
+    values: [...MODEL_OPTIONS, 'max-batch', 'reference'],
+  });
   if (args.positional.length === 0) throw new UsageError(`nothing to score. Usage: ${SCORE_USAGE}`);
   const referenceDir = args.values.get('reference');
-  if (args.flags.has('with-batch') && !referenceDir) throw new UsageError('--with-batch adds the other images as scorers next to the references, so it needs --reference');
-  if (referenceDir && args.values.has('max-batch')) throw new UsageError('--max-batch splits mutual scoring into subsets; with --reference every image is scored against the references alone');
+  if (args.flags.has('with-batch') && !referenceDir)
+    throw new UsageError(
+      '--with-batch adds the other images as scorers next to the references, so it needs --reference',
+    );
+  if (referenceDir && args.values.has('max-batch'))
+    throw new UsageError(
+      '--max-batch splits mutual scoring into subsets; with --reference every image is scored against the references alone',
+    );
   const choice = modelChoice(args);
   const force = args.flags.has('force-small-batch');
   const maxBatch = intOption(args, 'max-batch', Number.MAX_SAFE_INTEGER, 5) as number;
@@ -111,17 +152,24 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
   if (referenceDir && referenceFiles.length === 0) throw new InputPathError(`no image files found in ${referenceDir}`);
   const asReference = new Set(referenceFiles.map((f) => resolve(f)));
   const files = (await listImages(args.positional)).filter((f) => !asReference.has(resolve(f)));
-  if (files.length === 0) throw new InputPathError(`no image files found in ${args.positional.join(', ')}${referenceDir ? ' besides the references' : ''}`);
+  if (files.length === 0)
+    throw new InputPathError(
+      `no image files found in ${args.positional.join(', ')}${referenceDir ? ' besides the references' : ''}`,
+    );
   const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
     const job: Job = { model, size, grid: choice.grid, force, progress };
-    const references = referenceDir ? await loadSquashed(referenceFiles, size, model.manifest.input.resize, progress) : null;
+    const references = referenceDir
+      ? await loadSquashed(referenceFiles, size, model.manifest.input.resize, progress)
+      : null;
     if (references) reportProblems(references.problems, progress);
     const loaded = await loadSquashed(files, size, model.manifest.input.resize, progress);
     reportProblems(loaded.problems, progress);
     const started = performance.now();
-    const scored = references ? await scoreAgainstReferences(job, loaded, references, args.flags.has('with-batch')) : await scoreMutually(job, loaded, maxBatch);
+    const scored = references
+      ? await scoreAgainstReferences(job, loaded, references, args.flags.has('with-batch'))
+      : await scoreMutually(job, loaded, maxBatch);
     const seconds = (performance.now() - started) / 1000;
     loaded.images.length = 0; // the squashed copies are not needed for writing
 
@@ -133,13 +181,22 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     for (const [n, path] of loaded.paths.entries()) {
       progress.update('write maps and overlays', n, loaded.paths.length);
       const written = await writer.writeImage(path, outputStem(path, n, base), scored.map(n), range);
-      rows.push({ path, score: scored.scores[n], scale: scored.scale, threshold: scored.threshold, verdict: scored.verdicts[n], rawScore: scored.rawScores[n], ...written });
+      rows.push({
+        path,
+        score: scored.scores[n],
+        scale: scored.scale,
+        threshold: scored.threshold,
+        verdict: scored.verdicts[n],
+        rawScore: scored.rawScores[n],
+        ...written,
+      });
     }
     progress.update('write maps and overlays', loaded.paths.length, loaded.paths.length);
     await writer.writeTables(rows);
 
     const note = scored.forced ? ' [FORCED: fewer than 5 images, scores unreliable]' : '';
-    for (const r of rows) process.stdout.write(`${r.score.toFixed(4)}  ${r.verdict ?? 'no-verdict'}  ${r.path}${note}\n`);
+    for (const r of rows)
+      process.stdout.write(`${r.score.toFixed(4)}  ${r.verdict ?? 'no-verdict'}  ${r.path}${note}\n`);
     const against = references ? ` against ${references.images.length} known-good references` : '';
     progress.note(
       `Scored ${rows.length} images${against} (${loaded.problems.length} skipped) with ${choice.id} at ${size}px in ${seconds.toFixed(1)} s; results in ${outDir}/scores.json. ` +

@@ -37,16 +37,25 @@ export interface ScoredSet {
   map<T extends Float32Array | Float64Array>(n: number, out: T): T;
 }
 
-export async function scoreImages(model: OpenModel, images: readonly RgbImage[], opts: ScoreOptions): Promise<ScoredSet> {
+export async function scoreImages(
+  model: OpenModel,
+  images: readonly RgbImage[],
+  opts: ScoreOptions,
+): Promise<ScoredSet> {
   const { manifest, runner, msm } = model;
   const { size, progress } = opts;
-  if (manifest.fixture) progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
+  if (manifest.fixture)
+    progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
   for (const note of model.notes) progress.note(note);
   let encodeSeconds = 0;
   let scoreSeconds = 0;
   let grid = 0;
   const range = { min: Infinity, max: -Infinity };
-  const final = { embedDim: manifest.embedding?.dim ?? 0, kList: DEFAULT_CONFIG.kList, forceSmallBatch: opts.forceSmallBatch };
+  const final = {
+    embedDim: manifest.embedding?.dim ?? 0,
+    kList: DEFAULT_CONFIG.kList,
+    forceSmallBatch: opts.forceSmallBatch,
+  };
 
   const scored = await scoreInSubsets(images.length, opts.maxBatch, final, async (indices, s, subsets) => {
     const label = subsets > 1 ? ` (subset ${s + 1}/${subsets})` : '';
@@ -63,7 +72,11 @@ export async function scoreImages(model: OpenModel, images: readonly RgbImage[],
     const result = await runMusc(
       input,
       { ...DEFAULT_CONFIG, kList: [], imageSize: size, forceSmallBatch: opts.forceSmallBatch },
-      { ...msm, onProgress: (p) => p.stage === 'msm' && progress.update(`mutual scoring${label}`, p.done, p.total, 'image pairs') },
+      {
+        ...msm,
+        onProgress: (p) =>
+          p.stage === 'msm' && progress.update(`mutual scoring${label}`, p.done, p.total, 'image pairs'),
+      },
     );
     scoreSeconds += (performance.now() - t) / 1000;
     grid = result.grid;

@@ -1,6 +1,17 @@
 // `muscope watch` as a line would use it: files landing in a folder while it runs, a non-image,
 // a file copied slowly in chunks, 200 files at once, Ctrl-C, and the folder deleted under it.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, appendFileSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -31,7 +42,8 @@ describe.skipIf(!ready)('muscope watch', () => {
   beforeAll(async () => {
     mkdirSync(refs);
     mkdirSync(staging);
-    for (const n of ['015', '016', '017', '018', '019']) copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
+    for (const n of ['015', '016', '017', '018', '019'])
+      copyFileSync(join(BOTTLE, 'test/good', `${n}.png`), join(refs, `${n}.png`));
     // 200 small, distinct parts: crops of real bottles at different places.
     const sources = ['good/000', 'good/001', 'broken_large/000', 'contamination/001'];
     for (let i = 0; i < 200; i++) {
@@ -75,7 +87,10 @@ describe.skipIf(!ready)('muscope watch', () => {
     const results = lines(watch.stdout());
     expect(new Set(results.map((r) => r.file)).size).toBe(202);
     for (const r of results) {
-      expect(r).toMatchObject({ scale: 'distance', verdict: r.score > (r.threshold as number) ? 'anomalous' : 'normal' });
+      expect(r).toMatchObject({
+        scale: 'distance',
+        verdict: r.score > (r.threshold as number) ? 'anomalous' : 'normal',
+      });
       expect(existsSync(r.map) && existsSync(r.overlay as string)).toBe(true);
     }
     expect(results.find((r) => r.file === join(dir, 'good.png'))?.verdict).toBe('normal');
@@ -113,6 +128,8 @@ describe.skipIf(!ready)('muscope watch', () => {
     await watch.until((_, err) => WATCHING.test(err), 60_000);
     rmSync(dir, { recursive: true });
     expect(await watch.exited()).toBe(1);
-    expect(watch.stderr()).toMatch(new RegExp(`\\nmuscope: ${dir}: the folder was deleted or moved; stopped watching\\n$`));
+    expect(watch.stderr()).toMatch(
+      new RegExp(`\\nmuscope: ${dir}: the folder was deleted or moved; stopped watching\\n$`),
+    );
   }, 120_000);
 });

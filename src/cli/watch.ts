@@ -47,7 +47,10 @@ interface Waiting {
 }
 
 export async function watchCommand(argv: string[], progress: ProgressReporter): Promise<void> {
-  const args = parseArgs(argv, { flags: ['no-overlays'], values: [...MODEL_OPTIONS, 'reference', 'window', 'settle-ms'] });
+  const args = parseArgs(argv, {
+    flags: ['no-overlays'],
+    values: [...MODEL_OPTIONS, 'reference', 'window', 'settle-ms'],
+  });
   const [dir, ...extra] = args.positional;
   if (!dir || extra.length > 0) throw new UsageError(`watch takes one folder. Usage: ${WATCH_USAGE}`);
   if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new InputPathError(`${dir}: no such folder`);
@@ -63,7 +66,14 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
     const filter = model.manifest.input.resize;
     // Per-image stages are too quick for progress lines; notes and errors still reach stderr.
     const quiet = createProgress(process.stderr, true);
-    const inspection = openInspection(model, { size, grid: choice.grid, policy: 'references', window, forceSmallBatch: false, progress: quiet });
+    const inspection = openInspection(model, {
+      size,
+      grid: choice.grid,
+      policy: 'references',
+      window,
+      forceSmallBatch: false,
+      progress: quiet,
+    });
     if (referenceDir) await addReferences(inspection, referenceDir, size, filter, progress);
     const writer = new ResultWriter(outDir, size, !args.flags.has('no-overlays'));
     await writer.prepare();
@@ -81,8 +91,19 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
       for (const v of map) [min, max] = [Math.min(min, v), Math.max(max, v)];
       // Against references, a map is coloured up to the threshold at least, so a good part stays cold.
       if (judgement.scale === 'distance' && judgement.threshold !== null) max = Math.max(max, judgement.threshold);
-      const written = await writer.writeImage(item.file, outputStem(item.file, count++, resolve(dir)), map, { min, max });
-      const line: WatchLine = { file: item.file, score: finding.score, scale: judgement.scale, threshold: judgement.threshold, verdict: finding.verdict, ms: Math.round(performance.now() - item.since), ...written };
+      const written = await writer.writeImage(item.file, outputStem(item.file, count++, resolve(dir)), map, {
+        min,
+        max,
+      });
+      const line: WatchLine = {
+        file: item.file,
+        score: finding.score,
+        scale: judgement.scale,
+        threshold: judgement.threshold,
+        verdict: finding.verdict,
+        ms: Math.round(performance.now() - item.since),
+        ...written,
+      };
       process.stdout.write(`${JSON.stringify(line)}\n`);
     };
 
@@ -130,7 +151,10 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
         {
           onFile: (file) => {
             const since = performance.now();
-            if (!stopping) queue = queue.then(() => handle(file, since)).catch((err: unknown) => stop(err instanceof Error ? err : new Error(String(err))));
+            if (!stopping)
+              queue = queue
+                .then(() => handle(file, since))
+                .catch((err: unknown) => stop(err instanceof Error ? err : new Error(String(err))));
           },
           onGone: () => stop(new InputPathError(`${dir}: the folder was deleted or moved; stopped watching`)),
           onError: (err) => stop(err),
@@ -138,7 +162,10 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
         { settleMs, ignore: [outDir] },
       );
       watching.then(
-        () => progress.note(`watching ${dir} (${referenceDir ? 'against the known-good references' : `mutually, within the last ${window} images`}); Ctrl-C stops`),
+        () =>
+          progress.note(
+            `watching ${dir} (${referenceDir ? 'against the known-good references' : `mutually, within the last ${window} images`}); Ctrl-C stops`,
+          ),
         (err: unknown) => stop(err instanceof Error ? err : new Error(String(err))),
       );
     });
@@ -149,10 +176,19 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
   }
 }
 
-async function addReferences(inspection: Inspection, dir: string, size: number, filter: Parameters<typeof loadSquashed>[2], progress: ProgressReporter): Promise<void> {
+async function addReferences(
+  inspection: Inspection,
+  dir: string,
+  size: number,
+  filter: Parameters<typeof loadSquashed>[2],
+  progress: ProgressReporter,
+): Promise<void> {
   const files = await listImages([dir]);
   const loaded = await loadSquashed(files, size, filter, progress);
   reportProblems(loaded.problems, progress);
   if (loaded.images.length === 0) throw new InputPathError(`${dir}: no usable known-good reference images`);
-  await inspection.add(loaded.images.map((image, n) => ({ id: `reference:${loaded.paths[n]}`, role: 'reference' as const, image })), 'references');
+  await inspection.add(
+    loaded.images.map((image, n) => ({ id: `reference:${loaded.paths[n]}`, role: 'reference' as const, image })),
+    'references',
+  );
 }

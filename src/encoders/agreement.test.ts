@@ -5,7 +5,10 @@ const out = (data: number[], dims = [data.length]) => ({ dims, data });
 
 describe('worstRelative', () => {
   it('is the largest difference over each output’s own scale', () => {
-    expect(worstRelative({ a: out([1, 2]), b: out([100, 0]) }, { a: out([1, 2.5]), b: out([101, 0]) })).toBeCloseTo(0.5 / 2.5, 12);
+    expect(worstRelative({ a: out([1, 2]), b: out([100, 0]) }, { a: out([1, 2.5]), b: out([101, 0]) })).toBeCloseTo(
+      0.5 / 2.5,
+      12,
+    );
     expect(worstRelative({ a: out([3, -4]) }, { a: out([3, -4]) })).toBe(0);
   });
 

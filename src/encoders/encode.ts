@@ -32,7 +32,9 @@ export const DEFAULT_ENCODER_BATCH = 8;
 export function encoderInput(manifest: ModelManifest, images: readonly RgbImage[], size: number): Float32Array {
   const plane = 3 * size * size;
   const input = new Float32Array(images.length * plane);
-  images.forEach((image, b) => writeChw(squashResize(image, size, manifest.input.resize), manifest.input, input, b * plane));
+  images.forEach((image, b) =>
+    writeChw(squashResize(image, size, manifest.input.resize), manifest.input, input, b * plane),
+  );
   return input;
 }
 

@@ -15,21 +15,47 @@ function manifest(taps: TapSpec[], embedding: ModelManifest['embedding'], size =
     fixture: true,
     license: 'none',
     source: 'test',
-    input: { name: 'image', size, layout: 'nchw', resize: 'bilinear', normalization: { insideGraph: true, mean: [0, 0, 0], std: [1, 1, 1] } },
+    input: {
+      name: 'image',
+      size,
+      layout: 'nchw',
+      resize: 'bilinear',
+      normalization: { insideGraph: true, mean: [0, 0, 0], std: [1, 1, 1] },
+    },
     taps,
     embedding,
     variants: [],
   };
 }
 
-const nchwTap = (name: string, dim: number, grid = 2): TapSpec => ({ name, layout: 'nchw', grid, dim, hasCls: false, registers: 0 });
-const cnn = manifest([nchwTap('fine', 1), nchwTap('coarse', 2)], { name: 'coarse', source: 'global-average-of-tap', dim: 2, normalized: false, l2Normalize: true });
+const nchwTap = (name: string, dim: number, grid = 2): TapSpec => ({
+  name,
+  layout: 'nchw',
+  grid,
+  dim,
+  hasCls: false,
+  registers: 0,
+});
+const cnn = manifest([nchwTap('fine', 1), nchwTap('coarse', 2)], {
+  name: 'coarse',
+  source: 'global-average-of-tap',
+  dim: 2,
+  normalized: false,
+  l2Normalize: true,
+});
 
 /** [batch, C, H, W] filled by f(image, channel, y, x) */
-function nchw(batch: number, channels: number, side: number, f: (n: number, c: number, y: number, x: number) => number) {
+function nchw(
+  batch: number,
+  channels: number,
+  side: number,
+  f: (n: number, c: number, y: number, x: number) => number,
+) {
   const data = new Float32Array(batch * channels * side * side);
   let i = 0;
-  for (let n = 0; n < batch; n++) for (let c = 0; c < channels; c++) for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) data[i++] = f(n, c, y, x);
+  for (let n = 0; n < batch; n++)
+    for (let c = 0; c < channels; c++)
+      for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) data[i++] = f(n, c, y, x);
   return { data, dims: [batch, channels, side, side] };
 }
 
@@ -74,7 +100,13 @@ describe('MuscInputBuilder', () => {
     const tokens = Float32Array.from({ length: 6 * 3 }, (_, i) => i);
     const outputs = { t: { data: tokens, dims: [1, 6, 3] }, e: { data: Float32Array.from([3, 4]), dims: [1, 2] } };
     const embeddingsWith = (l2Normalize: boolean) => {
-      const vit = manifest([{ name: 't', layout: 'tokens', grid: 2, dim: 3, hasCls: true, registers: 1 }], { name: 'e', source: 'output', dim: 2, normalized: false, l2Normalize });
+      const vit = manifest([{ name: 't', layout: 'tokens', grid: 2, dim: 3, hasCls: true, registers: 1 }], {
+        name: 'e',
+        source: 'output',
+        dim: 2,
+        normalized: false,
+        l2Normalize,
+      });
       const builder = new MuscInputBuilder(vit, 1, 2);
       builder.add(outputs, 1);
       const input = builder.build();
@@ -88,7 +120,9 @@ describe('MuscInputBuilder', () => {
 
   it('names the output when shapes are wrong or values are not finite', () => {
     const builder = new MuscInputBuilder(cnn, 1, 2);
-    expect(() => builder.add({ fine: nchw(1, 5, 4, () => 0), coarse: nchw(1, 2, 2, () => 1) }, 1)).toThrow(/"fine" has shape \[1, 5, 4, 4\]/);
+    expect(() => builder.add({ fine: nchw(1, 5, 4, () => 0), coarse: nchw(1, 2, 2, () => 1) }, 1)).toThrow(
+      /"fine" has shape \[1, 5, 4, 4\]/,
+    );
     expect(() => builder.add({ coarse: nchw(1, 2, 2, () => 1) } as EncoderOutputs, 1)).toThrow(EncoderError);
     expect(() => builder.add({ fine: nchw(1, 1, 4, () => NaN), coarse: nchw(1, 2, 2, () => 1) }, 1)).toThrow(/NaN/);
     expect(() => builder.build()).toThrow(/0 of 1/);
@@ -104,9 +138,17 @@ describe('encodeImages', () => {
         return { fine: nchw(batch, 1, 4, () => 1), coarse: nchw(batch, 2, 2, () => 1) };
       },
     };
-    const gray = (v: number, side: number): RgbImage => ({ data: new Uint8Array(side * side * 3).fill(v), width: side, height: side, channels: 3 });
+    const gray = (v: number, side: number): RgbImage => ({
+      data: new Uint8Array(side * side * 3).fill(v),
+      width: side,
+      height: side,
+      channels: 3,
+    });
     const progress: number[] = [];
-    const input = await encodeImages(runner, cnn, [gray(255, 16), gray(51, 8), gray(0, 5)], { batchSize: 2, onProgress: (p) => progress.push(p.done) });
+    const input = await encodeImages(runner, cnn, [gray(255, 16), gray(51, 8), gray(0, 5)], {
+      batchSize: 2,
+      onProgress: (p) => progress.push(p.done),
+    });
     expect(seen).toEqual([
       [2, 2 * 3 * 64, 1],
       [1, 3 * 64, 0],

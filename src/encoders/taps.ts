@@ -34,25 +34,31 @@ function invalidSize(message: string): MuscError {
 export function featureGrid(manifest: ModelManifest, size: number, override?: number): number {
   const { taps, input } = manifest;
   const grid = taps[0].grid;
-  if (taps.some((t) => t.grid !== grid)) throw badOutput(`Model "${manifest.id}": all taps must share one grid in the manifest.`);
+  if (taps.some((t) => t.grid !== grid))
+    throw badOutput(`Model "${manifest.id}": all taps must share one grid in the manifest.`);
   const scaled = (grid * size) / input.size;
   if (taps.some((t) => t.layout === 'tokens')) {
-    if (override !== undefined && override !== scaled) throw invalidSize(`Model "${manifest.id}" is a token model: its grid follows the input size and cannot be set.`);
+    if (override !== undefined && override !== scaled)
+      throw invalidSize(`Model "${manifest.id}" is a token model: its grid follows the input size and cannot be set.`);
     if (!Number.isInteger(scaled)) {
       const patch = input.size / grid;
-      throw invalidSize(`Input size ${size} is not a multiple of ${manifest.id}'s patch size ${patch}; use for example ${Math.max(1, Math.round(size / patch)) * patch}.`);
+      throw invalidSize(
+        `Input size ${size} is not a multiple of ${manifest.id}'s patch size ${patch}; use for example ${Math.max(1, Math.round(size / patch)) * patch}.`,
+      );
     }
     return scaled;
   }
   const chosen = override ?? Math.max(1, Math.round(scaled));
-  if (!Number.isInteger(chosen) || chosen < 1) throw invalidSize(`The feature grid must be a whole number ≥ 1; got ${chosen}.`);
+  if (!Number.isInteger(chosen) || chosen < 1)
+    throw invalidSize(`The feature grid must be a whole number ≥ 1; got ${chosen}.`);
   return chosen;
 }
 
 function output(outputs: EncoderOutputs, name: string): TensorOutput {
   const out = outputs[name];
   if (!out) throw missingOutput(name);
-  if (!out.data.every(Number.isFinite)) throw badOutput(`Encoder output "${name}" contains NaN or infinity. Try the fp32 variant or another backend.`);
+  if (!out.data.every(Number.isFinite))
+    throw badOutput(`Encoder output "${name}" contains NaN or infinity. Try the fp32 variant or another backend.`);
   return out;
 }
 
@@ -94,9 +100,13 @@ function tapTokens(tap: TapSpec, out: TensorOutput, batch: number, grid: number)
 /** The manifest's global-average embedding spec, refused unless L2-normalised. */
 export function globalAverageSpec(manifest: ModelManifest): EmbeddingSpec {
   const spec = manifest.embedding;
-  if (!spec || spec.source !== 'global-average-of-tap') throw badOutput(`Model "${manifest.id}" has no global-average embedding.`);
+  if (!spec || spec.source !== 'global-average-of-tap')
+    throw badOutput(`Model "${manifest.id}" has no global-average embedding.`);
   // docs/method.md §4 defines the CNN embedding as the L2-normalised average; nothing else is offered.
-  if (!spec.l2Normalize) throw badOutput(`Model "${manifest.id}": a global-average embedding is always L2-normalised; set l2Normalize: true.`);
+  if (!spec.l2Normalize)
+    throw badOutput(
+      `Model "${manifest.id}": a global-average embedding is always L2-normalised; set l2Normalize: true.`,
+    );
   return spec;
 }
 
@@ -105,9 +115,12 @@ export function batchEmbeddings(manifest: ModelManifest, outputs: EncoderOutputs
   const spec = manifest.embedding;
   if (!spec) return null;
   const out = output(outputs, spec.name);
-  if (spec.source === 'global-average-of-tap') return globalAverageEmbedding(asNchw(out, spec.name, batch, globalAverageSpec(manifest).dim));
+  if (spec.source === 'global-average-of-tap')
+    return globalAverageEmbedding(asNchw(out, spec.name, batch, globalAverageSpec(manifest).dim));
   if (out.data.length !== batch * spec.dim) {
-    throw badOutput(`Encoder output "${spec.name}" has shape [${out.dims.join(', ')}], expected [${batch}, ${spec.dim}].`);
+    throw badOutput(
+      `Encoder output "${spec.name}" has shape [${out.dims.join(', ')}], expected [${batch}, ${spec.dim}].`,
+    );
   }
   // CLIP's is normalised in the graph; DINO's final-LN CLS is used raw, as the reference does.
   if (!spec.l2Normalize || spec.normalized) return out.data;
@@ -141,14 +154,16 @@ export class MuscInputBuilder {
 
   /** Appends the outputs of the next `batch` images. */
   add(outputs: EncoderOutputs, batch: number): void {
-    if (this.count + batch > this.images) throw new RangeError(`Batch of ${batch} overflows the ${this.images} images expected`);
+    if (this.count + batch > this.images)
+      throw new RangeError(`Batch of ${batch} overflows the ${this.images} images expected`);
     this.manifest.taps.forEach((tap, l) => {
       const layer = this.layers[l];
       const tokens = tapTokens(tap, output(outputs, tap.name), batch, this.grid);
       layer.data.set(tokens, this.count * (layer.skip + this.grid * this.grid) * tap.dim);
     });
     const embeddings = batchEmbeddings(this.manifest, outputs, batch);
-    if (embeddings && this.embeddings && this.manifest.embedding) this.embeddings.set(embeddings, this.count * this.manifest.embedding.dim);
+    if (embeddings && this.embeddings && this.manifest.embedding)
+      this.embeddings.set(embeddings, this.count * this.manifest.embedding.dim);
     this.count += batch;
   }
 

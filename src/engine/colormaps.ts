@@ -22,7 +22,19 @@ const JET: Stop[] = [
 ];
 
 /** matplotlib's inferno sampled at tenths; linear in between is visually indistinguishable. */
-const INFERNO: Stop[] = ['000004', '160b39', '420a68', '6a176e', '932667', 'bc3754', 'dd513a', 'f37819', 'fca50a', 'f6d746', 'fcffa4'].map((hex, i) => [
+const INFERNO: Stop[] = [
+  '000004',
+  '160b39',
+  '420a68',
+  '6a176e',
+  '932667',
+  'bc3754',
+  'dd513a',
+  'f37819',
+  'fca50a',
+  'f6d746',
+  'fcffa4',
+].map((hex, i) => [
   i / 10,
   parseInt(hex.slice(0, 2), 16) / 255,
   parseInt(hex.slice(2, 4), 16) / 255,
@@ -48,6 +60,8 @@ export const COLORMAPS: Record<ColormapName, Uint8Array> = { jet: lut(JET), infe
 /** CSS gradient of a colormap, for legends. */
 export function colormapGradient(name: ColormapName): string {
   const table = COLORMAPS[name];
-  const stops = [0, 32, 64, 96, 128, 160, 192, 224, 255].map((i) => `rgb(${table[i * 3]},${table[i * 3 + 1]},${table[i * 3 + 2]}) ${((i / 255) * 100).toFixed(0)}%`);
+  const stops = [0, 32, 64, 96, 128, 160, 192, 224, 255].map(
+    (i) => `rgb(${table[i * 3]},${table[i * 3 + 1]},${table[i * 3 + 2]}) ${((i / 255) * 100).toFixed(0)}%`,
+  );
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }

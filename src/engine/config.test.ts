@@ -72,7 +72,10 @@ describe('validateConfig', () => {
     [{ rList: [] }, 'No aggregation degree given. Use at least one odd degree, for example [1, 3, 5].'],
     [{ interval: [0, 1.5] as [number, number] }, /fraction in \[0, 1\) or a whole count of images; got 1\.5/],
     [{ interval: [-0.1, 0.3] as [number, number] }, /got -0\.1\. The default interval is \[0, 0\.3\]/],
-    [{ kList: [1, -2] }, 'RsCIN windows must be whole numbers ≥ 0; got -2. Use for example [1, 2, 3], or [] to skip RsCIN.'],
+    [
+      { kList: [1, -2] },
+      'RsCIN windows must be whole numbers ≥ 0; got -2. Use for example [1, 2, 3], or [] to skip RsCIN.',
+    ],
     [{ imageSize: 0 }, 'The anomaly map size must be a whole number of pixels ≥ 2; got 0.'],
   ])('rejects %o', (over, message) => {
     const e = errorOf(() => validateConfig(config(over)));

@@ -31,7 +31,9 @@ function invalidConfig(message: string): MuscError {
 
 export function assertDegree(r: number): void {
   if (!Number.isInteger(r) || r < 1 || r % 2 === 0) {
-    throw invalidConfig(`Aggregation degrees must be odd whole numbers such as 1, 3, 5; got ${r}. Use odd degrees only.`);
+    throw invalidConfig(
+      `Aggregation degrees must be odd whole numbers such as 1, 3, 5; got ${r}. Use odd degrees only.`,
+    );
   }
 }
 
@@ -45,12 +47,15 @@ function assertIntervalBound(bound: number): void {
 }
 
 export function validateConfig(config: MuscConfig): void {
-  if (config.rList.length === 0) throw invalidConfig('No aggregation degree given. Use at least one odd degree, for example [1, 3, 5].');
+  if (config.rList.length === 0)
+    throw invalidConfig('No aggregation degree given. Use at least one odd degree, for example [1, 3, 5].');
   config.rList.forEach(assertDegree);
   config.interval.forEach(assertIntervalBound);
   for (const k of config.kList) {
     if (!Number.isInteger(k) || k < 0) {
-      throw invalidConfig(`RsCIN windows must be whole numbers ≥ 0; got ${k}. Use for example [1, 2, 3], or [] to skip RsCIN.`);
+      throw invalidConfig(
+        `RsCIN windows must be whole numbers ≥ 0; got ${k}. Use for example [1, 2, 3], or [] to skip RsCIN.`,
+      );
     }
   }
   if (!Number.isInteger(config.imageSize) || config.imageSize < 2) {
@@ -63,7 +68,11 @@ function boundToCount(bound: number, scorers: number): number {
   return bound < 1 ? Math.floor(bound * scorers) : bound;
 }
 
-export function scorerWindow(images: number, interval: readonly [number, number], forceSmallBatch: boolean): ScorerWindow {
+export function scorerWindow(
+  images: number,
+  interval: readonly [number, number],
+  forceSmallBatch: boolean,
+): ScorerWindow {
   interval.forEach(assertIntervalBound);
   const scorers = images - 1;
   if (images < 2) {
@@ -104,7 +113,12 @@ export function scorerWindow(images: number, interval: readonly [number, number]
   return { kMin, kMax, forced };
 }
 
-export function rscinPlan(images: number, kList: readonly number[], hasEmbeddings: boolean, forceSmallBatch: boolean): RscinPlan {
+export function rscinPlan(
+  images: number,
+  kList: readonly number[],
+  hasEmbeddings: boolean,
+  forceSmallBatch: boolean,
+): RscinPlan {
   if (!hasEmbeddings || kList.length === 0 || kList.includes(0)) return { windows: [], forced: false };
   const largest = Math.max(...kList);
   if (largest <= images) return { windows: [...kList], forced: false };

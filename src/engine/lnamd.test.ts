@@ -53,8 +53,26 @@ describe('lnamd', () => {
 
   it('r = 3 sums each 3×3 neighbourhood, skipping cells outside the grid (hand case)', () => {
     // 3×3 grid, D = 2, offset 10 on every value; centred: (0,0) → (1,0), (0,1) → (0,1), (2,2) → (−1,−1)
-    const centred = [[1, 0], [0, 1], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [-1, -1]];
-    const z = lnamd(layer(centred.flat().map((v) => v + 10), 1, 3, 2), 3);
+    const centred = [
+      [1, 0],
+      [0, 1],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [-1, -1],
+    ];
+    const z = lnamd(
+      layer(
+        centred.flat().map((v) => v + 10),
+        1,
+        3,
+        2,
+      ),
+      3,
+    );
     const patch = (y: number, x: number): number[] => Array.from(z.subarray((y * 3 + x) * 2, (y * 3 + x + 1) * 2));
     const s = Math.fround(Math.SQRT1_2);
     expect(patch(0, 0)).toEqual([s, s]); // (0,0)+(0,1)+(1,0)+(1,1) = (1, 1)
@@ -78,7 +96,12 @@ describe('lnamd', () => {
 
   it('rejects an even degree and broken features with plain messages', () => {
     const l = layer([1, 2, 3, 4], 1, 1, 4);
-    expect(() => lnamd(l, 2)).toThrow(new MuscError('invalid-config', 'Aggregation degrees must be odd whole numbers such as 1, 3, 5; got 2. Use odd degrees only.'));
+    expect(() => lnamd(l, 2)).toThrow(
+      new MuscError(
+        'invalid-config',
+        'Aggregation degrees must be odd whole numbers such as 1, 3, 5; got 2. Use odd degrees only.',
+      ),
+    );
     const broken = layer([0, 0, 0, 0, 1, NaN, 0, 0], 2, 1, 4);
     expect(() => lnamd(broken, 1)).toThrow(/features of image 2 contain invalid numbers \(NaN or infinity\)/);
   });

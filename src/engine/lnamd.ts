@@ -8,7 +8,14 @@ import type { LayerFeatures } from './types.ts';
 import { l2NormalizeInto } from './vector.ts';
 
 /** Sums each row-vector of `src` over a window of `radius` grid steps along one axis into `out`. */
-function boxSumAxis(src: Float64Array, out: Float64Array, grid: number, dim: number, radius: number, alongRows: boolean): void {
+function boxSumAxis(
+  src: Float64Array,
+  out: Float64Array,
+  grid: number,
+  dim: number,
+  radius: number,
+  alongRows: boolean,
+): void {
   out.fill(0);
   for (let y = 0; y < grid; y++) {
     for (let x = 0; x < grid; x++) {

@@ -8,7 +8,13 @@ import { randomUnitRows, seededRandom } from './random.ts';
 const window = (kMin: number, kMax: number): RankInterval => ({ kMin, kMax });
 
 /** compute_scores_fast of the reference, literally: per image, all distances to all others. */
-function referenceMsm(z: Float32Array, images: number, patches: number, dim: number, { kMin, kMax }: RankInterval): Float64Array {
+function referenceMsm(
+  z: Float32Array,
+  images: number,
+  patches: number,
+  dim: number,
+  { kMin, kMax }: RankInterval,
+): Float64Array {
   const out = new Float64Array(images * patches);
   for (let i = 0; i < images; i++) {
     for (let p = 0; p < patches; p++) {
@@ -69,7 +75,10 @@ describe('mutualScores', () => {
   it('reports pair progress up to N(N−1)/2 and stops when aborted', async () => {
     const z = randomUnitRows(6 * 4, 3, seededRandom(1));
     const seen: number[] = [];
-    await mutualScores(z, 6, 4, 3, window(0, 1), { kernel: tsKernel, onPairs: (done, total) => seen.push(done / total) });
+    await mutualScores(z, 6, 4, 3, window(0, 1), {
+      kernel: tsKernel,
+      onPairs: (done, total) => seen.push(done / total),
+    });
     expect(seen.at(-1)).toBe(1);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
@@ -80,7 +89,9 @@ describe('mutualScores', () => {
       maxTileBytes: 4 * 16,
       onPairs: () => controller.abort(),
     });
-    await expect(run).rejects.toEqual(new MuscError('cancelled', 'Scoring was cancelled. The results computed so far are kept.'));
+    await expect(run).rejects.toEqual(
+      new MuscError('cancelled', 'Scoring was cancelled. The results computed so far are kept.'),
+    );
   });
 });
 

@@ -112,7 +112,11 @@ export type PairsAgainst = (i: number, js: readonly number[]) => Promise<PairRow
 
 /** The triangle's rows (image i against every later image) from a pair source. */
 export function laterRows(pairs: PairsAgainst, images: number): PairRows {
-  return (i) => pairs(i, Array.from({ length: images - 1 - i }, (_, t) => i + 1 + t));
+  return (i) =>
+    pairs(
+      i,
+      Array.from({ length: images - 1 - i }, (_, t) => i + 1 + t),
+    );
 }
 
 /**
@@ -149,7 +153,7 @@ export function matmulPairs(
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
     const rowMin = new Float64Array(patches);
-    for (let t0 = 0; t0 < count; ) {
+    for (let t0 = 0; t0 < count;) {
       // a run of consecutive images js[t0 …] = j0, j0+1, …, as wide as a tile allows
       const j0 = js[t0];
       let batch = 1;
@@ -185,7 +189,8 @@ export function matmulPairs(
       }
       for (let jj = 0; jj < batch; jj++) {
         const t = t0 + jj;
-        for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[(j0 + jj) * patches + q]);
+        for (let q = 0; q < patches; q++)
+          backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[(j0 + jj) * patches + q]);
       }
       t0 += batch;
     }
@@ -194,7 +199,14 @@ export function matmulPairs(
 }
 
 /** The triangle's rows from a matmul kernel (matmulPairs over the whole set). */
-export function matmulRows(z: Float32Array, images: number, patches: number, dim: number, kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): PairRows {
+export function matmulRows(
+  z: Float32Array,
+  images: number,
+  patches: number,
+  dim: number,
+  kernel: SimilarityKernel,
+  maxTileBytes = DEFAULT_MAX_TILE_BYTES,
+): PairRows {
   return laterRows(matmulPairs(z, squaredNorms(z, images * patches, dim), patches, dim, kernel, maxTileBytes), images);
 }
 
@@ -228,9 +240,22 @@ export function matmulSlots(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX
  * MSM scores [N, P] of unit-norm features z [N, P, D] with a matmul kernel.
  * The window comes from config.scorerWindow (kMax − kMin ≥ 1, kMax ≤ N − 1).
  */
-export function mutualScores(z: Float32Array, images: number, patches: number, dim: number, window: RankInterval, options: MsmOptions): Promise<Float64Array> {
+export function mutualScores(
+  z: Float32Array,
+  images: number,
+  patches: number,
+  dim: number,
+  window: RankInterval,
+  options: MsmOptions,
+): Promise<Float64Array> {
   const { kernel, maxTileBytes, ...progress } = options;
-  return mutualScoresByRows(images, patches, window, matmulRows(z, images, patches, dim, kernel, maxTileBytes), progress);
+  return mutualScoresByRows(
+    images,
+    patches,
+    window,
+    matmulRows(z, images, patches, dim, kernel, maxTileBytes),
+    progress,
+  );
 }
 
 /**
@@ -276,6 +301,7 @@ export function intervalMean(distances: Float32Array, { kMin, kMax }: RankInterv
 /** intervalMean of each row of `scorers` distances. */
 function intervalMeans(nearest: Float32Array, rows: number, scorers: number, window: RankInterval): Float64Array {
   const scores = new Float64Array(rows);
-  for (let row = 0; row < rows; row++) scores[row] = intervalMean(nearest.subarray(row * scorers, (row + 1) * scorers), window);
+  for (let row = 0; row < rows; row++)
+    scores[row] = intervalMean(nearest.subarray(row * scorers, (row + 1) * scorers), window);
   return scores;
 }

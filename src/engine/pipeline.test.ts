@@ -3,7 +3,14 @@ import { globalAverageEmbedding } from './embedding.ts';
 import { MuscError } from './errors.ts';
 import { anomalyMap, runMusc } from './pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from './random.ts';
-import { DEFAULT_CONFIG, type LayerFeatures, type MuscConfig, type MuscInput, type MuscProgress, type NchwTensor } from './types.ts';
+import {
+  DEFAULT_CONFIG,
+  type LayerFeatures,
+  type MuscConfig,
+  type MuscInput,
+  type MuscProgress,
+  type NchwTensor,
+} from './types.ts';
 import { resampleNchw } from './upsample.ts';
 
 const GRID = 4;
@@ -32,13 +39,21 @@ function reorder(input: MuscInput, order: number[]): MuscInput {
     return out;
   };
   return {
-    layers: input.layers.map((l) => ({ ...l, images: order.length, data: pick(l.data, (l.skip + l.grid * l.grid) * l.dim) })),
+    layers: input.layers.map((l) => ({
+      ...l,
+      images: order.length,
+      data: pick(l.data, (l.skip + l.grid * l.grid) * l.dim),
+    })),
     embeddings: input.embeddings && pick(input.embeddings, input.embedDim),
     embedDim: input.embedDim,
   };
 }
 
-const rejection = (run: Promise<unknown>) => run.then(() => expect.unreachable('expected a MuscError'), (e: unknown) => e as MuscError);
+const rejection = (run: Promise<unknown>) =>
+  run.then(
+    () => expect.unreachable('expected a MuscError'),
+    (e: unknown) => e as MuscError,
+  );
 
 describe('runMusc', () => {
   it('permuting the images permutes every score', async () => {
@@ -50,7 +65,8 @@ describe('runMusc', () => {
     order.forEach((from, to) => {
       expect(permuted.imageScoresRaw[to]).toBeCloseTo(base.imageScoresRaw[from], 12);
       expect(permuted.imageScores[to]).toBeCloseTo(base.imageScores[from], 12);
-      for (let p = 0; p < P; p++) expect(permuted.patchScores[to * P + p]).toBeCloseTo(base.patchScores[from * P + p], 12);
+      for (let p = 0; p < P; p++)
+        expect(permuted.patchScores[to * P + p]).toBeCloseTo(base.patchScores[from * P + p], 12);
     });
   });
 
@@ -100,7 +116,9 @@ describe('runMusc', () => {
   it('refuses fewer than 5 images, or scores them when forced and says so', async () => {
     const e = await rejection(runMusc(randomInput(3), config()));
     expect(e.code).toBe('too-few-images');
-    expect(e.message).toMatch(/^Mutual scoring needs at least 5 images of the same product; got 3\. Add more images, or score anyway/);
+    expect(e.message).toMatch(
+      /^Mutual scoring needs at least 5 images of the same product; got 3\. Add more images, or score anyway/,
+    );
     const forced = await runMusc(randomInput(3), config({ forceSmallBatch: true }));
     expect(forced.forcedSmallBatch).toBe(true);
     expect(forced.rscinWindows).toEqual([1, 2, 3]);
@@ -109,13 +127,18 @@ describe('runMusc', () => {
 
   it('explains input that does not fit together', async () => {
     const input = randomInput(6);
-    const mismatched = { ...input, layers: [input.layers[0], { ...input.layers[1], grid: 2, data: new Float32Array(6 * 5 * DIM) }] };
+    const mismatched = {
+      ...input,
+      layers: [input.layers[0], { ...input.layers[1], grid: 2, data: new Float32Array(6 * 5 * DIM) }],
+    };
     const e = await rejection(runMusc(mismatched, config()));
     expect(e.code).toBe('invalid-input');
     expect(e.message).toBe(
       'Layer 2 has 6 images on a 2×2 grid but layer 1 has 6 on 4×4. Resample every layer to one grid (resampleNchw) and pass the same images to every layer.',
     );
-    const badEmbeddings = await rejection(runMusc({ ...input, embeddings: new Float32Array(6 * EMBED).fill(NaN) }, config()));
+    const badEmbeddings = await rejection(
+      runMusc({ ...input, embeddings: new Float32Array(6 * EMBED).fill(NaN) }, config()),
+    );
     expect(badEmbeddings.message).toMatch(/embeddings contain invalid numbers/);
   });
 
@@ -144,7 +167,11 @@ describe('runMusc', () => {
     const shallow = tap(3, 8);
     const deep = tap(5, 2);
     const result = await runMusc(
-      { layers: [resampleNchw(shallow, 4), resampleNchw(deep, 4)], embeddings: globalAverageEmbedding(deep), embedDim: 5 },
+      {
+        layers: [resampleNchw(shallow, 4), resampleNchw(deep, 4)],
+        embeddings: globalAverageEmbedding(deep),
+        embedDim: 5,
+      },
       config(),
     );
     expect(result.grid).toBe(4);

@@ -8,7 +8,15 @@ import { tsKernel } from './kernels/tsKernel.ts';
 import { lnamd } from './lnamd.ts';
 import { mutualScores } from './msm.ts';
 import { finalImageScores } from './rscin.ts';
-import type { FeatureSetScorer, LayerFeatures, LayerShape, MuscConfig, MuscInput, MuscResult, RunOptions } from './types.ts';
+import type {
+  FeatureSetScorer,
+  LayerFeatures,
+  LayerShape,
+  MuscConfig,
+  MuscInput,
+  MuscResult,
+  RunOptions,
+} from './types.ts';
 import { mapMaximum, upsampleMap } from './upsample.ts';
 
 function invalidInput(message: string): MuscError {
@@ -18,7 +26,10 @@ function invalidInput(message: string): MuscError {
 const inMemory = (layer: LayerShape): layer is LayerFeatures => 'data' in layer;
 
 function inMemoryLayer(layer: LayerShape): LayerFeatures {
-  if (!inMemory(layer)) throw invalidInput('These features are not in CPU memory; score them with the scorer that holds them (RunOptions.scoreFeatureSet).');
+  if (!inMemory(layer))
+    throw invalidInput(
+      'These features are not in CPU memory; score them with the scorer that holds them (RunOptions.scoreFeatureSet).',
+    );
   return layer;
 }
 
@@ -28,7 +39,9 @@ function validateInput(input: MuscInput<LayerShape>): void {
   input.layers.forEach((layer, l) => {
     const { images, grid, dim, skip } = layer;
     if (![images, grid, dim, skip].every(Number.isInteger) || images < 1 || grid < 1 || dim < 1 || skip < 0) {
-      throw invalidInput(`Layer ${l + 1} has an invalid shape (images ${images}, grid ${grid}, dim ${dim}, skip ${skip}).`);
+      throw invalidInput(
+        `Layer ${l + 1} has an invalid shape (images ${images}, grid ${grid}, dim ${dim}, skip ${skip}).`,
+      );
     }
     if (images !== first.images || grid !== first.grid) {
       throw invalidInput(
@@ -37,16 +50,22 @@ function validateInput(input: MuscInput<LayerShape>): void {
       );
     }
     if (inMemory(layer) && layer.data.length !== images * (skip + grid * grid) * dim) {
-      throw invalidInput(`Layer ${l + 1} holds ${layer.data.length} values, expected ${images}·${skip + grid * grid}·${dim}.`);
+      throw invalidInput(
+        `Layer ${l + 1} holds ${layer.data.length} values, expected ${images}·${skip + grid * grid}·${dim}.`,
+      );
     }
   });
   const { embeddings, embedDim } = input;
   if (embeddings) {
     if (!Number.isInteger(embedDim) || embedDim < 1 || embeddings.length !== first.images * embedDim) {
-      throw invalidInput(`The image embeddings hold ${embeddings.length} values, expected ${first.images}·${embedDim}.`);
+      throw invalidInput(
+        `The image embeddings hold ${embeddings.length} values, expected ${first.images}·${embedDim}.`,
+      );
     }
     if (!embeddings.every(Number.isFinite)) {
-      throw invalidInput('The image embeddings contain invalid numbers (NaN or infinity). Try the fp32 model variant or another backend.');
+      throw invalidInput(
+        'The image embeddings contain invalid numbers (NaN or infinity). Try the fp32 model variant or another backend.',
+      );
     }
   }
 }
@@ -59,8 +78,16 @@ function mapMaxima(patchScores: Float64Array, images: number, grid: number, size
 
 /** Layers in CPU memory run anywhere; layers kept elsewhere (on the GPU) need the scorer that reads them. */
 export async function runMusc(input: MuscInput, config: MuscConfig, opts?: RunOptions): Promise<MuscResult>;
-export async function runMusc<L extends LayerShape>(input: MuscInput<L>, config: MuscConfig, opts: RunOptions<L> & { scoreFeatureSet: FeatureSetScorer<L> }): Promise<MuscResult>;
-export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, opts: RunOptions<never> = {}): Promise<MuscResult> {
+export async function runMusc<L extends LayerShape>(
+  input: MuscInput<L>,
+  config: MuscConfig,
+  opts: RunOptions<L> & { scoreFeatureSet: FeatureSetScorer<L> },
+): Promise<MuscResult>;
+export async function runMusc(
+  input: MuscInput<LayerShape>,
+  config: MuscConfig,
+  opts: RunOptions<never> = {},
+): Promise<MuscResult> {
   validateConfig(config);
   validateInput(input);
   const { layers } = input;
@@ -84,12 +111,17 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
       throwIfAborted(signal);
       onProgress?.({ stage: 'lnamd', done: set, total: sets });
       const pairsBefore = set * pairsPerSet;
-      const onPairs = (done: number) => onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet });
+      const onPairs = (done: number) =>
+        onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet });
       // A GPU implementation (src/gpu) may take LNAMD + MSM of the whole feature set.
       // The overloads pair each kind of layer with a scorer that reads it.
       const scores = opts.scoreFeatureSet
         ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
-        : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, window, { kernel, signal, onPairs });
+        : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, window, {
+            kernel,
+            signal,
+            onPairs,
+          });
       layerScores?.set(scores, set * images * patches);
       for (let i = 0; i < scores.length; i++) perDegree[i] += scores[i] / layers.length;
       set += 1;
@@ -103,7 +135,13 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
   onProgress?.({ stage: 'maps', done: 1, total: 1 });
 
   onProgress?.({ stage: 'rscin', done: 0, total: 1 });
-  const final = finalImageScores(imageScoresRaw, input.embeddings, input.embedDim, config.kList, config.forceSmallBatch);
+  const final = finalImageScores(
+    imageScoresRaw,
+    input.embeddings,
+    input.embedDim,
+    config.kList,
+    config.forceSmallBatch,
+  );
   onProgress?.({ stage: 'rscin', done: 1, total: 1 });
 
   return {
@@ -119,7 +157,11 @@ export async function runMusc(input: MuscInput<LayerShape>, config: MuscConfig, 
 }
 
 /** Image n's anomaly map at size×size (bilinear, align_corners=true), computed on demand. */
-export function anomalyMap(result: Pick<MuscResult, 'images' | 'grid' | 'patchScores'>, n: number, size: number): Float32Array {
+export function anomalyMap(
+  result: Pick<MuscResult, 'images' | 'grid' | 'patchScores'>,
+  n: number,
+  size: number,
+): Float32Array {
   if (!Number.isInteger(n) || n < 0 || n >= result.images) {
     throw new RangeError(`image index ${n} is outside the batch of ${result.images}`);
   }

@@ -37,7 +37,12 @@ function similarityMatrix(embeddings: Float32Array, images: number, embedDim: nu
  * by config.rscinPlan). Ties in similarity keep the lower image index (the reference's order is
  * arbitrary there).
  */
-export function rscin(normalized: Float64Array, embeddings: Float32Array, embedDim: number, windows: readonly number[]): Float64Array {
+export function rscin(
+  normalized: Float64Array,
+  embeddings: Float32Array,
+  embedDim: number,
+  windows: readonly number[],
+): Float64Array {
   const images = normalized.length;
   const w = similarityMatrix(embeddings, images, embedDim);
   const out = new Float64Array(images);
@@ -76,9 +81,16 @@ export interface FinalScores {
 }
 
 /** MuSc's final image scores from the raw ones (map maxima): the ending of every scoring path. */
-export function finalImageScores(raw: ArrayLike<number>, embeddings: Float32Array | null, embedDim: number, kList: readonly number[], forceSmallBatch: boolean): FinalScores {
+export function finalImageScores(
+  raw: ArrayLike<number>,
+  embeddings: Float32Array | null,
+  embedDim: number,
+  kList: readonly number[],
+  forceSmallBatch: boolean,
+): FinalScores {
   const plan = rscinPlan(raw.length, kList, embeddings !== null, forceSmallBatch);
   const normalized = minMaxNormalize(raw);
-  const scores = plan.windows.length > 0 && embeddings ? rscin(normalized, embeddings, embedDim, plan.windows) : normalized;
+  const scores =
+    plan.windows.length > 0 && embeddings ? rscin(normalized, embeddings, embedDim, plan.windows) : normalized;
   return { scores, windows: plan.windows, forced: plan.forced };
 }

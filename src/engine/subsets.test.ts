@@ -31,8 +31,14 @@ describe('scoreInSubsets', () => {
     embedDim: 5,
   };
   const subset = (indices: number[]): MuscInput => ({
-    layers: input.layers.map((l) => ({ ...l, images: indices.length, data: Float32Array.from(indices.flatMap((i) => Array.from(l.data.subarray(i * 36, (i + 1) * 36)))) })),
-    embeddings: Float32Array.from(indices.flatMap((i) => Array.from(input.embeddings?.subarray(i * 5, (i + 1) * 5) ?? []))),
+    layers: input.layers.map((l) => ({
+      ...l,
+      images: indices.length,
+      data: Float32Array.from(indices.flatMap((i) => Array.from(l.data.subarray(i * 36, (i + 1) * 36)))),
+    })),
+    embeddings: Float32Array.from(
+      indices.flatMap((i) => Array.from(input.embeddings?.subarray(i * 5, (i + 1) * 5) ?? [])),
+    ),
     embedDim: 5,
   });
   const config = { ...DEFAULT_CONFIG, imageSize: 8 };

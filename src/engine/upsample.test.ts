@@ -19,7 +19,13 @@ describe('upsampleMap (align_corners = true)', () => {
 describe('resampleNchw (align_corners = false)', () => {
   it('downsamples 4×4 → 2×2 to the means of 2×2 blocks, as tokens [N, grid², C]', () => {
     const plane = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-    const tap = { data: Float32Array.from([...plane, ...plane.map((v) => -v)]), images: 1, channels: 2, height: 4, width: 4 };
+    const tap = {
+      data: Float32Array.from([...plane, ...plane.map((v) => -v)]),
+      images: 1,
+      channels: 2,
+      height: 4,
+      width: 4,
+    };
     const layer = resampleNchw(tap, 2);
     expect(layer).toMatchObject({ images: 1, grid: 2, dim: 2, skip: 0 });
     // block means: 2.5, 4.5, 10.5, 12.5; channel 1 is the negation

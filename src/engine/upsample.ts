@@ -53,7 +53,13 @@ export function upsampleMap(
 }
 
 /** Max of one grid×grid map upsampled to size×size in `scratch` (float64, reused): an image's raw score. */
-export function mapMaximum(src: ArrayLike<number>, offset: number, grid: number, size: number, scratch: Float64Array): number {
+export function mapMaximum(
+  src: ArrayLike<number>,
+  offset: number,
+  grid: number,
+  size: number,
+  scratch: Float64Array,
+): number {
   upsampleMap(src, offset, grid, size, scratch);
   let max = -Infinity;
   for (let i = 0; i < scratch.length; i++) if (scratch[i] > max) max = scratch[i];

@@ -4,10 +4,19 @@
 const padded = (bytes: number): number => Math.max(4, Math.ceil(bytes / 4) * 4);
 
 export function storageBuffer(device: GPUDevice, bytes: number, label: string): GPUBuffer {
-  return device.createBuffer({ label, size: padded(bytes), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+  return device.createBuffer({
+    label,
+    size: padded(bytes),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+  });
 }
 
-export function bufferWith(device: GPUDevice, data: Uint32Array | Float32Array, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
+export function bufferWith(
+  device: GPUDevice,
+  data: Uint32Array | Float32Array,
+  usage: GPUBufferUsageFlags,
+  label: string,
+): GPUBuffer {
   const buffer = device.createBuffer({ label, size: padded(data.byteLength), usage, mappedAtCreation: true });
   new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   buffer.unmap();
@@ -26,8 +35,17 @@ export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, buffe
 }
 
 /** Copies `bytes` of `source` from `offset` back to the CPU. */
-export async function readBack(device: GPUDevice, source: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: 'readback', size: padded(bytes), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+export async function readBack(
+  device: GPUDevice,
+  source: GPUBuffer,
+  offset: number,
+  bytes: number,
+): Promise<ArrayBuffer> {
+  const staging = device.createBuffer({
+    label: 'readback',
+    size: padded(bytes),
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
   try {
     const encoder = device.createCommandEncoder();
     encoder.copyBufferToBuffer(source, offset, staging, 0, padded(bytes));

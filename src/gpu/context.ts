@@ -53,7 +53,10 @@ export async function checked<T>(device: GPUDevice, body: () => Promise<T>): Pro
   const validation = await device.popErrorScope();
   const memory = await device.popErrorScope();
   if (!outcome.ok) throw outcome.error;
-  if (memory) throw new Error(`The GPU ran out of memory: ${memory.message}. Score fewer images at once or use a smaller input size.`);
+  if (memory)
+    throw new Error(
+      `The GPU ran out of memory: ${memory.message}. Score fewer images at once or use a smaller input size.`,
+    );
   if (validation) throw new Error(`WebGPU rejected a command: ${validation.message}`);
   return outcome.value;
 }

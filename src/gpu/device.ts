@@ -7,7 +7,10 @@ export function adapterName(info: Pick<GPUAdapterInfo, 'vendor' | 'architecture'
   return info.description || `${info.vendor} ${info.architecture}`.trim() || 'unnamed adapter';
 }
 
-export async function requestMuscDevice(gpu: GPU, adapterOptions?: GPURequestAdapterOptions): Promise<{ adapter: GPUAdapter; device: GPUDevice }> {
+export async function requestMuscDevice(
+  gpu: GPU,
+  adapterOptions?: GPURequestAdapterOptions,
+): Promise<{ adapter: GPUAdapter; device: GPUDevice }> {
   const adapter = await gpu.requestAdapter(adapterOptions);
   if (!adapter) throw new Error('This browser offers no WebGPU adapter; run on the CPU (WASM) instead.');
   const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;

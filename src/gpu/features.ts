@@ -34,16 +34,31 @@ export function allocateFeatureSet(
   const { images, patches, dim, storage } = shape;
   const dimPadded = padDim(dim);
   const rowBytes = dimPadded * bytesPerFeature(storage);
-  const imagesPerChunk = imagesPerBinding(Math.max(patches * rowBytes, extraBytesPerImage), ctx.bindingCap, images, 'features');
+  const imagesPerChunk = imagesPerBinding(
+    Math.max(patches * rowBytes, extraBytesPerImage),
+    ctx.bindingCap,
+    images,
+    'features',
+  );
   const ranges = splitImages(images, imagesPerChunk);
-  const chunks = ranges.map((r, c) => pool.track(storageBuffer(ctx.device, r.count * patches * rowBytes, `features ${c}`)));
+  const chunks = ranges.map((r, c) =>
+    pool.track(storageBuffer(ctx.device, r.count * patches * rowBytes, `features ${c}`)),
+  );
   const norms = pool.track(storageBuffer(ctx.device, images * patches * 4, 'feature norms'));
   return { images, patches, dim, dimPadded, storage, imagesPerChunk, ranges, chunks, norms };
 }
 
 /** Uploads CPU unit rows z [N, P, D] (kept as f32) with their squared norms. */
-export function uploadFeatureSet(ctx: GpuContext, pool: BufferPool, z: Float32Array, images: number, patches: number, dim: number): FeatureSet {
-  if (z.length !== images * patches * dim) throw new RangeError(`features hold ${z.length} values, expected ${images}·${patches}·${dim}`);
+export function uploadFeatureSet(
+  ctx: GpuContext,
+  pool: BufferPool,
+  z: Float32Array,
+  images: number,
+  patches: number,
+  dim: number,
+): FeatureSet {
+  if (z.length !== images * patches * dim)
+    throw new RangeError(`features hold ${z.length} values, expected ${images}·${patches}·${dim}`);
   const set = allocateFeatureSet(ctx, pool, { images, patches, dim, storage: 'f32' });
   const { dimPadded, ranges, chunks } = set;
   const rows = images * patches;
@@ -56,7 +71,11 @@ export function uploadFeatureSet(ctx: GpuContext, pool: BufferPool, z: Float32Ar
   ctx.device.queue.writeBuffer(set.norms, 0, norms);
   ranges.forEach(({ first, count }, c) => {
     const part = z.subarray(first * patches * dim, (first + count) * patches * dim);
-    ctx.device.queue.writeBuffer(chunks[c], 0, dim === dimPadded ? part : padRows(part, count * patches, dim, dimPadded));
+    ctx.device.queue.writeBuffer(
+      chunks[c],
+      0,
+      dim === dimPadded ? part : padRows(part, count * patches, dim, dimPadded),
+    );
   });
   return set;
 }

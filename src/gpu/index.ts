@@ -39,16 +39,33 @@ export interface WebGpuMusc {
   /** LNAMD at degree r on the GPU, read back as unit rows Z [N, P, D] (f32). */
   lnamd(layer: LayerFeatures | DeviceLayer, r: number, signal?: AbortSignal): Promise<Float32Array>;
   /** The CPU engine's mutualScores contract on the GPU: z [N, P, D] unit rows → scores [N, P]. */
-  mutualScores(z: Float32Array, images: number, patches: number, dim: number, window: IntervalWindow, options?: MsmProgress): Promise<Float64Array>;
+  mutualScores(
+    z: Float32Array,
+    images: number,
+    patches: number,
+    dim: number,
+    window: IntervalWindow,
+    options?: MsmProgress,
+  ): Promise<Float64Array>;
   /**
    * LNAMD then MSM of one (degree, layer) set without the features leaving the GPU; the shape of
    * RunOptions.scoreFeatureSet, so runMusc can run its scoring here.
    */
-  scoreFeatureSet(layer: LayerFeatures | DeviceLayer, r: number, window: IntervalWindow, options?: MsmProgress): Promise<Float64Array>;
+  scoreFeatureSet(
+    layer: LayerFeatures | DeviceLayer,
+    r: number,
+    window: IntervalWindow,
+    options?: MsmProgress,
+  ): Promise<Float64Array>;
   /** One image's tap, from an encoder output buffer on this device, as patch tokens in a new buffer (a DeviceLayer's perImage entry). */
   tapTokens(source: GPUBuffer, tap: TapSource, grid: number): Promise<GPUBuffer>;
   /** The channel means of one image's CNN map [C, H, W] on this device: submitted, then `values` read back. */
-  channelMeans(source: GPUBuffer, channels: number, height: number, width: number): Promise<{ values: Promise<Float32Array> }>;
+  channelMeans(
+    source: GPUBuffer,
+    channels: number,
+    height: number,
+    width: number,
+  ): Promise<{ values: Promise<Float32Array> }>;
   /** A DeviceLayer's tokens read back into CPU memory. */
   download(layer: DeviceLayer): Promise<LayerFeatures>;
 }
@@ -67,11 +84,16 @@ export function createWebGpuMusc(device: GPUDevice, options: WebGpuMuscOptions =
     });
   return {
     name: `webgpu-${ctx.storage}`,
-    lnamd: (layer, r, signal) => withBuffers(async (pool) => readFeatureSet(ctx, await lnamdOnGpu(ctx, pool, layer, r, signal))),
+    lnamd: (layer, r, signal) =>
+      withBuffers(async (pool) => readFeatureSet(ctx, await lnamdOnGpu(ctx, pool, layer, r, signal))),
     mutualScores: (z, images, patches, dim, window, progress) =>
-      withBuffers((pool) => msmOnGpu(ctx, pool, uploadFeatureSet(ctx, pool, z, images, patches, dim), window, progress)),
+      withBuffers((pool) =>
+        msmOnGpu(ctx, pool, uploadFeatureSet(ctx, pool, z, images, patches, dim), window, progress),
+      ),
     scoreFeatureSet: (layer, r, window, progress) =>
-      withBuffers(async (pool) => msmOnGpu(ctx, pool, await lnamdOnGpu(ctx, pool, layer, r, progress?.signal), window, progress)),
+      withBuffers(async (pool) =>
+        msmOnGpu(ctx, pool, await lnamdOnGpu(ctx, pool, layer, r, progress?.signal), window, progress),
+      ),
     tapTokens: (source, tap, grid) => tapTokensOnGpu(ctx, source, tap, grid),
     channelMeans: (source, channels, height, width) => channelMeansOnGpu(ctx, source, channels, height, width),
     download: (layer) => downloadLayer(device, layer),

@@ -11,7 +11,13 @@ import { onDevice, type DeviceLayer } from './deviceLayer.ts';
 import { allocateFeatureSet, type FeatureSet } from './features.ts';
 import { lnamdShader } from './shaders/lnamd.ts';
 
-export async function lnamdOnGpu(ctx: GpuContext, pool: BufferPool, layer: LayerFeatures | DeviceLayer, r: number, signal?: AbortSignal): Promise<FeatureSet> {
+export async function lnamdOnGpu(
+  ctx: GpuContext,
+  pool: BufferPool,
+  layer: LayerFeatures | DeviceLayer,
+  r: number,
+  signal?: AbortSignal,
+): Promise<FeatureSet> {
   assertDegree(r);
   const { device, storage } = ctx;
   const { images, grid, dim, skip } = layer;
@@ -27,11 +33,16 @@ export async function lnamdOnGpu(ctx: GpuContext, pool: BufferPool, layer: Layer
   try {
     for (const [c, { first, count }] of set.ranges.entries()) {
       throwIfAborted(signal);
-      const params = uniformBuffer(device, [tokens, skip, dim, set.dimPadded, grid, (r - 1) / 2, first, 0], 'lnamd params');
+      const params = uniformBuffer(
+        device,
+        [tokens, skip, dim, set.dimPadded, grid, (r - 1) / 2, first, 0],
+        'lnamd params',
+      );
       const encoder = device.createCommandEncoder({ label: `lnamd chunk ${c}` });
       if (onDevice(layer)) {
         const imageBytes = tokens * dim * 4;
-        for (let n = 0; n < count; n++) encoder.copyBufferToBuffer(layer.perImage[first + n], 0, taps, n * imageBytes, imageBytes);
+        for (let n = 0; n < count; n++)
+          encoder.copyBufferToBuffer(layer.perImage[first + n], 0, taps, n * imageBytes, imageBytes);
       } else {
         device.queue.writeBuffer(taps, 0, layer.data, first * tokens * dim, count * tokens * dim);
       }

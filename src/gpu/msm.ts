@@ -21,7 +21,13 @@ export const FLOPS_PER_DISPATCH = 1e9;
 /** Dispatches queued ahead of the one being waited for, so the GPU never idles on a round trip. */
 const DISPATCHES_AHEAD = 2;
 
-export async function msmOnGpu(ctx: GpuContext, pool: BufferPool, set: FeatureSet, window: IntervalWindow, progress: MsmProgress = {}): Promise<Float64Array> {
+export async function msmOnGpu(
+  ctx: GpuContext,
+  pool: BufferPool,
+  set: FeatureSet,
+  window: IntervalWindow,
+  progress: MsmProgress = {},
+): Promise<Float64Array> {
   const { device, storage } = ctx;
   const { images, patches, dimPadded } = set;
   const scorers = images - 1;
@@ -31,17 +37,23 @@ export async function msmOnGpu(ctx: GpuContext, pool: BufferPool, set: FeatureSe
   }
   const rowBytes = scorers * 4 + INTERVAL_WORKGROUP * 4;
   if (rowBytes > device.limits.maxComputeWorkgroupStorageSize) {
-    throw new RangeError(`${images} images exceed this GPU's workgroup memory for the interval step; score at most ${Math.floor(device.limits.maxComputeWorkgroupStorageSize / 4) - INTERVAL_WORKGROUP} images per batch`);
+    throw new RangeError(
+      `${images} images exceed this GPU's workgroup memory for the interval step; score at most ${Math.floor(device.limits.maxComputeWorkgroupStorageSize / 4) - INTERVAL_WORKGROUP} images per batch`,
+    );
   }
 
   const pairFlops = 2 * patches * patches * dimPadded;
-  const maxPairs = Math.max(1, Math.min(device.limits.maxComputeWorkgroupsPerDimension, Math.floor(FLOPS_PER_DISPATCH / pairFlops)));
+  const maxPairs = Math.max(
+    1,
+    Math.min(device.limits.maxComputeWorkgroupsPerDimension, Math.floor(FLOPS_PER_DISPATCH / pairFlops)),
+  );
   const perGroup = imagesPerBinding(patches * scorers * 4, ctx.bindingCap, images, 'nearest-patch distances');
   const plans = splitImages(images, perGroup).map((g) => planGroup(images, g, set.imagesPerChunk, maxPairs));
   // Progress in the engine's unit, unordered pairs of one set, even when straddling pairs run twice.
   const dispatchedPairs = plans.reduce((n, p) => n + p.pairs.length / 2, 0);
   const uniquePairs = (images * scorers) / 2;
-  const reportPairs = (done: number) => progress.onPairs?.(Math.round((done / dispatchedPairs) * uniquePairs), uniquePairs);
+  const reportPairs = (done: number) =>
+    progress.onPairs?.(Math.round((done / dispatchedPairs) * uniquePairs), uniquePairs);
 
   const pairPipeline = await ctx.pipeline(`msm-${storage}`, () => msmShader(storage), 'main');
   const intervalPipeline = await ctx.pipeline(`interval-${scorers}`, () => intervalShader(scorers), 'main');
@@ -74,7 +86,10 @@ export async function msmOnGpu(ctx: GpuContext, pool: BufferPool, set: FeatureSe
       const encoder = device.createCommandEncoder({ label: 'msm pairs' });
       const pass = encoder.beginComputePass();
       pass.setPipeline(pairPipeline);
-      pass.setBindGroup(0, bindGroup(device, pairPipeline, [params, pairs, set.chunks[d.chunkA], set.chunks[d.chunkB], set.norms, table]));
+      pass.setBindGroup(
+        0,
+        bindGroup(device, pairPipeline, [params, pairs, set.chunks[d.chunkA], set.chunks[d.chunkB], set.norms, table]),
+      );
       pass.dispatchWorkgroups(tiles, tiles, d.pairCount);
       pass.end();
       pairsDone += d.pairCount;

@@ -10,9 +10,13 @@ const found = await requestNodeGpu();
 export const unavailable: string | null = 'unavailable' in found ? found.unavailable : null;
 /** why f16 storage cannot be tested, or null */
 export const noF16: string | null =
-  unavailable ?? ('device' in found && !found.device.features.has('shader-f16') ? `the adapter (${found.adapter.info.description}) lacks shader-f16` : null);
+  unavailable ??
+  ('device' in found && !found.device.features.has('shader-f16')
+    ? `the adapter (${found.adapter.info.description}) lacks shader-f16`
+    : null);
 
-if (noF16 && process.env.MUSCOPE_REQUIRE_NODE_WEBGPU) throw new Error(`Node WebGPU with shader-f16 is required here, but ${noF16}.`);
+if (noF16 && process.env.MUSCOPE_REQUIRE_NODE_WEBGPU)
+  throw new Error(`Node WebGPU with shader-f16 is required here, but ${noF16}.`);
 
 /** The device; only call it inside a suite skipped when `unavailable` is set. */
 export function nodeDevice(): GPUDevice {

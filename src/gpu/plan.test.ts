@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { imagesPerBinding, planGroup, splitImages } from './plan.ts';
 
-const pairsOf = (flat: Uint32Array): [number, number][] => Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k], flat[2 * k + 1]]);
+const pairsOf = (flat: Uint32Array): [number, number][] =>
+  Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k], flat[2 * k + 1]]);
 
 describe('GPU work plan', () => {
   it('fits whole images into one binding and refuses when one image does not fit', () => {

@@ -39,7 +39,8 @@ export function imagesPerBinding(bytesPerImage: number, capBytes: number, images
 
 export function splitImages(images: number, perRange: number): ImageRange[] {
   const ranges: ImageRange[] = [];
-  for (let first = 0; first < images; first += perRange) ranges.push({ first, count: Math.min(perRange, images - first) });
+  for (let first = 0; first < images; first += perRange)
+    ranges.push({ first, count: Math.min(perRange, images - first) });
   return ranges;
 }
 
@@ -49,7 +50,12 @@ export function splitImages(images: number, perRange: number): ImageRange[] {
  * image's group (only when the table needs more than one group), which costs some of the
  * symmetry saving but never correctness.
  */
-export function planGroup(images: number, scored: ImageRange, imagesPerChunk: number, maxPairsPerDispatch: number): GroupPlan {
+export function planGroup(
+  images: number,
+  scored: ImageRange,
+  imagesPerChunk: number,
+  maxPairsPerDispatch: number,
+): GroupPlan {
   const byChunks = new Map<number, number[]>();
   const chunks = Math.ceil(images / imagesPerChunk);
   const end = scored.first + scored.count;

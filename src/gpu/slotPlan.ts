@@ -38,7 +38,8 @@ export function planTargets(places: readonly SlotPlace[], perTable: number, perD
     for (const [chunk, list] of [...byChunk].sort(([a], [b]) => a - b)) {
       targets.set(list, 2 * at);
       const inChunk = list.length / 2;
-      for (let k = 0; k < inChunk; k += perDispatch) dispatches.push({ chunk, base: at + k, count: Math.min(perDispatch, inChunk - k) });
+      for (let k = 0; k < inChunk; k += perDispatch)
+        dispatches.push({ chunk, base: at + k, count: Math.min(perDispatch, inChunk - k) });
       at += inChunk;
     }
     runs.push({ first, count, targets, dispatches });

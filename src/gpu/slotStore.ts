@@ -44,13 +44,19 @@ export class SlotStore {
       throw new RangeError(`feature slots need whole numbers of patches and dims ≥ 1; got ${patches} × ${dim}`);
     }
     this.dimPadded = padDim(dim);
-    this.slotsPerChunk = imagesPerBinding(patches * this.dimPadded * 4, ctx.bindingCap, Number.MAX_SAFE_INTEGER, 'features');
+    this.slotsPerChunk = imagesPerBinding(
+      patches * this.dimPadded * 4,
+      ctx.bindingCap,
+      Number.MAX_SAFE_INTEGER,
+      'features',
+    );
   }
 
   put(slot: number, z: Float32Array): void {
     const { patches, dim, dimPadded } = this;
     if (!(Number.isInteger(slot) && slot >= 0)) throw new RangeError(`a slot is a whole number ≥ 0; got ${slot}`);
-    if (z.length !== patches * dim) throw new RangeError(`an image's features hold ${patches}·${dim} values; got ${z.length}`);
+    if (z.length !== patches * dim)
+      throw new RangeError(`an image's features hold ${patches}·${dim} values; got ${z.length}`);
     const { device } = this.ctx;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
@@ -58,13 +64,19 @@ export class SlotStore {
       if (slot >= this.capacity) this.grow(Math.max(slot + 1, 2 * this.capacity, INITIAL_SLOTS));
       const { chunk, place } = this.locate(slot);
       const { rows, norms } = this.chunks[chunk];
-      device.queue.writeBuffer(rows, place * patches * dimPadded * 4, dim === dimPadded ? z : padRows(z, patches, dim, dimPadded));
+      device.queue.writeBuffer(
+        rows,
+        place * patches * dimPadded * 4,
+        dim === dimPadded ? z : padRows(z, patches, dim, dimPadded),
+      );
       device.queue.writeBuffer(norms, place * patches * 4, Float32Array.from(squaredNorms(z, patches, dim)));
       this.written[slot] = true;
     } finally {
       const validation = device.popErrorScope();
       const memory = device.popErrorScope();
-      this.failure = Promise.all([this.failure, memory, validation]).then((errors) => errors.find((e) => e !== null) ?? null);
+      this.failure = Promise.all([this.failure, memory, validation]).then(
+        (errors) => errors.find((e) => e !== null) ?? null,
+      );
     }
   }
 

@@ -20,7 +20,8 @@ function worstOf(actual: ArrayLike<number>, expected: ArrayLike<number>): number
   return Number.isNaN(worst) ? Infinity : worst;
 }
 
-const rowWorst = (gpu: PairRow, cpu: PairRow): number => Math.max(worstOf(gpu.forward, cpu.forward), worstOf(gpu.backward, cpu.backward));
+const rowWorst = (gpu: PairRow, cpu: PairRow): number =>
+  Math.max(worstOf(gpu.forward, cpu.forward), worstOf(gpu.backward, cpu.backward));
 
 describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? 'adapter found'})`, async () => {
   const { gpuSlots } = await import('./slots.ts');
@@ -29,7 +30,13 @@ describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? '
   afterAll(() => console.log(`worst |GPU − CPU|:\n  ${measured.join('\n  ')}`));
 
   /** Puts the same images in both, overwrites slot 3, then compares pairs of several target lists. */
-  async function comparePairs(gpu: FeatureSlots, patches: number, dim: number, images: number, seed: number): Promise<number> {
+  async function comparePairs(
+    gpu: FeatureSlots,
+    patches: number,
+    dim: number,
+    images: number,
+    seed: number,
+  ): Promise<number> {
     const cpu = cpuSlots(patches, dim);
     const random = seededRandom(seed);
     const put = (slot: number) => {
@@ -89,7 +96,13 @@ describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? '
   it('scores a session like the matmul slots, through adds, a remove and a reused slot', async () => {
     const [grid, dims, poolSize] = [9, [5, 70], 11];
     const random = seededRandom(21);
-    const pool: LayerFeatures[] = dims.map((dim) => ({ data: randomValues(poolSize * (1 + grid * grid) * dim, random), images: poolSize, grid, dim, skip: 1 }));
+    const pool: LayerFeatures[] = dims.map((dim) => ({
+      data: randomValues(poolSize * (1 + grid * grid) * dim, random),
+      images: poolSize,
+      grid,
+      dim,
+      skip: 1,
+    }));
     const pick = (picks: number[]): MuscInput => ({
       layers: pool.map((l) => {
         const size = (l.skip + grid * grid) * l.dim;
@@ -100,11 +113,21 @@ describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? '
       embeddings: null,
       embedDim: 0,
     });
-    const config: SessionConfig = { ...DEFAULT_CONFIG, rList: [1, 3], imageSize: 12, forceSmallBatch: false, scorers: 'all' };
+    const config: SessionConfig = {
+      ...DEFAULT_CONFIG,
+      rList: [1, 3],
+      imageSize: 12,
+      forceSmallBatch: false,
+      scorers: 'all',
+    };
     const gpu = new ScoringSession(config, dims.length, gpuSlots(device));
     const cpu = new ScoringSession(config, dims.length, cpuSlots);
     const add = async (picks: number[]) => {
-      for (const session of [gpu, cpu]) await session.add(picks.map((n) => ({ id: `img${n}`, role: 'query' as const })), pick(picks));
+      for (const session of [gpu, cpu])
+        await session.add(
+          picks.map((n) => ({ id: `img${n}`, role: 'query' as const })),
+          pick(picks),
+        );
     };
     let worst = 0;
     const compare = () => {

@@ -40,7 +40,10 @@ async function pairsOnGpu(ctx: GpuContext, store: SlotStore, i: number, js: read
   const places = js.map((j) => store.placeOf(j));
   const tiles = Math.ceil(patches / NEAREST_TILE);
   const maxWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
-  if (tiles > maxWorkgroups) throw new RangeError(`${patches} patches per image exceed this GPU's dispatch limit of ${maxWorkgroups * NEAREST_TILE}`);
+  if (tiles > maxWorkgroups)
+    throw new RangeError(
+      `${patches} patches per image exceed this GPU's dispatch limit of ${maxWorkgroups * NEAREST_TILE}`,
+    );
   const perTable = imagesPerBinding(patches * 4, ctx.bindingCap, Math.max(1, js.length), 'nearest-patch distances');
   const pairFlops = 2 * patches * patches * store.dimPadded;
   const perDispatch = Math.max(1, Math.min(maxWorkgroups, Math.floor(FLOPS_PER_DISPATCH / pairFlops)));
@@ -53,7 +56,9 @@ async function pairsOnGpu(ctx: GpuContext, store: SlotStore, i: number, js: read
   try {
     for (const run of planTargets(places, perTable, perDispatch)) {
       const tables = dispatchRun(ctx, pool, pipeline, store, image, run, tiles);
-      const [runForward, runBackward] = await Promise.all(tables.map((table) => readBack(device, table, 0, run.count * patches * 4).then(decodeDistances)));
+      const [runForward, runBackward] = await Promise.all(
+        tables.map((table) => readBack(device, table, 0, run.count * patches * 4).then(decodeDistances)),
+      );
       for (let p = 0; p < patches; p++) {
         for (let t = 0; t < run.count; t++) forward[p * count + run.first + t] = runForward[p * run.count + t];
       }
@@ -66,10 +71,20 @@ async function pairsOnGpu(ctx: GpuContext, store: SlotStore, i: number, js: read
 }
 
 /** Submits one run's dispatches into fresh tables; returns [forward, backward]. Synchronous, so no put can replace the chunks meanwhile. */
-function dispatchRun(ctx: GpuContext, pool: BufferPool, pipeline: GPUComputePipeline, store: SlotStore, image: SlotPlace, run: TargetRun, tiles: number): GPUBuffer[] {
+function dispatchRun(
+  ctx: GpuContext,
+  pool: BufferPool,
+  pipeline: GPUComputePipeline,
+  store: SlotStore,
+  image: SlotPlace,
+  run: TargetRun,
+  tiles: number,
+): GPUBuffer[] {
   const { device } = ctx;
   const { patches } = store;
-  const tables = ['forward', 'backward'].map((side) => pool.track(storageBuffer(device, run.count * patches * 4, `${side} minima`)));
+  const tables = ['forward', 'backward'].map((side) =>
+    pool.track(storageBuffer(device, run.count * patches * 4, `${side} minima`)),
+  );
   const targets = pool.track(bufferWith(device, run.targets, GPUBufferUsage.STORAGE, 'slot targets'));
   const clear = device.createCommandEncoder({ label: 'clear slot minima' });
   for (const table of tables) clear.clearBuffer(table);
@@ -77,7 +92,11 @@ function dispatchRun(ctx: GpuContext, pool: BufferPool, pipeline: GPUComputePipe
   const a = store.chunk(image.chunk);
   for (const d of run.dispatches) {
     const b = store.chunk(d.chunk);
-    const params = uniformBuffer(device, [d.base, patches, store.dimPadded / 4, run.count, image.place], 'slot pair params');
+    const params = uniformBuffer(
+      device,
+      [d.base, patches, store.dimPadded / 4, run.count, image.place],
+      'slot pair params',
+    );
     const encoder = device.createCommandEncoder({ label: 'slot pairs' });
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);

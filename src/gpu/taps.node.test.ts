@@ -28,8 +28,10 @@ describe.skipIf(unavailable !== null)(`GPU taps on Dawn (${unavailable ?? 'adapt
   const { bufferWith, readBack } = await import('./buffers.ts');
   const device = nodeDevice();
   const musc = createWebGpuMusc(device);
-  const upload = (values: Float32Array) => bufferWith(device, values, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'encoder output');
-  const read = async (buffer: GPUBuffer, floats: number) => new Float32Array(await readBack(device, buffer, 0, floats * 4));
+  const upload = (values: Float32Array) =>
+    bufferWith(device, values, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'encoder output');
+  const read = async (buffer: GPUBuffer, floats: number) =>
+    new Float32Array(await readBack(device, buffer, 0, floats * 4));
   const map = (channels: number, height: number, width: number) =>
     Float32Array.from({ length: channels * height * width }, (_, k) => Math.sin(k * 0.37) * 3 + Math.cos(k * 0.011));
 
@@ -56,7 +58,10 @@ describe.skipIf(unavailable !== null)(`GPU taps on Dawn (${unavailable ?? 'adapt
     const tokens = await musc.tapTokens(source, { layout: 'tokens', tokens: 17, dim: 60 }, 4);
     expect(await read(tokens, values.length)).toEqual(values);
     const means = await (await musc.channelMeans(source, 5, 17, 12)).values;
-    const expected = Float32Array.from({ length: 5 }, (_, c) => values.subarray(c * 204, (c + 1) * 204).reduce((a, b) => a + b, 0) / 204);
+    const expected = Float32Array.from(
+      { length: 5 },
+      (_, c) => values.subarray(c * 204, (c + 1) * 204).reduce((a, b) => a + b, 0) / 204,
+    );
     expect(maxRelative(means, expected)).toBeLessThanOrEqual(1e-6);
     source.destroy();
     tokens.destroy();
@@ -70,7 +75,11 @@ describe.skipIf(unavailable !== null)(`GPU taps on Dawn (${unavailable ?? 'adapt
     const perImage = await Promise.all(
       Array.from({ length: layer.images }, (_, n) => {
         const source = upload(layer.data.slice(n * perImageValues, (n + 1) * perImageValues));
-        return musc.tapTokens(source, { layout: 'tokens', tokens: 1 + layer.grid * layer.grid, dim: layer.dim }, layer.grid);
+        return musc.tapTokens(
+          source,
+          { layout: 'tokens', tokens: 1 + layer.grid * layer.grid, dim: layer.dim },
+          layer.grid,
+        );
       }),
     );
     const window = scorerWindow(layer.images, golden.config.interval, false);

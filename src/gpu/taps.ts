@@ -11,7 +11,9 @@ import type { DeviceLayer } from './deviceLayer.ts';
 import { RESAMPLE_WORKGROUP, tapsShader } from './shaders/taps.ts';
 
 /** The shape of one image's tap as the encoder gave it. */
-export type TapSource = { layout: 'tokens'; tokens: number; dim: number } | { layout: 'nchw'; channels: number; height: number; width: number };
+export type TapSource =
+  | { layout: 'tokens'; tokens: number; dim: number }
+  | { layout: 'nchw'; channels: number; height: number; width: number };
 
 /** Patch tokens [tokens, dim] (skip + grid² for token taps, grid² for CNN maps) in a new buffer the caller owns. */
 export function tapTokensOnGpu(ctx: GpuContext, source: GPUBuffer, tap: TapSource, grid: number): Promise<GPUBuffer> {
@@ -57,7 +59,13 @@ export function tapTokensOnGpu(ctx: GpuContext, source: GPUBuffer, tap: TapSourc
  * The mean of each channel of one image's CNN map [C, H, W]. Resolves once the work is submitted
  * (the source may then be released); `values` resolves when they are read back.
  */
-export function channelMeansOnGpu(ctx: GpuContext, source: GPUBuffer, channels: number, height: number, width: number): Promise<{ values: Promise<Float32Array> }> {
+export function channelMeansOnGpu(
+  ctx: GpuContext,
+  source: GPUBuffer,
+  channels: number,
+  height: number,
+  width: number,
+): Promise<{ values: Promise<Float32Array> }> {
   const { device } = ctx;
   return checked(device, async () => {
     const pipeline = await ctx.pipeline('taps', tapsShader, 'meansMain');

@@ -57,7 +57,8 @@ sw.addEventListener('install', (event: ExtendableEvent) => {
 sw.addEventListener('activate', (event: ExtendableEvent) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) if (name.startsWith('muscope-') && name !== CACHE) await caches.delete(name);
+      for (const name of await caches.keys())
+        if (name.startsWith('muscope-') && name !== CACHE) await caches.delete(name);
       await sw.clients.claim();
       await broadcast({ type: 'muscope-offline-ready' });
     })(),

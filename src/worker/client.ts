@@ -4,7 +4,10 @@ import type { CallKind, Calls, FromWorker, ToWorker, WorkerErrorPayload } from '
 
 export class WorkerCallError extends Error {
   override readonly name = 'WorkerCallError';
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -26,14 +29,27 @@ export class WorkerClient {
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.receive(e.data));
-    worker.addEventListener('error', (e) => this.failAll({ code: 'worker-crashed', message: `The background worker stopped: ${e.message}. Reload the page.` }));
+    worker.addEventListener('error', (e) =>
+      this.failAll({
+        code: 'worker-crashed',
+        message: `The background worker stopped: ${e.message}. Reload the page.`,
+      }),
+    );
   }
 
-  call<K extends CallKind>(kind: K, request: Calls[K]['request'], options: CallOptions<K> = {}): Promise<Calls[K]['reply']> {
+  call<K extends CallKind>(
+    kind: K,
+    request: Calls[K]['request'],
+    options: CallOptions<K> = {},
+  ): Promise<Calls[K]['reply']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return reject(new WorkerCallError('cancelled', 'Cancelled.'));
-      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress: options.onProgress as ((p: unknown) => void) | undefined });
+      this.pending.set(id, {
+        resolve: resolve as (r: unknown) => void,
+        reject,
+        onProgress: options.onProgress as ((p: unknown) => void) | undefined,
+      });
       options.signal?.addEventListener('abort', () => this.post({ type: 'cancel', id }), { once: true });
       this.post({ type: 'call', id, kind, request } as ToWorker);
     });

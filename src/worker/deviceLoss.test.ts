@@ -16,7 +16,15 @@ interface Model {
 }
 
 function model(backendName: BrowserBackend): Model {
-  const backendInfo = { backend: backendName, fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
+  const backendInfo = {
+    backend: backendName,
+    fallbackReason: null,
+    webgpuCheck: null,
+    adapter: null,
+    shaderF16: false,
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+  };
   return { reply: { modelId: 'm', variant: 'fp32', warmupMs: 0, backendInfo } };
 }
 
@@ -58,7 +66,9 @@ describe('retryOnDeviceLoss', () => {
   it('retries once: a failure of the WASM run reaches the caller as it is', async () => {
     lose();
     const second = new Error('out of memory');
-    const run = vi.fn(async (m: Model) => Promise.reject(m.reply.backendInfo.backend === 'webgpu' ? new Error('lost') : second));
+    const run = vi.fn(async (m: Model) =>
+      Promise.reject(m.reply.backendInfo.backend === 'webgpu' ? new Error('lost') : second),
+    );
     await expect(retryOnDeviceLoss(loads(model('webgpu'), model('wasm')), run, signal)).rejects.toBe(second);
     expect(run).toHaveBeenCalledTimes(2);
   });

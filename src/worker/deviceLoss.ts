@@ -18,8 +18,11 @@ export async function retryOnDeviceLoss<M extends { reply: LoadedModel }, T>(
   try {
     return await run(model, null);
   } catch (err) {
-    if (model.reply.backendInfo.backend !== 'webgpu' || signal.aborted || (await deviceLostWithin()) === null) throw err;
-    console.warn(`MuScope: the GPU device was lost mid-run (${err instanceof Error ? err.message : String(err)}); running again on WASM.`);
+    if (model.reply.backendInfo.backend !== 'webgpu' || signal.aborted || (await deviceLostWithin()) === null)
+      throw err;
+    console.warn(
+      `MuScope: the GPU device was lost mid-run (${err instanceof Error ? err.message : String(err)}); running again on WASM.`,
+    );
     return await run(await load(), model);
   }
 }

@@ -7,7 +7,11 @@ import { rocCurve } from '../engine/metrics/roc.ts';
 import { upsampleMap } from '../engine/upsample.ts';
 import type { CountProgress, Evaluation, EvaluationRequest } from './protocol.ts';
 
-export async function evaluateBatch(request: EvaluationRequest, progress: (p: CountProgress) => void, signal: AbortSignal): Promise<Evaluation> {
+export async function evaluateBatch(
+  request: EvaluationRequest,
+  progress: (p: CountProgress) => void,
+  signal: AbortSignal,
+): Promise<Evaluation> {
   const { patchScores, grid, mapSize, imageScores, labels, masks } = request;
   const pixels = await evaluatePixels({
     images: masks.length,

@@ -13,7 +13,11 @@ vi.mock('../encoders/web/ortWeb.ts', () => ({ runSession: async () => ({}) }));
 vi.mock('../encoders/encode.ts', () => ({
   encodeImages: async () => {
     gpu.encoded += 1;
-    return { layers: [{ data: new Float32Array([gpu.encoded]), images: 1, grid: 1, dim: 1, skip: 0 }], embeddings: null, embedDim: 0 };
+    return {
+      layers: [{ data: new Float32Array([gpu.encoded]), images: 1, grid: 1, dim: 1, skip: 0 }],
+      embeddings: null,
+      embedDim: 0,
+    };
   },
 }));
 vi.mock('../encoders/web/deviceTaps.ts', () => ({
@@ -27,25 +31,45 @@ vi.mock('./gpuMusc.ts', () => ({
   ortGpuMusc: async () => ({
     download: async (layer: DeviceLayer) => {
       if (gpu.lost) throw new Error('device lost');
-      return { images: 1, grid: 1, dim: 1, skip: 0, data: new Float32Array([(layer.perImage[0] as unknown as { id: number }).id]) };
+      return {
+        images: 1,
+        grid: 1,
+        dim: 1,
+        skip: 0,
+        data: new Float32Array([(layer.perImage[0] as unknown as { id: number }).id]),
+      };
     },
   }),
 }));
 
 const { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } = await import('./features.ts');
 
-const manifest = { id: 'm', input: { size: 224 }, taps: [{ name: 't', layout: 'nchw', dim: 1, grid: 1 }] } as unknown as ModelManifest;
+const manifest = {
+  id: 'm',
+  input: { size: 224 },
+  taps: [{ name: 't', layout: 'nchw', dim: 1, grid: 1 }],
+} as unknown as ModelManifest;
 
 function loaded(backend: BrowserBackend, variant: LoadedModel['variant'] = 'fp32'): Loaded {
-  const backendInfo = { backend, fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false };
+  const backendInfo = {
+    backend,
+    fallbackReason: null,
+    webgpuCheck: null,
+    adapter: null,
+    shaderF16: false,
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+  };
   return { manifest, session: {} as Loaded['session'], reply: { modelId: 'm', variant, warmupMs: 0, backendInfo } };
 }
 
-const images = (n: number): ImageRef[] => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, name: `${i}.png`, blob: new Blob() }));
+const images = (n: number): ImageRef[] =>
+  Array.from({ length: n }, (_, i) => ({ key: `k${i}`, name: `${i}.png`, blob: new Blob() }));
 const geometry = { inputSize: 224, grid: null };
 const signal = new AbortController().signal;
 const encode = (model: Loaded, n: number) => featuresFor(model, geometry, images(n), () => undefined, signal);
-const hostValues = async (model: Loaded, n: number) => Array.from((await assembleOnHost(manifest, (await encode(model, n)).features, ['t'])).layers[0].data);
+const hostValues = async (model: Loaded, n: number) =>
+  Array.from((await assembleOnHost(manifest, (await encode(model, n)).features, ['t'])).layers[0].data);
 
 beforeEach(async () => {
   await encode(loaded('wasm'), 0); // an empty batch empties the cache

@@ -70,7 +70,13 @@ export async function carryFeatures(from: LoadedModel, to: LoadedModel): Promise
     if (!key.startsWith(old)) continue;
     drop(key);
     const [host, embedding] = await Promise.all([features.host, features.embedding]).catch(() => [null, null]);
-    if (host) cache.set(next + key.slice(old.length), { ...features, layers: host, host: Promise.resolve(host), embedding: Promise.resolve(embedding) });
+    if (host)
+      cache.set(next + key.slice(old.length), {
+        ...features,
+        layers: host,
+        host: Promise.resolve(host),
+        embedding: Promise.resolve(embedding),
+      });
   }
 }
 
@@ -78,10 +84,20 @@ function runnerFor(model: Loaded, inputSize: number): EncoderRunner {
   return { run: (input, batch) => runSession(model.session, model.manifest.input.name, input, batch, inputSize) };
 }
 
-async function encodeOnCpu(model: Loaded, image: RgbImage, geometry: EncodeGeometry, signal: AbortSignal): Promise<ImageFeatures> {
+async function encodeOnCpu(
+  model: Loaded,
+  image: RgbImage,
+  geometry: EncodeGeometry,
+  signal: AbortSignal,
+): Promise<ImageFeatures> {
   const options = { size: geometry.inputSize, grid: geometry.grid ?? undefined, signal };
   const input = await encodeImages(runnerFor(model, geometry.inputSize), model.manifest, [image], options);
-  return { layers: input.layers, host: Promise.resolve(input.layers), embedding: Promise.resolve(input.embeddings), embedDim: input.embedDim };
+  return {
+    layers: input.layers,
+    host: Promise.resolve(input.layers),
+    embedding: Promise.resolve(input.embeddings),
+    embedDim: input.embedDim,
+  };
 }
 
 async function encodeOnGpu(model: Loaded, image: RgbImage, geometry: EncodeGeometry): Promise<ImageFeatures> {
@@ -89,7 +105,12 @@ async function encodeOnGpu(model: Loaded, image: RgbImage, geometry: EncodeGeome
   const musc = await ortGpuMusc();
   const grid = featureGrid(manifest, geometry.inputSize, geometry.grid ?? undefined);
   const { layers, embedding } = await encodeOnDevice(model.session, manifest, musc, image, geometry.inputSize, grid);
-  return { layers, host: quietly(Promise.all(layers.map(musc.download))), embedding: quietly(embedding), embedDim: manifest.embedding?.dim ?? 0 };
+  return {
+    layers,
+    host: quietly(Promise.all(layers.map(musc.download))),
+    embedding: quietly(embedding),
+    embedDim: manifest.embedding?.dim ?? 0,
+  };
 }
 
 /**
@@ -141,7 +162,11 @@ async function batchEmbeddings(features: ImageFeatures[]): Promise<Pick<MuscInpu
 const shapeOf = ({ grid, dim, skip }: LayerShape, images: number): LayerShape => ({ images, grid, dim, skip });
 
 /** The batch with the chosen taps in CPU memory, concatenated per layer (waits for any read-back still running). */
-export async function assembleOnHost(manifest: ModelManifest, features: ImageFeatures[], taps: readonly string[]): Promise<MuscInput> {
+export async function assembleOnHost(
+  manifest: ModelManifest,
+  features: ImageFeatures[],
+  taps: readonly string[],
+): Promise<MuscInput> {
   const hosts = await Promise.all(features.map((f) => f.host));
   const layers = chosenTaps(manifest, taps).map((index) => {
     const perImage = hosts[0][index].data.length;
@@ -153,7 +178,11 @@ export async function assembleOnHost(manifest: ModelManifest, features: ImageFea
 }
 
 /** The batch with the chosen taps left on the GPU, or null when some image's features are not there. */
-export async function assembleOnDevice(manifest: ModelManifest, features: ImageFeatures[], taps: readonly string[]): Promise<MuscInput<DeviceLayer> | null> {
+export async function assembleOnDevice(
+  manifest: ModelManifest,
+  features: ImageFeatures[],
+  taps: readonly string[],
+): Promise<MuscInput<DeviceLayer> | null> {
   const perImage = features.map((f) => f.layers.filter(onDevice));
   if (perImage.some((layers, n) => layers.length !== features[n].layers.length)) return null;
   const layers = chosenTaps(manifest, taps).map((index) => ({

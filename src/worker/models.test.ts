@@ -4,18 +4,34 @@ import type { BackendChoice } from '../encoders/web/backend.ts';
 // onnxruntime and the model files stubbed: a session is an object with a release that fails, as
 // it may on a lost device.
 const opened = vi.hoisted(() => [] as Array<{ backend: string; release: () => Promise<void> }>);
-vi.mock('../platform/browser/modelFiles.ts', () => ({ fetchManifest: async (id: string) => ({ id }), fetchVariant: async () => new ArrayBuffer(0) }));
+vi.mock('../platform/browser/modelFiles.ts', () => ({
+  fetchManifest: async (id: string) => ({ id }),
+  fetchVariant: async () => new ArrayBuffer(0),
+}));
 vi.mock('../encoders/web/ortWeb.ts', () => ({
   configureOrt: () => 1,
   pickVariant: () => ({ dtype: 'fp32' }),
   openSession: async (_manifest: unknown, choice: BackendChoice) => {
-    const session = { backend: choice.backend, release: vi.fn(async () => Promise.reject(new Error('device is lost'))) };
+    const session = {
+      backend: choice.backend,
+      release: vi.fn(async () => Promise.reject(new Error('device is lost'))),
+    };
     opened.push(session);
-    return { session, backend: choice.backend, variant: 'fp32', fallbackReason: choice.fallbackReason, webgpuCheck: null, warmupMs: 0 };
+    return {
+      session,
+      backend: choice.backend,
+      variant: 'fp32',
+      fallbackReason: choice.fallbackReason,
+      webgpuCheck: null,
+      warmupMs: 0,
+    };
   },
 }));
 
-const adapter = { info: { vendor: 'test', architecture: 'fake', description: 'a test adapter' }, features: new Set<string>() };
+const adapter = {
+  info: { vendor: 'test', architecture: 'fake', description: 'a test adapter' },
+  features: new Set<string>(),
+};
 vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
 afterEach(() => vi.unstubAllGlobals());
 

@@ -23,7 +23,11 @@ let current: { request: ModelRequest; loaded: Promise<Loaded> } | null = null;
 const listeners = new Set<(p: LoadProgress) => void>();
 
 /** Opens a session for the request (download with byte progress, compile, warm-up). */
-export async function loadSession({ modelId, backend: preference, variant: wanted }: ModelRequest, progress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<Loaded> {
+export async function loadSession(
+  { modelId, backend: preference, variant: wanted }: ModelRequest,
+  progress: (p: LoadProgress) => void,
+  signal?: AbortSignal,
+): Promise<Loaded> {
   const wasmThreads = configureOrt();
   const manifest = await fetchManifest(modelId);
   const choice = await chooseBackend(preference);
@@ -34,8 +38,18 @@ export async function loadSession({ modelId, backend: preference, variant: wante
     manifest,
     choice,
     async (backend, dtype) => {
-      const variant = pickVariant(manifest, backend, backend === 'webgpu' && choice.shaderF16, dtype ?? wanted ?? undefined);
-      const bytes = await fetchVariant(modelId, variant, (done, total) => checking || progress({ stage: 'download', done, total }), signal);
+      const variant = pickVariant(
+        manifest,
+        backend,
+        backend === 'webgpu' && choice.shaderF16,
+        dtype ?? wanted ?? undefined,
+      );
+      const bytes = await fetchVariant(
+        modelId,
+        variant,
+        (done, total) => checking || progress({ stage: 'download', done, total }),
+        signal,
+      );
       if (!checking) progress({ stage: 'compile', done: 0, total: 1 });
       return { bytes, dtype: variant.dtype };
     },

@@ -20,7 +20,10 @@ export interface MsmPool {
 }
 
 class KernelThread {
-  private readonly worker = new Worker(new URL('./msmKernel.worker.ts', import.meta.url), { type: 'module', name: 'muscope-msm' });
+  private readonly worker = new Worker(new URL('./msmKernel.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'muscope-msm',
+  });
   private pending: { resolve: (reply: KernelReply) => void; reject: (err: Error) => void } | null = null;
 
   constructor() {
@@ -50,7 +53,9 @@ class KernelThread {
   }
 }
 
-export function createMsmPool(threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS))): MsmPool {
+export function createMsmPool(
+  threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS)),
+): MsmPool {
   const workers = Array.from({ length: threads }, () => new KernelThread());
   const load = async (set: FeatureSet): Promise<PairRows> => {
     await Promise.all(workers.map((w) => w.request({ type: 'load', set })));

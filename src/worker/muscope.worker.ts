@@ -12,17 +12,29 @@ import { scoreBatch } from './scoring.ts';
 
 const controllers = new Map<number, AbortController>();
 
-type Handler<K extends CallKind> = (request: Calls[K]['request'], progress: (p: Calls[K]['progress']) => void, signal: AbortSignal) => Promise<Calls[K]['reply']>;
+type Handler<K extends CallKind> = (
+  request: Calls[K]['request'],
+  progress: (p: Calls[K]['progress']) => void,
+  signal: AbortSignal,
+) => Promise<Calls[K]['reply']>;
 
 const handlers: { [K in CallKind]: Handler<K> } = {
   'load-model': async (request, progress) => (await ensureModel(request, progress)).reply,
   probe: async ({ modelId, backend, variant }, progress, signal) => {
     const { manifest, session, reply } = await loadSession({ modelId, backend, variant }, progress, signal);
     try {
-      if (reply.backendInfo.backend !== backend) throw new EncoderError('session-failed', `Probe asked for ${backend} but got ${reply.backendInfo.backend}: ${reply.backendInfo.fallbackReason}`);
-      if (variant && reply.variant !== variant) throw new EncoderError('session-failed', `Probe asked for the ${variant} variant but got ${reply.variant}.`);
+      if (reply.backendInfo.backend !== backend)
+        throw new EncoderError(
+          'session-failed',
+          `Probe asked for ${backend} but got ${reply.backendInfo.backend}: ${reply.backendInfo.fallbackReason}`,
+        );
+      if (variant && reply.variant !== variant)
+        throw new EncoderError('session-failed', `Probe asked for the ${variant} variant but got ${reply.variant}.`);
       const size = manifest.input.size;
-      return { backend: reply.backendInfo.backend, outputs: await runSession(session, manifest.input.name, probeInput(size), 1, size) };
+      return {
+        backend: reply.backendInfo.backend,
+        outputs: await runSession(session, manifest.input.name, probeInput(size), 1, size),
+      };
     } finally {
       await session.release();
     }
@@ -52,7 +64,8 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
 /** Typed arrays in a reply are transferred, not copied. */
 function transferables(value: unknown, out: Transferable[] = []): Transferable[] {
   if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) out.push(value.buffer);
-  else if (value && typeof value === 'object' && !(value instanceof Blob)) for (const v of Object.values(value)) transferables(v, out);
+  else if (value && typeof value === 'object' && !(value instanceof Blob))
+    for (const v of Object.values(value)) transferables(v, out);
   return out;
 }
 

@@ -131,8 +131,16 @@ export interface CountProgress {
 
 /** Request kind → its payload, progress and reply types. */
 export interface Calls {
-  'load-model': { request: { modelId: string; backend: BackendPreference; variant?: VariantDtype | null }; progress: LoadProgress; reply: LoadedModel };
-  probe: { request: { modelId: string; backend: BrowserBackend; variant?: VariantDtype }; progress: LoadProgress; reply: ProbeResult };
+  'load-model': {
+    request: { modelId: string; backend: BackendPreference; variant?: VariantDtype | null };
+    progress: LoadProgress;
+    reply: LoadedModel;
+  };
+  probe: {
+    request: { modelId: string; backend: BrowserBackend; variant?: VariantDtype };
+    progress: LoadProgress;
+    reply: ProbeResult;
+  };
   /** decodes each image once to list the unusable ones (corrupt, not an image, too small) */
   'check-images': { request: { images: ImageRef[] }; progress: CountProgress; reply: { checks: ImageCheck[] } };
   /** encodes (reusing cached features) and scores a batch with MuSc */

@@ -49,31 +49,60 @@ interface Batch {
  * worker pool, then onnxruntime's wasm MatMul: each failure other than a cancel (a lost GPU device
  * included: its readbacks reject) falls to the next, same results, and the user is told why.
  */
-async function runScoring(batch: Batch, config: MuscConfig, opts: RunOptions): Promise<{ result: MuscResult; scoring: ScoringInfo }> {
+async function runScoring(
+  batch: Batch,
+  config: MuscConfig,
+  opts: RunOptions,
+): Promise<{ result: MuscResult; scoring: ScoringInfo }> {
   const { onDevice } = batch;
   let gpuFailure: string | null = null;
   if (onDevice) {
-    const gpu = await attempt('mutual scoring on WebGPU', async () => runMusc(onDevice, config, { ...opts, scoreFeatureSet: (await ortGpuMusc()).scoreFeatureSet }));
+    const gpu = await attempt('mutual scoring on WebGPU', async () =>
+      runMusc(onDevice, config, { ...opts, scoreFeatureSet: (await ortGpuMusc()).scoreFeatureSet }),
+    );
     if ('value' in gpu) return { result: gpu.value, scoring: { on: 'webgpu', fallbackReason: null } };
     gpuFailure = `Mutual scoring on WebGPU failed (${gpu.failure}); it ran on the CPU instead.`;
   }
   const scoring: ScoringInfo = { on: 'wasm', fallbackReason: gpuFailure };
   const input = await batch.onHost();
   const pool = createMsmPool();
-  const onPool = await attempt('mutual scoring on the WASM kernel pool', () => runMusc(input, config, { ...opts, scoreFeatureSet: pool.scoreFeatureSet })).finally(() => pool.close());
-  return { result: 'value' in onPool ? onPool.value : await runMusc(input, config, { ...opts, similarity: ortSimilarity() }), scoring };
+  const onPool = await attempt('mutual scoring on the WASM kernel pool', () =>
+    runMusc(input, config, { ...opts, scoreFeatureSet: pool.scoreFeatureSet }),
+  ).finally(() => pool.close());
+  return {
+    result: 'value' in onPool ? onPool.value : await runMusc(input, config, { ...opts, similarity: ortSimilarity() }),
+    scoring,
+  };
 }
 
-async function scoreWith(model: Loaded, { images, settings }: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
-  const { features, encodedNow } = await featuresFor(model, settings, images, (done, total) => progress({ stage: 'encoding', done, total }), signal);
-  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name))) throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
+async function scoreWith(
+  model: Loaded,
+  { images, settings }: Calls['score']['request'],
+  progress: (p: RunProgress) => void,
+  signal: AbortSignal,
+): Promise<BatchScores> {
+  const { features, encodedNow } = await featuresFor(
+    model,
+    settings,
+    images,
+    (done, total) => progress({ stage: 'encoding', done, total }),
+    signal,
+  );
+  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
+    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
   const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
   const { result, scoring } = await runScoring(
     {
       onDevice: gpuAlive ? await assembleOnDevice(model.manifest, features, settings.taps) : null,
       onHost: () => assembleOnHost(model.manifest, features, settings.taps),
     },
-    { rList: settings.rList, interval: settings.interval, kList: settings.kList, imageSize: settings.inputSize, forceSmallBatch: settings.forceSmallBatch },
+    {
+      rList: settings.rList,
+      interval: settings.interval,
+      kList: settings.kList,
+      imageSize: settings.inputSize,
+      forceSmallBatch: settings.forceSmallBatch,
+    },
     { signal, onProgress: (p) => p.stage === 'msm' && progress({ stage: 'scoring', done: p.done, total: p.total }) },
   );
   return {
@@ -91,7 +120,11 @@ async function scoreWith(model: Loaded, { images, settings }: Calls['score']['re
   };
 }
 
-export async function scoreBatch(request: Calls['score']['request'], progress: (p: RunProgress) => void, signal: AbortSignal): Promise<BatchScores> {
+export async function scoreBatch(
+  request: Calls['score']['request'],
+  progress: (p: RunProgress) => void,
+  signal: AbortSignal,
+): Promise<BatchScores> {
   const { images, settings } = request;
   // Refuse a batch MuSc cannot score before spending time on encoding it.
   scorerWindow(images.length, settings.interval, settings.forceSmallBatch);

@@ -8,5 +8,8 @@ export const chromiumPath = process.env.MUSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 /** `extraArgs` come after the project's flags: a later duplicate switch wins. */
 export function launchChromium(backend: 'webgpu' | 'wasm', extraArgs: string[] = []): Promise<Browser> {
   const project = playwrightConfig.projects?.find((p) => p.name === backend);
-  return chromium.launch({ executablePath: chromiumPath, args: [...(project?.use?.launchOptions?.args ?? []), ...extraArgs] });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [...(project?.use?.launchOptions?.args ?? []), ...extraArgs],
+  });
 }

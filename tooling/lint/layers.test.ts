@@ -16,12 +16,32 @@ async function layerErrors(path: string, code: string): Promise<string[]> {
 describe('import directions (npm run lint)', () => {
   it.each([
     ['src/engine/probe.ts', "import type { Request } from '../worker/protocol.ts';", 'src/engine must not import src'],
-    ['src/engine/probe.ts', "import type { ModelManifest } from '../encoders/manifest.ts';", 'src/engine must not import src'],
-    ['src/encoders/web/probe.ts', "import type { Request } from '../../worker/protocol.ts';", 'src/encoders must not import src/worker'],
-    ['src/encoders/probe.ts', "import { decodeRgb } from '../platform/browser/decode.ts';", 'src/encoders must not import src/platform'],
-    ['src/gpu/probe.ts', "import { requestNodeGpu } from '../platform/node/webgpu.ts';", 'src/gpu must not import src/platform'],
+    [
+      'src/engine/probe.ts',
+      "import type { ModelManifest } from '../encoders/manifest.ts';",
+      'src/engine must not import src',
+    ],
+    [
+      'src/encoders/web/probe.ts',
+      "import type { Request } from '../../worker/protocol.ts';",
+      'src/encoders must not import src/worker',
+    ],
+    [
+      'src/encoders/probe.ts',
+      "import { decodeRgb } from '../platform/browser/decode.ts';",
+      'src/encoders must not import src/platform',
+    ],
+    [
+      'src/gpu/probe.ts',
+      "import { requestNodeGpu } from '../platform/node/webgpu.ts';",
+      'src/gpu must not import src/platform',
+    ],
     ['src/worker/probe.ts', "import { App } from '../app/App.tsx';", 'src/worker must not import src/app'],
-    ['src/cli/probe.ts', "import { decodeRgb } from '../platform/browser/decode.ts';", 'src/cli must not import src/platform/browser'],
+    [
+      'src/cli/probe.ts',
+      "import { decodeRgb } from '../platform/browser/decode.ts';",
+      'src/cli must not import src/platform/browser',
+    ],
     ['src/cli/probe.ts', "import { CASES } from '../../scripts/bench/cases.ts';", 'src must not import scripts'],
     ['scripts/bench/probe.ts', "import { DEMO_ROOT } from '../../e2e/inspect.spec.ts';", 'scripts must not import e2e'],
   ])('refuses %s: %s', async (path, code, message) => {

@@ -45,7 +45,13 @@ export function offline(): Plugin {
       this.emitFile({ type: 'chunk', id: resolve(config.root, 'src/sw/sw.ts'), fileName: 'sw.js' });
     },
     transformIndexHtml() {
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }];
+      return [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+          injectTo: 'head-prepend',
+        },
+      ];
     },
     async writeBundle() {
       const outDir = resolve(config.root, config.build.outDir);
@@ -62,7 +68,9 @@ export function offline(): Plugin {
       const swPath = join(outDir, 'sw.js');
       const sw = await readFile(swPath, 'utf8');
       const list = JSON.stringify(JSON.stringify(entries));
-      const withList = sw.replace(/(["'`])__MUSCOPE_PRECACHE__\1/, () => list).replace(/__MUSCOPE_VERSION__/, version.digest('hex').slice(0, 12));
+      const withList = sw
+        .replace(/(["'`])__MUSCOPE_PRECACHE__\1/, () => list)
+        .replace(/__MUSCOPE_VERSION__/, version.digest('hex').slice(0, 12));
       if (withList === sw) throw new Error('muscope-offline: the precache placeholder was not found in sw.js');
       await writeFile(swPath, withList);
     },

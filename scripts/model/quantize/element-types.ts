@@ -6,7 +6,19 @@ import { DataType, intAttr, nodeInputs, nodeOutputs } from '../../onnx/index.ts'
 import type { Graph, Node } from './onnx-extras.ts';
 
 const INT64_OUTPUT = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin']);
-const BOOL_OUTPUT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf']);
+const BOOL_OUTPUT = new Set([
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Xor',
+  'IsNaN',
+  'IsInf',
+]);
 const INT32_OUTPUT = new Set(['MatMulInteger', 'ConvInteger']);
 
 function outputTypes(node: Node, typeOf: (name: string) => number | undefined): (number | undefined)[] {
@@ -28,7 +40,9 @@ function outputTypes(node: Node, typeOf: (name: string) => number | undefined): 
   if (BOOL_OUTPUT.has(op)) return [DataType.BOOL];
   if (INT32_OUTPUT.has(op)) return [DataType.INT32];
   // TopK, MaxPool: values keep the input type, the optional indices output is int64
-  return nodeOutputs(node).map((_, i) => (i === 0 ? first : op === 'TopK' || op === 'MaxPool' ? DataType.INT64 : first));
+  return nodeOutputs(node).map((_, i) =>
+    i === 0 ? first : op === 'TopK' || op === 'MaxPool' ? DataType.INT64 : first,
+  );
 }
 
 export function inferElementTypes(graph: Graph): Map<string, number> {

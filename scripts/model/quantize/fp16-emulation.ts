@@ -5,7 +5,16 @@
 // every fp16 tensor to fp16 right after the op that makes it (Cast→fp16→Cast→fp32), emulating
 // fp16 storage between kernels, overflow to ±Inf included. It cannot emulate fp16 accumulation
 // inside a kernel, which is up to the WebGPU kernel.
-import { DataType, GraphEditor, attr, floatTensor, nodeOutputs, pruneGraph, tensorDims, toNumber } from '../../onnx/index.ts';
+import {
+  DataType,
+  GraphEditor,
+  attr,
+  floatTensor,
+  nodeOutputs,
+  pruneGraph,
+  tensorDims,
+  toNumber,
+} from '../../onnx/index.ts';
 import { inferElementTypes } from './element-types.ts';
 import { readFloat16 } from './float16.ts';
 import { cloneModel, type Model, type Node, type Tensor } from './onnx-extras.ts';
@@ -22,7 +31,8 @@ function widen(tensor: Tensor): Tensor {
 function widenAttributes(node: Node): void {
   for (const attribute of node.attribute ?? []) {
     if (attribute.t) attribute.t = widen(attribute.t);
-    if (node.opType === 'Cast' && attribute.name === 'to' && toNumber(attribute.i) === DataType.FLOAT16) attribute.i = DataType.FLOAT;
+    if (node.opType === 'Cast' && attribute.name === 'to' && toNumber(attribute.i) === DataType.FLOAT16)
+      attribute.i = DataType.FLOAT;
   }
 }
 
@@ -37,8 +47,20 @@ export function emulateFloat16Storage(fp16: Model): Model {
       if (types.get(out) !== DataType.FLOAT16) return out;
       const exact = editor.uniqueName(`${out}_float32`);
       const half = editor.uniqueName(`${out}_float16`);
-      editor.addNode({ op: 'Cast', inputs: [exact], outputs: [half], name: editor.uniqueName(`${out}_round_to_fp16`), attributes: [attr.int('to', DataType.FLOAT16)] });
-      editor.addNode({ op: 'Cast', inputs: [half], outputs: [out], name: editor.uniqueName(`${out}_back_to_fp32`), attributes: [attr.int('to', DataType.FLOAT)] });
+      editor.addNode({
+        op: 'Cast',
+        inputs: [exact],
+        outputs: [half],
+        name: editor.uniqueName(`${out}_round_to_fp16`),
+        attributes: [attr.int('to', DataType.FLOAT16)],
+      });
+      editor.addNode({
+        op: 'Cast',
+        inputs: [half],
+        outputs: [out],
+        name: editor.uniqueName(`${out}_back_to_fp32`),
+        attributes: [attr.int('to', DataType.FLOAT)],
+      });
       return exact;
     });
   }

@@ -3,7 +3,18 @@
 // callers still feed and read float32. Ops whose fp16 result loses too much (statistics over
 // many values, exponentials, powers that overflow 65504) run in float32 between Casts, and
 // inputs that ONNX defines as float32 whatever the data type (Resize scales/roi) stay float32.
-import { DataType, GraphEditor, attr, float16Tensor, nodeInputs, nodeOutputs, pruneGraph, readFloats, tensorDims, toNumber } from '../../onnx/index.ts';
+import {
+  DataType,
+  GraphEditor,
+  attr,
+  float16Tensor,
+  nodeInputs,
+  nodeOutputs,
+  pruneGraph,
+  readFloats,
+  tensorDims,
+  toNumber,
+} from '../../onnx/index.ts';
 import { inferElementTypes } from './element-types.ts';
 import { toFloat16Bits } from './float16.ts';
 import { cloneModel, type Model, type Node, type Tensor } from './onnx-extras.ts';
@@ -12,7 +23,16 @@ import { cloneModel, type Model, type Node, type Tensor } from './onnx-extras.ts
  * Ops kept in float32: normalisation statistics and softmax sums need more than fp16's 11 bits,
  * and sums of squares (Pow, ReduceL2 of an embedding) overflow 65504 easily.
  */
-export const KEEP_FP32_OPS: ReadonlySet<string> = new Set(['LayerNormalization', 'Softmax', 'LogSoftmax', 'ReduceMean', 'ReduceSum', 'ReduceSumSquare', 'ReduceL2', 'Pow']);
+export const KEEP_FP32_OPS: ReadonlySet<string> = new Set([
+  'LayerNormalization',
+  'Softmax',
+  'LogSoftmax',
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceSumSquare',
+  'ReduceL2',
+  'Pow',
+]);
 
 /** Inputs that are float32 by the op's definition, not of the op's data type T. */
 const FP32_INPUTS: Readonly<Record<string, readonly number[]>> = { Resize: [1, 2], Upsample: [1] };
@@ -56,7 +76,8 @@ export function buildFp16Variant(source: Model): Model {
   };
   const home = new Map<string, Precision>();
   for (const input of graph.input ?? []) if (isFloat(input.name ?? '')) home.set(input.name ?? '', 'fp32');
-  for (const t of graph.initializer ?? []) if (isFloat(t.name ?? '')) home.set(t.name ?? '', constantHome(t.name ?? ''));
+  for (const t of graph.initializer ?? [])
+    if (isFloat(t.name ?? '')) home.set(t.name ?? '', constantHome(t.name ?? ''));
   for (const node of nodes) {
     for (const out of nodeOutputs(node).filter(isFloat)) {
       if (KEEP_FP32_OPS.has(node.opType ?? '')) home.set(out, 'fp32');
@@ -75,7 +96,13 @@ export function buildFp16Variant(source: Model): Model {
 
   const casts = new Map<string, string>();
   const cast = (from: string, to: Precision, output = editor.uniqueName(`${from}_${to}`)): string => {
-    editor.addNode({ op: 'Cast', inputs: [from], outputs: [output], name: editor.uniqueName(`${from}_Cast_${to}`), attributes: [attr.int('to', to === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT)] });
+    editor.addNode({
+      op: 'Cast',
+      inputs: [from],
+      outputs: [output],
+      name: editor.uniqueName(`${from}_Cast_${to}`),
+      attributes: [attr.int('to', to === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT)],
+    });
     return output;
   };
   const castOnce = (from: string, to: Precision): string => {
@@ -97,11 +124,17 @@ export function buildFp16Variant(source: Model): Model {
   }
   for (const [name, fp16Name] of renamed) cast(fp16Name, 'fp32', name);
 
-  graph.initializer = (graph.initializer ?? []).map((t) => (home.get(t.name ?? '') === 'fp16' ? toFloat16Tensor(t) : t));
+  graph.initializer = (graph.initializer ?? []).map((t) =>
+    home.get(t.name ?? '') === 'fp16' ? toFloat16Tensor(t) : t,
+  );
   graph.valueInfo = (graph.valueInfo ?? []).map((info) => {
     const name = info.name ?? '';
     if (home.get(name) !== 'fp16' || !info.type?.tensorType) return info;
-    return { ...info, name: rename(name), type: { tensorType: { ...info.type.tensorType, elemType: DataType.FLOAT16 } } };
+    return {
+      ...info,
+      name: rename(name),
+      type: { tensorType: { ...info.type.tensorType, elemType: DataType.FLOAT16 } },
+    };
   });
   pruneGraph(graph); // topological order for the appended Casts
   return model;
@@ -130,7 +163,9 @@ function convertNodeConstants(node: Node): void {
     }
     case 'ConstantOfShape': {
       // without a value the op fills float32 zeros: state an fp16 zero instead
-      node.attribute = [attr.tensor('value', toFloat16Tensor(value?.t ?? { dataType: DataType.FLOAT, dims: [1], floatData: [0] }))];
+      node.attribute = [
+        attr.tensor('value', toFloat16Tensor(value?.t ?? { dataType: DataType.FLOAT, dims: [1], floatData: [0] })),
+      ];
       break;
     }
   }

@@ -9,7 +9,19 @@
 // Speed, measured in onnxruntime-node 1.30 (1 thread, busy 2-core machine): the CNN trunks run
 // 2.5–3.5× slower than fp32 this way (a DynamicQuantizeLinear per conv and ConvInteger's slower
 // path), so for them this variant buys a 4× smaller file, not speed.
-import { DataType, GraphEditor, attr, defaultOpset, floatTensor, int8Tensor, nodeInputs, pruneGraph, readFloats, tensorDims, type onnx } from '../../onnx/index.ts';
+import {
+  DataType,
+  GraphEditor,
+  attr,
+  defaultOpset,
+  floatTensor,
+  int8Tensor,
+  nodeInputs,
+  pruneGraph,
+  readFloats,
+  tensorDims,
+  type onnx,
+} from '../../onnx/index.ts';
 import { quantizableWeights, quantizePerChannel, type WeightSlot } from './int8-weights.ts';
 import { cloneModel, type Model, type Node } from './onnx-extras.ts';
 
@@ -24,14 +36,20 @@ interface QuantizedActivation {
 
 export function buildInt8DynamicVariant(source: Model): Model {
   const model = cloneModel(source);
-  if (defaultOpset(model) < MIN_OPSET) throw new Error(`int8-dynamic needs opset ≥ ${MIN_OPSET}, the model has ${defaultOpset(model)}`);
+  if (defaultOpset(model) < MIN_OPSET)
+    throw new Error(`int8-dynamic needs opset ≥ ${MIN_OPSET}, the model has ${defaultOpset(model)}`);
   const graph = model.graph ?? {};
   const slots = quantizableWeights(graph);
   const editor = new GraphEditor(graph);
   /** activation → its uint8 form, so an activation read by several ops is quantized once */
   const quantizedActivations = new Map<string, QuantizedActivation>();
-  const add = (op: string, inputs: string[], outputs: string[], name: string, attributes: onnx.IAttributeProto[] = []) =>
-    editor.addNode({ op, inputs, outputs, name: editor.uniqueName(name), attributes });
+  const add = (
+    op: string,
+    inputs: string[],
+    outputs: string[],
+    name: string,
+    attributes: onnx.IAttributeProto[] = [],
+  ) => editor.addNode({ op, inputs, outputs, name: editor.uniqueName(name), attributes });
 
   const quantizeActivation = (activation: string): QuantizedActivation => {
     const known = quantizedActivations.get(activation);
@@ -56,9 +74,19 @@ export function buildInt8DynamicVariant(source: Model): Model {
     const output = node.output?.[0] ?? '';
     const q = quantizePerChannel(slot.weight, slot.axis);
     // broadcast shapes: [1, C, 1, …] against the NC… conv output, [N] against the matmul's last axis
-    const channelShape = isConv ? [1, q.scales.length, ...tensorDims(slot.weight).slice(2).map(() => 1)] : [q.scales.length];
+    const channelShape = isConv
+      ? [
+          1,
+          q.scales.length,
+          ...tensorDims(slot.weight)
+            .slice(2)
+            .map(() => 1),
+        ]
+      : [q.scales.length];
     const weight = editor.addInitializer(int8Tensor(editor.uniqueName(`${slot.weight.name}_int8`), q.dims, q.values));
-    const weightScale = editor.addInitializer(floatTensor(editor.uniqueName(`${slot.weight.name}_scale`), channelShape, q.scales));
+    const weightScale = editor.addInitializer(
+      floatTensor(editor.uniqueName(`${slot.weight.name}_scale`), channelShape, q.scales),
+    );
 
     const x = quantizeActivation(nodeInputs(node)[0]);
     const integer = editor.uniqueName(`${base}_int32`);
@@ -66,12 +94,20 @@ export function buildInt8DynamicVariant(source: Model): Model {
     const scale = editor.uniqueName(`${base}_output_scale`);
     const scaled = biasTensor ? editor.uniqueName(`${base}_scaled`) : output;
     // ConvInteger takes Conv's attributes (pads, strides, dilations, group, kernel_shape, auto_pad)
-    add(isConv ? 'ConvInteger' : 'MatMulInteger', [x.values, weight, x.zeroPoint], [integer], `${base}_integer`, isConv ? (node.attribute ?? []) : []);
+    add(
+      isConv ? 'ConvInteger' : 'MatMulInteger',
+      [x.values, weight, x.zeroPoint],
+      [integer],
+      `${base}_integer`,
+      isConv ? (node.attribute ?? []) : [],
+    );
     add('Cast', [integer], [asFloat], `${base}_Cast`, [attr.int('to', DataType.FLOAT)]);
     add('Mul', [x.scale, weightScale], [scale], `${base}_scale_Mul`);
     add('Mul', [asFloat, scale], [scaled], `${base}_rescale_Mul`);
     if (bias && biasTensor) {
-      const broadcastBias = editor.addInitializer(floatTensor(editor.uniqueName(`${bias}_broadcast`), channelShape, readFloats(biasTensor)));
+      const broadcastBias = editor.addInitializer(
+        floatTensor(editor.uniqueName(`${bias}_broadcast`), channelShape, readFloats(biasTensor)),
+      );
       add('Add', [scaled, broadcastBias], [output], `${base}_bias_Add`);
     }
     return true;

@@ -13,7 +13,8 @@ const MIN_OPSET = 13;
 
 export function buildInt8WeightVariant(source: Model): Model {
   const model = cloneModel(source);
-  if (defaultOpset(model) < MIN_OPSET) throw new Error(`int8-weight needs opset ≥ ${MIN_OPSET}, the model has ${defaultOpset(model)}`);
+  if (defaultOpset(model) < MIN_OPSET)
+    throw new Error(`int8-weight needs opset ≥ ${MIN_OPSET}, the model has ${defaultOpset(model)}`);
   const graph = model.graph ?? {};
   const slots = quantizableWeights(graph);
   const editor = new GraphEditor(graph);
@@ -27,9 +28,17 @@ export function buildInt8WeightVariant(source: Model): Model {
     if (known) return known;
     const q = quantizePerChannel(slot.weight, slot.axis);
     const values = editor.addInitializer(int8Tensor(editor.uniqueName(`${weight}_int8`), q.dims, q.values));
-    const scales = editor.addInitializer(floatTensor(editor.uniqueName(`${weight}_scale`), [q.scales.length], q.scales));
+    const scales = editor.addInitializer(
+      floatTensor(editor.uniqueName(`${weight}_scale`), [q.scales.length], q.scales),
+    );
     const output = editor.uniqueName(`${weight}_dequantized`);
-    editor.addNode({ op: 'DequantizeLinear', inputs: [values, scales], outputs: [output], name: editor.uniqueName(`${weight}_DequantizeLinear`), attributes: [attr.int('axis', slot.axis)] });
+    editor.addNode({
+      op: 'DequantizeLinear',
+      inputs: [values, scales],
+      outputs: [output],
+      name: editor.uniqueName(`${weight}_DequantizeLinear`),
+      attributes: [attr.int('axis', slot.axis)],
+    });
     dequantized.set(key, output);
     return output;
   };

@@ -1,6 +1,15 @@
 // Symmetric per-output-channel int8 weights, shared by both int8 variants: which weights are
 // quantized (and which axis holds their output channels), and the quantizer itself.
-import { DataType, GraphIndex, elementCount, intAttr, nodeInputs, nodeOutputs, readFloats, tensorDims } from '../../onnx/index.ts';
+import {
+  DataType,
+  GraphIndex,
+  elementCount,
+  intAttr,
+  nodeInputs,
+  nodeOutputs,
+  readFloats,
+  tensorDims,
+} from '../../onnx/index.ts';
 import type { Graph, Node, Tensor } from './onnx-extras.ts';
 
 /** int8 range used: ±127 keeps the grid symmetric, so a zero point of 0 is exact. */
@@ -55,7 +64,8 @@ export function quantizableWeights(graph: Graph): Map<Node, WeightSlot> {
     // nodes are topologically sorted, so every input's producer was seen already
     const downstream = nodeInputs(node).some((t) => downstreamOfWeights.has(t));
     const slot = weightSlot(node, index, graphInputs);
-    if (slot && downstream && elementCount(tensorDims(slot.weight)) >= MIN_QUANTIZED_WEIGHT_VALUES) slots.set(node, slot);
+    if (slot && downstream && elementCount(tensorDims(slot.weight)) >= MIN_QUANTIZED_WEIGHT_VALUES)
+      slots.set(node, slot);
     if (slot || downstream) for (const t of nodeOutputs(node)) downstreamOfWeights.add(t);
   }
   return slots;

@@ -39,7 +39,11 @@ export interface Checker {
 /** Reads a model file named by its /models/… URL. */
 export type ModelBytes = (url: string) => Promise<ArrayBuffer>;
 
-async function probeOn(backend: BrowserBackend, bytes: ArrayBuffer, { name, size }: CheckRequest['input']): Promise<SessionOutputs> {
+async function probeOn(
+  backend: BrowserBackend,
+  bytes: ArrayBuffer,
+  { name, size }: CheckRequest['input'],
+): Promise<SessionOutputs> {
   const session = await createSession(backend, bytes);
   try {
     return await runSession(session, name, probeInput(size), 1, size);
@@ -49,6 +53,9 @@ async function probeOn(backend: BrowserBackend, bytes: ArrayBuffer, { name, size
 }
 
 export async function compareOnProbe(load: ModelBytes, { input, gpu, cpu }: CheckRequest): Promise<CheckFigures> {
-  const worst = worstRelative(await probeOn('webgpu', await load(gpu.url), input), await probeOn('wasm', await load(cpu.url), input));
+  const worst = worstRelative(
+    await probeOn('webgpu', await load(gpu.url), input),
+    await probeOn('wasm', await load(cpu.url), input),
+  );
   return { maxRelative: Number.isFinite(worst) ? worst : null, tolerance: agreementTolerance(gpu.dtype) };
 }

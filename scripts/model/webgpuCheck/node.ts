@@ -18,5 +18,8 @@ export async function nodeChecker(modelsDir: string): Promise<Checker | { unavai
     const bytes = await readFile(resolve(modelsDir, url.replace(/^\/models\//, '')));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   };
-  return { adapter: { ...summary, description: `${summary.description} (Dawn in Node)` }, check: (request) => compareOnProbe(load, request) };
+  return {
+    adapter: { ...summary, description: `${summary.description} (Dawn in Node)` },
+    check: (request) => compareOnProbe(load, request),
+  };
 }

@@ -1,7 +1,13 @@
 // Browser side of the install-time WebGPU check (../webgpuCheck.ts): runs one variant's probe
 // input on WebGPU and on WASM with the app's own session code, and returns only the figures.
 import { configureOrt } from '../../../src/encoders/web/ortWeb.ts';
-import { adapterSummary, compareOnProbe, type AdapterSummary, type CheckFigures, type CheckRequest } from './compare.ts';
+import {
+  adapterSummary,
+  compareOnProbe,
+  type AdapterSummary,
+  type CheckFigures,
+  type CheckRequest,
+} from './compare.ts';
 
 export interface InstallCheckPage {
   adapter(): Promise<AdapterSummary | null>;

@@ -31,7 +31,15 @@ export interface BatchStore extends BatchRecord {
   restored: boolean;
 }
 
-export const IDLE_RUN: RunState = { phase: 'idle', progress: null, stageStartedAt: 0, stageStartDone: 0, etaSeconds: null, error: null, checkingFiles: false };
+export const IDLE_RUN: RunState = {
+  phase: 'idle',
+  progress: null,
+  stageStartedAt: 0,
+  stageStartDone: 0,
+  etaSeconds: null,
+  error: null,
+  checkingFiles: false,
+};
 
 export const useBatchStore = create<BatchStore>(() => ({
   images: [],
@@ -61,7 +69,16 @@ export function reportProgress(progress: RunProgress, phase: RunPhase): void {
     const sameStage = s.run.progress?.stage === progress.stage;
     const stageStartedAt = sameStage ? s.run.stageStartedAt : now;
     const stageStartDone = sameStage ? s.run.stageStartDone : progress.done;
-    return { run: { ...s.run, phase, progress, stageStartedAt, stageStartDone, etaSeconds: eta(progress, stageStartedAt, stageStartDone, now) } };
+    return {
+      run: {
+        ...s.run,
+        phase,
+        progress,
+        stageStartedAt,
+        stageStartDone,
+        etaSeconds: eta(progress, stageStartedAt, stageStartDone, now),
+      },
+    };
   });
 }
 

@@ -9,13 +9,21 @@ export function BackendBadge({ model }: { model: LoadedModel }) {
         {info.backend}
       </span>
       <span className="muted">
-        {info.adapter ? `${info.adapter.description} · shader-f16 ${info.shaderF16 ? 'yes' : 'no'}` : `${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}`}
+        {info.adapter
+          ? `${info.adapter.description} · shader-f16 ${info.shaderF16 ? 'yes' : 'no'}`
+          : `${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}`}
         {' · '}
-        {info.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated (1 WASM thread)'} · {model.variant} · warm-up {model.warmupMs.toFixed(0)} ms
+        {info.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated (1 WASM thread)'} · {model.variant} ·
+        warm-up {model.warmupMs.toFixed(0)} ms
       </span>
       {info.webgpuCheck && (
-        <span className="muted" data-testid="webgpu-check" title="Checked on the probe image when the model was loaded; a larger difference would have moved it to WASM.">
-          {' · '}agrees with WASM ({info.webgpuCheck.against}) to {info.webgpuCheck.maxRelative.toExponential(1)} (allowed {info.webgpuCheck.tolerance})
+        <span
+          className="muted"
+          data-testid="webgpu-check"
+          title="Checked on the probe image when the model was loaded; a larger difference would have moved it to WASM."
+        >
+          {' · '}agrees with WASM ({info.webgpuCheck.against}) to {info.webgpuCheck.maxRelative.toExponential(1)}{' '}
+          (allowed {info.webgpuCheck.tolerance})
         </span>
       )}
       {info.fallbackReason && <p className="note">{info.fallbackReason}</p>}

@@ -16,7 +16,8 @@ export function DetailView({ results }: { results: BatchResults }) {
   const at = results.rows.findIndex((r) => r.image.key === openKey);
   const row = results.rows[at];
   if (!row || !scores) return null;
-  const go = (step: number) => openImage(results.rows[(at + step + results.rows.length) % results.rows.length].image.key);
+  const go = (step: number) =>
+    openImage(results.rows[(at + step + results.rows.length) % results.rows.length].image.key);
   const { image, score, verdict, rank, mapMax } = row;
   return (
     <div className="detail" role="dialog" aria-modal="true" aria-label={`Detail of ${image.name}`} data-testid="detail">
@@ -40,12 +41,21 @@ export function DetailView({ results }: { results: BatchResults }) {
       </header>
       <div className="detail-body">
         <ZoomPan key={image.key}>
-          <OverlayCanvas blob={image.blob} scores={scores} index={row.index} maxSide={FULL_SIDE} outlineAbove={results.threshold.pixel} className="detail-canvas" />
+          <OverlayCanvas
+            blob={image.blob}
+            scores={scores}
+            index={row.index}
+            maxSide={FULL_SIDE}
+            outlineAbove={results.threshold.pixel}
+            className="detail-canvas"
+          />
         </ZoomPan>
         <aside className="detail-side">
           <dl className="facts">
             <dt>Score</dt>
-            <dd>{formatScore(score)} (rank {rank} of {results.rows.length})</dd>
+            <dd>
+              {formatScore(score)} (rank {rank} of {results.rows.length})
+            </dd>
             <dt>Threshold</dt>
             <dd>
               {formatScore(results.threshold.value)} ({results.threshold.mode})
@@ -66,7 +76,8 @@ export function DetailView({ results }: { results: BatchResults }) {
             )}
           </dl>
           <p className="help">
-            The outline marks pixels hotter than anything seen on the images judged normal. Maps cover the image squashed to {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
+            The outline marks pixels hotter than anything seen on the images judged normal. Maps cover the image
+            squashed to {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
           </p>
           <ViewControls />
         </aside>

@@ -12,8 +12,8 @@ export function EmptyState({ manifest }: { manifest: ModelManifest | undefined }
       </svg>
       <h2>Drop a batch of photos of one product</h2>
       <p>
-        MuScope compares every photo with all the others (MuSc mutual scoring): parts that look unlike the rest of the batch score high and get a heatmap. No training,
-        no labels, and nothing leaves this computer.
+        MuScope compares every photo with all the others (MuSc mutual scoring): parts that look unlike the rest of the
+        batch score high and get a heatmap. No training, no labels, and nothing leaves this computer.
       </p>
       <ul className="empty-tips">
         <li>Use at least 5 photos of the same product, taken the same way; 20 or more work best.</li>

@@ -39,7 +39,10 @@ export function EvaluationPanel({ evaluation, results }: { evaluation: Evaluatio
             </tr>
           </tbody>
         </table>
-        <p className="help">In %, as MuSc reports them: labels from the folder names (good = normal), masks from ground_truth/, pixels at the map size (MVTec mask rule).</p>
+        <p className="help">
+          In %, as MuSc reports them: labels from the folder names (good = normal), masks from ground_truth/, pixels at
+          the map size (MVTec mask rule).
+        </p>
       </div>
       <RocChart roc={evaluation.roc} auroc={formatMetric(evaluation.image.auroc)} />
       {results && <ThresholdOutcome results={results} />}

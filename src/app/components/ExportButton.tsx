@@ -21,7 +21,14 @@ export function ExportButton() {
     if (!ready) return;
     setState({ building: true, error: null });
     try {
-      const zip = await exportBatch({ results, scores, settings: scoredWith, view, evaluation, thresholdRule: THRESHOLD_RULE });
+      const zip = await exportBatch({
+        results,
+        scores,
+        settings: scoredWith,
+        view,
+        evaluation,
+        thresholdRule: THRESHOLD_RULE,
+      });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(zip);
       link.download = FILE_NAME;

@@ -29,7 +29,12 @@ export function OverlayCanvas({ blob, scores, index, maxSide, outlineAbove, clas
     drawOverlay(
       ctx,
       { image: bitmap, map: anomalyMapOf(scores, index), mapSize: scores.mapSize },
-      { colormap: view.colormap, opacity: view.opacity, range: mapRange(scores, index, view.normalization), outlineAbove: view.showOutline ? outlineAbove : null },
+      {
+        colormap: view.colormap,
+        opacity: view.opacity,
+        range: mapRange(scores, index, view.normalization),
+        outlineAbove: view.showOutline ? outlineAbove : null,
+      },
     );
   }, [bitmap, scores, index, view, outlineAbove]);
   return <canvas ref={canvas} className={className} data-testid="heatmap" />;

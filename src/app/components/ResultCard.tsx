@@ -33,7 +33,14 @@ export function ResultCard({ row, scores, pixelThreshold, threshold, focused, on
       data-key={image.key}
       onFocus={onFocus}
     >
-      <OverlayCanvas blob={image.blob} scores={scores} index={row.index} maxSide={THUMBNAIL_SIDE} outlineAbove={pixelThreshold} className="thumb" />
+      <OverlayCanvas
+        blob={image.blob}
+        scores={scores}
+        index={row.index}
+        maxSide={THUMBNAIL_SIDE}
+        outlineAbove={pixelThreshold}
+        className="thumb"
+      />
       <span className="card-body">
         <span className="card-title" title={image.path}>
           <span className="rank">#{rank}</span>
@@ -50,7 +57,10 @@ export function ResultCard({ row, scores, pixelThreshold, threshold, focused, on
           </span>
           <span className={`verdict verdict-${verdict}`}>{verdict}</span>
           {image.truth && (
-            <span className={`truth truth-${image.truth.anomalous ? 'bad' : 'good'}`} title={`Ground truth from the folder: ${image.truth.defect}`}>
+            <span
+              className={`truth truth-${image.truth.anomalous ? 'bad' : 'good'}`}
+              title={`Ground truth from the folder: ${image.truth.defect}`}
+            >
               GT {image.truth.anomalous ? 'defective' : 'good'}
             </span>
           )}

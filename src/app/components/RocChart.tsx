@@ -9,7 +9,13 @@ export function RocChart({ roc, auroc }: { roc: RocCurve; auroc: string }) {
   const y = (t: number) => PAD + (1 - t) * SIZE;
   const points = roc.fpr.map((f, i) => `${x(f).toFixed(1)},${y(roc.tpr[i]).toFixed(1)}`).join(' ');
   return (
-    <svg className="roc" viewBox={`0 0 ${SIZE + 2 * PAD} ${SIZE + 2 * PAD}`} role="img" aria-label={`Image-level ROC curve, AUROC ${auroc} %`} data-testid="roc">
+    <svg
+      className="roc"
+      viewBox={`0 0 ${SIZE + 2 * PAD} ${SIZE + 2 * PAD}`}
+      role="img"
+      aria-label={`Image-level ROC curve, AUROC ${auroc} %`}
+      data-testid="roc"
+    >
       <rect x={PAD} y={PAD} width={SIZE} height={SIZE} className="roc-frame" />
       {[0.25, 0.5, 0.75].map((g) => (
         <g key={g} className="roc-grid">
@@ -22,7 +28,13 @@ export function RocChart({ roc, auroc }: { roc: RocCurve; auroc: string }) {
       <text x={PAD + SIZE / 2} y={PAD + SIZE + 18} className="roc-label" textAnchor="middle">
         false positive rate
       </text>
-      <text x={10} y={PAD + SIZE / 2} className="roc-label" textAnchor="middle" transform={`rotate(-90 10 ${PAD + SIZE / 2})`}>
+      <text
+        x={10}
+        y={PAD + SIZE / 2}
+        className="roc-label"
+        textAnchor="middle"
+        transform={`rotate(-90 10 ${PAD + SIZE / 2})`}
+      >
         true positive rate
       </text>
     </svg>

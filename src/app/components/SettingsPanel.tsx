@@ -30,7 +30,8 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
   const taps = manifest?.taps.map((t) => t.name) ?? [];
   const chosenTaps = settings.taps ?? taps;
   const rscinKey = Object.keys(RSCIN_PRESETS).find((k) => RSCIN_PRESETS[k].join() === settings.kList.join()) ?? '1,2,3';
-  const toggle = <T,>(list: readonly T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+  const toggle = <T,>(list: readonly T[], item: T) =>
+    list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
   return (
     <section className="settings" aria-label="Settings" data-testid="settings">
       <header className="settings-head">
@@ -46,7 +47,10 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
           Reset to defaults
         </button>
       </header>
-      <Setting label="Model" help="The image encoder whose features MuSc compares. Models run locally; nothing is uploaded.">
+      <Setting
+        label="Model"
+        help="The image encoder whose features MuSc compares. Models run locally; nothing is uploaded."
+      >
         <select value={modelId ?? ''} onChange={(e) => setModelId(e.target.value)}>
           {index.data?.models.map((m) => (
             <option key={m.id} value={m.id}>
@@ -56,8 +60,14 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
           ))}
         </select>
       </Setting>
-      <Setting label="Variant" help="Weight precision: fp32 is exact; fp16 and int8 are smaller and faster where the device supports them.">
-        <select value={settings.variant ?? ''} onChange={(e) => updateSettings({ variant: (e.target.value || null) as VariantDtype | null })}>
+      <Setting
+        label="Variant"
+        help="Weight precision: fp32 is exact; fp16 and int8 are smaller and faster where the device supports them."
+      >
+        <select
+          value={settings.variant ?? ''}
+          onChange={(e) => updateSettings({ variant: (e.target.value || null) as VariantDtype | null })}
+        >
           <option value="">Best for the backend</option>
           {manifest?.variants
             // A variant the install's check took off WebGPU, and offered nowhere else in a browser, is not listed.
@@ -69,15 +79,28 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
             ))}
         </select>
       </Setting>
-      <Setting label="Backend" help="WebGPU runs the encoder on the graphics card; WASM on the CPU. Auto falls back to WASM and says why.">
-        <select value={backendPreference} onChange={(e) => setBackendPreference(e.target.value as BackendPreference)} data-testid="backend-select">
+      <Setting
+        label="Backend"
+        help="WebGPU runs the encoder on the graphics card; WASM on the CPU. Auto falls back to WASM and says why."
+      >
+        <select
+          value={backendPreference}
+          onChange={(e) => setBackendPreference(e.target.value as BackendPreference)}
+          data-testid="backend-select"
+        >
           <option value="auto">Auto (WebGPU if available)</option>
           <option value="webgpu">WebGPU</option>
           <option value="wasm">WASM (CPU)</option>
         </select>
       </Setting>
-      <Setting label="Input size" help="Images are squashed to this square size. Larger finds smaller defects but costs time and memory.">
-        <select value={settings.inputSize ?? manifest?.input.size ?? ''} onChange={(e) => updateSettings({ inputSize: Number(e.target.value), grid: null })}>
+      <Setting
+        label="Input size"
+        help="Images are squashed to this square size. Larger finds smaller defects but costs time and memory."
+      >
+        <select
+          value={settings.inputSize ?? manifest?.input.size ?? ''}
+          onChange={(e) => updateSettings({ inputSize: Number(e.target.value), grid: null })}
+        >
           {manifest &&
             sizesFor(manifest).map((s) => (
               <option key={s} value={s}>
@@ -86,39 +109,83 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
             ))}
         </select>
       </Setting>
-      <Setting label="Layers" help="Which feature maps of the encoder are compared: early ones see texture, later ones see parts.">
+      <Setting
+        label="Layers"
+        help="Which feature maps of the encoder are compared: early ones see texture, later ones see parts."
+      >
         {manifest?.taps.map((t) => (
           <label key={t.name} className="check">
-            <input type="checkbox" checked={chosenTaps.includes(t.name)} onChange={() => updateSettings({ taps: toggle(chosenTaps, t.name) })} />
+            <input
+              type="checkbox"
+              checked={chosenTaps.includes(t.name)}
+              onChange={() => updateSettings({ taps: toggle(chosenTaps, t.name) })}
+            />
             {t.name} <span className="muted">({t.dim} channels)</span>
           </label>
         ))}
       </Setting>
-      <Setting label="Aggregation degrees r" help="Neighbourhood sizes (r×r patches) pooled before comparing; several degrees catch defects of several sizes.">
+      <Setting
+        label="Aggregation degrees r"
+        help="Neighbourhood sizes (r×r patches) pooled before comparing; several degrees catch defects of several sizes."
+      >
         {DEGREES.map((r) => (
           <label key={r} className="check">
-            <input type="checkbox" checked={settings.rList.includes(r)} onChange={() => updateSettings({ rList: toggle(settings.rList, r).sort((a, b) => a - b) })} />
+            <input
+              type="checkbox"
+              checked={settings.rList.includes(r)}
+              onChange={() => updateSettings({ rList: toggle(settings.rList, r).sort((a, b) => a - b) })}
+            />
             {r}
           </label>
         ))}
       </Setting>
-      <Setting label="Interval" help="Each patch is scored by the mean distance to its closest matches in this share of the other images (default: the closest 30 %).">
+      <Setting
+        label="Interval"
+        help="Each patch is scored by the mean distance to its closest matches in this share of the other images (default: the closest 30 %)."
+      >
         <span className="pair">
-          <input type="number" min={0} max={0.95} step={0.05} value={settings.interval[0]} onChange={(e) => updateSettings({ interval: [Number(e.target.value), settings.interval[1]] })} aria-label="Interval start" />
+          <input
+            type="number"
+            min={0}
+            max={0.95}
+            step={0.05}
+            value={settings.interval[0]}
+            onChange={(e) => updateSettings({ interval: [Number(e.target.value), settings.interval[1]] })}
+            aria-label="Interval start"
+          />
           to
-          <input type="number" min={0.05} max={1} step={0.05} value={settings.interval[1]} onChange={(e) => updateSettings({ interval: [settings.interval[0], Number(e.target.value)] })} aria-label="Interval end" />
+          <input
+            type="number"
+            min={0.05}
+            max={1}
+            step={0.05}
+            value={settings.interval[1]}
+            onChange={(e) => updateSettings({ interval: [settings.interval[0], Number(e.target.value)] })}
+            aria-label="Interval end"
+          />
         </span>
       </Setting>
-      <Setting label="RsCIN windows" help="Re-scores each image with its most similar images, which steadies image scores; 1,2,3 for MVTec-like sets, 1,8,9 for VisA-like sets.">
+      <Setting
+        label="RsCIN windows"
+        help="Re-scores each image with its most similar images, which steadies image scores; 1,2,3 for MVTec-like sets, 1,8,9 for VisA-like sets."
+      >
         <select value={rscinKey} onChange={(e) => updateSettings({ kList: RSCIN_PRESETS[e.target.value] })}>
           <option value="1,2,3">1, 2, 3 (default)</option>
           <option value="1,8,9">1, 8, 9 (needs ≥ 9 images)</option>
           <option value="off">Off</option>
         </select>
       </Setting>
-      <Setting label="Small batches" help="Mutual scoring needs at least 5 images of the same product. Scoring fewer gives unreliable scores, labelled as forced.">
+      <Setting
+        label="Small batches"
+        help="Mutual scoring needs at least 5 images of the same product. Scoring fewer gives unreliable scores, labelled as forced."
+      >
         <label className="check">
-          <input type="checkbox" checked={settings.forceSmallBatch} onChange={(e) => updateSettings({ forceSmallBatch: e.target.checked })} data-testid="force-small" />
+          <input
+            type="checkbox"
+            checked={settings.forceSmallBatch}
+            onChange={(e) => updateSettings({ forceSmallBatch: e.target.checked })}
+            data-testid="force-small"
+          />
           Score anyway below 5 images (forced)
         </label>
       </Setting>

@@ -68,11 +68,20 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
       <div className="status-main">
         {running && run.progress ? <RunProgressBar /> : null}
         {running && !run.progress && <p>{state === 'loading-model' ? loadText(loadProgress) : 'Preparing…'}</p>}
-        {state === 'idle' && <p>{images ? 'Ready. Press Run to score the batch.' : 'Ready. Drop a batch of photos of one product, or try the demo set.'}</p>}
+        {state === 'idle' && (
+          <p>
+            {images
+              ? 'Ready. Press Run to score the batch.'
+              : 'Ready. Drop a batch of photos of one product, or try the demo set.'}
+          </p>
+        )}
         {state === 'done' && scores && (
           <p>
             Scored {scores.keys.length} images
-            {scores.encodedNow < scores.keys.length ? ` (${scores.keys.length - scores.encodedNow} from the feature cache)` : ''}.
+            {scores.encodedNow < scores.keys.length
+              ? ` (${scores.keys.length - scores.encodedNow} from the feature cache)`
+              : ''}
+            .
             {scores.scoring && (
               <span className="muted" data-testid="scored-on" data-on={scores.scoring.on}>
                 {' '}
@@ -80,10 +89,14 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
               </span>
             )}
             {scores.scoring?.fallbackReason && <span className="error"> {scores.scoring.fallbackReason}</span>}
-            {scores.forcedSmallBatch && <strong className="forced"> Forced: the batch is too small for reliable scores.</strong>}
+            {scores.forcedSmallBatch && (
+              <strong className="forced"> Forced: the batch is too small for reliable scores.</strong>
+            )}
           </p>
         )}
-        {state === 'cancelled' && <p>Cancelled. Images encoded so far are kept, so the next run continues from there.</p>}
+        {state === 'cancelled' && (
+          <p>Cancelled. Images encoded so far are kept, so the next run continues from there.</p>
+        )}
         {state === 'error' && (
           <div className="status-error" role="alert">
             <p className="error" data-testid="error">

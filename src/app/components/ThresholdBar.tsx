@@ -49,8 +49,8 @@ export function ThresholdBar({ results }: { results: BatchResults }) {
         )}
       </div>
       <p className="help">
-        Scores are relative to this batch (0 = least, 1 = most anomalous of it), so verdicts come from a rule on the batch, never from a fixed number. <strong>Automatic rule:</strong>{' '}
-        {autoExplanation(threshold)}
+        Scores are relative to this batch (0 = least, 1 = most anomalous of it), so verdicts come from a rule on the
+        batch, never from a fixed number. <strong>Automatic rule:</strong> {autoExplanation(threshold)}
       </p>
     </section>
   );

@@ -18,7 +18,15 @@ export function FilePickers({ manifest, compact }: { manifest: ModelManifest | u
   };
   return (
     <>
-      <input ref={files} type="file" multiple accept="image/*" hidden data-testid="file-input" onChange={(e) => pick(e.currentTarget)} />
+      <input
+        ref={files}
+        type="file"
+        multiple
+        accept="image/*"
+        hidden
+        data-testid="file-input"
+        onChange={(e) => pick(e.currentTarget)}
+      />
       <input
         ref={(el) => {
           folder.current = el;
@@ -68,7 +76,11 @@ export function Toolbar({ manifest }: { manifest: ModelManifest | undefined }) {
   const backend = useUiStore((s) => s.backendPreference);
   const settings = useUiStore((s) => s.settings);
   const busy = isBusy(phase);
-  const stale = !busy && manifest && scoredWith && JSON.stringify(resolveSettings(manifest, backend, settings)) !== JSON.stringify(scoredWith);
+  const stale =
+    !busy &&
+    manifest &&
+    scoredWith &&
+    JSON.stringify(resolveSettings(manifest, backend, settings)) !== JSON.stringify(scoredWith);
   return (
     <div className="toolbar">
       <FilePickers manifest={manifest} compact />
@@ -80,7 +92,13 @@ export function Toolbar({ manifest }: { manifest: ModelManifest | undefined }) {
       <span className="muted">
         {count} image{count === 1 ? '' : 's'}
       </span>
-      <button type="button" className="primary" disabled={!manifest || busy || count === 0} onClick={() => manifest && void runBatch(manifest)} data-testid="run">
+      <button
+        type="button"
+        className="primary"
+        disabled={!manifest || busy || count === 0}
+        onClick={() => manifest && void runBatch(manifest)}
+        data-testid="run"
+      >
         Run
       </button>
       <ExportButton />

@@ -17,7 +17,15 @@ export function ViewControls() {
     <div className="view-controls">
       <label className="field">
         <span>Heatmap opacity</span>
-        <input type="range" min={0} max={1} step={0.05} value={view.opacity} onChange={(e) => updateView({ opacity: Number(e.target.value) })} aria-label="Heatmap opacity" />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={view.opacity}
+          onChange={(e) => updateView({ opacity: Number(e.target.value) })}
+          aria-label="Heatmap opacity"
+        />
       </label>
       <label className="field">
         <span>Colormap</span>
@@ -31,14 +39,23 @@ export function ViewControls() {
         <legend>Normalisation</legend>
         {(['batch', 'image'] as const).map((n) => (
           <label key={n} className="radio">
-            <input type="radio" name="normalization" checked={view.normalization === n} onChange={() => updateView({ normalization: n })} />
+            <input
+              type="radio"
+              name="normalization"
+              checked={view.normalization === n}
+              onChange={() => updateView({ normalization: n })}
+            />
             {n === 'batch' ? 'Whole batch' : 'Per image'}
           </label>
         ))}
         <p className="help">{NORMALIZATION_HELP[view.normalization]}</p>
       </fieldset>
       <label className="check">
-        <input type="checkbox" checked={view.showOutline} onChange={(e) => updateView({ showOutline: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={view.showOutline}
+          onChange={(e) => updateView({ showOutline: e.target.checked })}
+        />
         Outline the region above the threshold
       </label>
     </div>

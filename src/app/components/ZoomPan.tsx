@@ -54,7 +54,10 @@ export function ZoomPan({ children }: { children: ReactNode }) {
         onPointerCancel={endDrag}
         onDoubleClick={() => setView(FIT)}
       >
-        <div className="zoompan-content" style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}>
+        <div
+          className="zoompan-content"
+          style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}
+        >
           {children}
         </div>
       </div>

@@ -7,9 +7,17 @@ const masks = ['bottle/ground_truth/broken_large/001_mask.png', 'bottle/ground_t
 describe('pairMvtec', () => {
   it('labels by folder and pairs masks by sorted position', () => {
     const pairing = pairMvtec(images, [...images, ...masks]);
-    expect(pairing?.truth.get('bottle/test/good/000.png')).toEqual({ defect: 'good', anomalous: false, maskPath: null });
-    expect(pairing?.truth.get('bottle/test/broken_large/000.png')?.maskPath).toBe('bottle/ground_truth/broken_large/000_mask.png');
-    expect(pairing?.truth.get('bottle/test/broken_large/001.png')?.maskPath).toBe('bottle/ground_truth/broken_large/001_mask.png');
+    expect(pairing?.truth.get('bottle/test/good/000.png')).toEqual({
+      defect: 'good',
+      anomalous: false,
+      maskPath: null,
+    });
+    expect(pairing?.truth.get('bottle/test/broken_large/000.png')?.maskPath).toBe(
+      'bottle/ground_truth/broken_large/000_mask.png',
+    );
+    expect(pairing?.truth.get('bottle/test/broken_large/001.png')?.maskPath).toBe(
+      'bottle/ground_truth/broken_large/001_mask.png',
+    );
     expect(pairing?.masks.size).toBe(2);
   });
 

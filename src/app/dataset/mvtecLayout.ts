@@ -23,7 +23,6 @@ export interface MvtecPairing {
 const TEST_IMAGE = /^(.*?)(?:^|\/)test\/([^/]+)\/([^/]+)$/;
 const MASK = /^(.*?)(?:^|\/)ground_truth\/([^/]+)\/([^/]+)$/;
 
-
 function groupBy(paths: readonly string[], pattern: RegExp): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const path of paths) {

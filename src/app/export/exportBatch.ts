@@ -16,7 +16,9 @@ function csvField(value: string): string {
 }
 
 export function scoresCsv(results: BatchResults): string {
-  const lines = results.rows.map((r) => [String(r.rank), r.image.name, formatScore(r.score), r.verdict, formatDistance(r.mapMax)].map(csvField).join(','));
+  const lines = results.rows.map((r) =>
+    [String(r.rank), r.image.name, formatScore(r.score), r.verdict, formatDistance(r.mapMax)].map(csvField).join(','),
+  );
   return [CSV_HEADER.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
@@ -31,7 +33,8 @@ export interface ExportContext {
 
 function scoresJson({ results, scores, settings, evaluation, thresholdRule }: ExportContext): string {
   const { threshold, counts } = results;
-  const metric = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(formatMetric(v))]));
+  const metric = (m: Record<string, number>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(formatMetric(v))]));
   return JSON.stringify(
     {
       generator: 'MuScope',
@@ -40,10 +43,24 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
       settings,
       scoresAreBatchRelative: true,
       forcedSmallBatch: scores.forcedSmallBatch,
-      threshold: { value: Number(formatScore(threshold.value)), mode: threshold.mode, rule: thresholdRule, pixelThreshold: Number(formatDistance(threshold.pixel)) },
+      threshold: {
+        value: Number(formatScore(threshold.value)),
+        mode: threshold.mode,
+        rule: thresholdRule,
+        pixelThreshold: Number(formatDistance(threshold.pixel)),
+      },
       counts,
-      images: results.rows.map((r) => ({ rank: r.rank, file: r.image.name, path: r.image.path, score: Number(formatScore(r.score)), verdict: r.verdict, mapMax: Number(formatDistance(r.mapMax)) })),
-      ...(evaluation && { evaluationPercent: { image: metric({ ...evaluation.image }), pixel: metric({ ...evaluation.pixel }) } }),
+      images: results.rows.map((r) => ({
+        rank: r.rank,
+        file: r.image.name,
+        path: r.image.path,
+        score: Number(formatScore(r.score)),
+        verdict: r.verdict,
+        mapMax: Number(formatDistance(r.mapMax)),
+      })),
+      ...(evaluation && {
+        evaluationPercent: { image: metric({ ...evaluation.image }), pixel: metric({ ...evaluation.pixel }) },
+      }),
     },
     null,
     2,
@@ -70,7 +87,16 @@ export async function exportBatch(context: ExportContext): Promise<Blob> {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
     const map = anomalyMapOf(scores, row.index);
-    drawOverlay(ctx, { image: bitmap, map, mapSize: scores.mapSize }, { colormap: view.colormap, opacity: view.opacity, range: mapRange(scores, row.index, view.normalization), outlineAbove: view.showOutline ? results.threshold.pixel : null });
+    drawOverlay(
+      ctx,
+      { image: bitmap, map, mapSize: scores.mapSize },
+      {
+        colormap: view.colormap,
+        opacity: view.opacity,
+        range: mapRange(scores, row.index, view.normalization),
+        outlineAbove: view.showOutline ? results.threshold.pixel : null,
+      },
+    );
     bitmap.close();
     // PNGs are compressed already: store them as they are.
     files[`overlays/${pngName(row.image.name, '_overlay')}`] = [await png(canvas), { level: 0 }];

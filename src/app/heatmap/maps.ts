@@ -38,6 +38,7 @@ function minOf(values: Float64Array, from: number, to: number): number {
  */
 export function mapRange(scores: BatchScores, n: number, normalization: MapNormalization): MapRange {
   const patches = scores.grid * scores.grid;
-  if (normalization === 'image') return { min: minOf(scores.patchScores, n * patches, (n + 1) * patches), max: scores.imageScoresRaw[n] };
+  if (normalization === 'image')
+    return { min: minOf(scores.patchScores, n * patches, (n + 1) * patches), max: scores.imageScoresRaw[n] };
   return { min: minOf(scores.patchScores, 0, scores.patchScores.length), max: Math.max(...scores.imageScoresRaw) };
 }

@@ -12,7 +12,11 @@ function bitmapOf(blob: Blob, maxSide: number): Promise<ImageBitmap> {
     bitmap = createImageBitmap(blob, { imageOrientation: 'from-image' }).then(async (full) => {
       if (Math.max(full.width, full.height) <= maxSide) return full;
       const scale = maxSide / Math.max(full.width, full.height);
-      const small = await createImageBitmap(full, { resizeWidth: Math.round(full.width * scale), resizeHeight: Math.round(full.height * scale), resizeQuality: 'high' });
+      const small = await createImageBitmap(full, {
+        resizeWidth: Math.round(full.width * scale),
+        resizeHeight: Math.round(full.height * scale),
+        resizeQuality: 'high',
+      });
       full.close();
       return small;
     });

@@ -57,7 +57,10 @@ export function filesFromList(list: FileList | readonly File[]): IncomingFile[] 
 export function filesFromClipboard(data: DataTransfer): IncomingFile[] {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return Array.from(data.files).map((file, i) => {
-    const name = file.name && file.name !== 'image.png' ? file.name : `pasted-${stamp}-${i + 1}.${file.type.split('/')[1] ?? 'png'}`;
+    const name =
+      file.name && file.name !== 'image.png'
+        ? file.name
+        : `pasted-${stamp}-${i + 1}.${file.type.split('/')[1] ?? 'png'}`;
     const named = file.name === name ? file : new File([file], name, { type: file.type });
     return { file: named, path: name };
   });

@@ -12,7 +12,8 @@ const DEMO = `${import.meta.env.BASE_URL}demo/`;
 
 export async function fetchDemoSet(signal?: AbortSignal): Promise<IncomingFile[]> {
   const response = await fetch(`${DEMO}index.json`, { signal });
-  if (!response.ok) throw new Error('The demo set is not installed on this site. Run `npm install`, which installs it.');
+  if (!response.ok)
+    throw new Error('The demo set is not installed on this site. Run `npm install`, which installs it.');
   const index = (await response.json()) as DemoIndex;
   return Promise.all(
     index.files.map(async (file) => {

@@ -29,13 +29,17 @@ function displayName(path: string, inMvtecLayout: boolean): string {
   return inMvtecLayout ? path.replace(/^(.*\/)?test\//, '') : path;
 }
 
-export async function intake(incoming: readonly IncomingFile[], existing: readonly BatchImage[]): Promise<IntakeResult> {
+export async function intake(
+  incoming: readonly IncomingFile[],
+  existing: readonly BatchImage[],
+): Promise<IntakeResult> {
   const skipped: SkippedFile[] = [];
   const sorted = [...incoming].sort((a, b) => byCodePoint(a.path, b.path));
   const candidates = sorted.filter((f) => !isMaskPath(f.path));
   const images = candidates.filter((f) => {
     if (looksLikeImage(f)) return true;
-    if (!f.path.split('/').pop()?.startsWith('.')) skipped.push({ name: f.path, reason: `not an image file${f.file.type ? ` (${f.file.type})` : ''}` });
+    if (!f.path.split('/').pop()?.startsWith('.'))
+      skipped.push({ name: f.path, reason: `not an image file${f.file.type ? ` (${f.file.type})` : ''}` });
     return false;
   });
 
@@ -71,7 +75,13 @@ export async function intake(incoming: readonly IncomingFile[], existing: readon
       blob: f.file,
       width: check.width,
       height: check.height,
-      truth: truth ? { defect: truth.defect, anomalous: truth.anomalous, mask: maskFile && truth.maskPath ? { name: truth.maskPath, blob: maskFile } : null } : null,
+      truth: truth
+        ? {
+            defect: truth.defect,
+            anomalous: truth.anomalous,
+            mask: maskFile && truth.maskPath ? { name: truth.maskPath, blob: maskFile } : null,
+          }
+        : null,
     });
   });
   return { accepted, skipped };

@@ -31,7 +31,10 @@ async function transact<T>(mode: IDBTransactionMode, work: (store: IDBObjectStor
 }
 
 export async function loadBatch(): Promise<BatchRecord | null> {
-  const record = await transact<BatchRecord | undefined>('readonly', (s) => s.get(KEY) as IDBRequest<BatchRecord | undefined>);
+  const record = await transact<BatchRecord | undefined>(
+    'readonly',
+    (s) => s.get(KEY) as IDBRequest<BatchRecord | undefined>,
+  );
   return record ?? null;
 }
 

@@ -4,7 +4,15 @@ import type { BatchImage } from '../batch/types.ts';
 import { scoresCsv } from '../export/exportBatch.ts';
 import { buildResults } from './results.ts';
 
-const image = (name: string): BatchImage => ({ key: name, name, path: name, blob: new Blob(), width: 8, height: 8, truth: null });
+const image = (name: string): BatchImage => ({
+  key: name,
+  name,
+  path: name,
+  blob: new Blob(),
+  width: 8,
+  height: 8,
+  truth: null,
+});
 
 function scores(final: number[], peaks: number[]): BatchScores {
   return {
@@ -17,7 +25,20 @@ function scores(final: number[], peaks: number[]): BatchScores {
     forcedSmallBatch: false,
     rscinWindows: [1, 2, 3],
     encodedNow: final.length,
-    model: { modelId: 'm', variant: 'fp32', warmupMs: 0, backendInfo: { backend: 'wasm', fallbackReason: null, webgpuCheck: null, adapter: null, shaderF16: false, wasmThreads: 1, crossOriginIsolated: false } },
+    model: {
+      modelId: 'm',
+      variant: 'fp32',
+      warmupMs: 0,
+      backendInfo: {
+        backend: 'wasm',
+        fallbackReason: null,
+        webgpuCheck: null,
+        adapter: null,
+        shaderF16: false,
+        wasmThreads: 1,
+        crossOriginIsolated: false,
+      },
+    },
   };
 }
 

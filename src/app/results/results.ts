@@ -35,7 +35,11 @@ export interface BatchResults {
   counts: { normal: number; anomalous: number };
 }
 
-export function buildResults(images: readonly BatchImage[], scores: BatchScores, manualThreshold: number | null): BatchResults {
+export function buildResults(
+  images: readonly BatchImage[],
+  scores: BatchScores,
+  manualThreshold: number | null,
+): BatchResults {
   const auto = autoThreshold(scores.imageScores);
   const value = manualThreshold ?? auto.value;
   const rows = images
@@ -45,5 +49,9 @@ export function buildResults(images: readonly BatchImage[], scores: BatchScores,
   const normalPeaks = rows.filter((r) => r.verdict === 'normal').map((r) => r.mapMax);
   const pixel = normalPeaks.length ? Math.max(...normalPeaks) : Math.min(...rows.map((r) => r.mapMax));
   const anomalous = rows.filter((r) => r.verdict === 'anomalous').length;
-  return { rows, threshold: { value, mode: manualThreshold === null ? 'auto' : 'manual', auto, pixel }, counts: { normal: rows.length - anomalous, anomalous } };
+  return {
+    rows,
+    threshold: { value, mode: manualThreshold === null ? 'auto' : 'manual', auto, pixel },
+    counts: { normal: rows.length - anomalous, anomalous },
+  };
 }

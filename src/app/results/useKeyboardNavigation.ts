@@ -21,7 +21,12 @@ export function useKeyboardNavigation(results: BatchResults | null): void {
       const { openKey, focusedKey, openImage, focusImage } = useUiStore.getState();
       const keys = results.rows.map((r) => r.image.key);
       const current = keys.indexOf(openKey ?? focusedKey ?? '');
-      const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: openKey ? 1 : galleryColumns(), ArrowUp: openKey ? -1 : -galleryColumns() }[e.key];
+      const step = {
+        ArrowRight: 1,
+        ArrowLeft: -1,
+        ArrowDown: openKey ? 1 : galleryColumns(),
+        ArrowUp: openKey ? -1 : -galleryColumns(),
+      }[e.key];
       if (step !== undefined) {
         e.preventDefault();
         const next = keys[current < 0 ? 0 : Math.min(keys.length - 1, Math.max(0, current + step))];

@@ -8,5 +8,8 @@ export function useResults(): BatchResults | null {
   const images = useBatchStore((s) => s.images);
   const scores = useBatchStore((s) => s.scores);
   const manualThreshold = useUiStore((s) => s.manualThreshold);
-  return useMemo(() => (scores && scores.keys.length === images.length ? buildResults(images, scores, manualThreshold) : null), [images, scores, manualThreshold]);
+  return useMemo(
+    () => (scores && scores.keys.length === images.length ? buildResults(images, scores, manualThreshold) : null),
+    [images, scores, manualThreshold],
+  );
 }

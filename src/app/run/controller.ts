@@ -79,7 +79,13 @@ export async function runBatch(manifest: ModelManifest): Promise<void> {
     useBatchStore.setState({ scores, scoredWith: scoreSettings, evaluation: null });
     useUiStore.getState().setManualThreshold(null);
     await evaluate(controller.signal).catch((err: unknown) => {
-      if (!controller.signal.aborted) setRun({ error: { code: 'evaluation-failed', message: `Scores are ready, but the evaluation against the masks failed: ${errorOf(err).message}` } });
+      if (!controller.signal.aborted)
+        setRun({
+          error: {
+            code: 'evaluation-failed',
+            message: `Scores are ready, but the evaluation against the masks failed: ${errorOf(err).message}`,
+          },
+        });
     });
     if (current !== controller) return;
     setRun({ phase: 'done', progress: null });
@@ -87,7 +93,11 @@ export async function runBatch(manifest: ModelManifest): Promise<void> {
   } catch (err) {
     if (current !== controller) return;
     const error = errorOf(err);
-    setRun(error.code === 'cancelled' ? { phase: 'cancelled', progress: null, error: null } : { phase: 'error', progress: null, error });
+    setRun(
+      error.code === 'cancelled'
+        ? { phase: 'cancelled', progress: null, error: null }
+        : { phase: 'error', progress: null, error },
+    );
   } finally {
     if (current === controller) current = null;
   }
@@ -114,7 +124,10 @@ export async function addFiles(incoming: readonly IncomingFile[], manifest: Mode
     persist();
     if (accepted.length > 0 && manifest) void runBatch(manifest);
   } catch (err) {
-    setRun({ phase: 'error', error: { code: 'intake-failed', message: `The files could not be read: ${errorOf(err).message}` } });
+    setRun({
+      phase: 'error',
+      error: { code: 'intake-failed', message: `The files could not be read: ${errorOf(err).message}` },
+    });
   } finally {
     setRun({ checkingFiles: false });
   }

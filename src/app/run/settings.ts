@@ -3,8 +3,13 @@ import type { ModelManifest } from '../../encoders/manifest.ts';
 import type { BackendPreference, ScoreSettings } from '../../worker/protocol.ts';
 import type { MuscSettings } from '../store.ts';
 
-export function resolveSettings(manifest: ModelManifest, backend: BackendPreference, settings: MuscSettings): ScoreSettings {
-  const taps = settings.taps?.filter((name) => manifest.taps.some((t) => t.name === name)) ?? manifest.taps.map((t) => t.name);
+export function resolveSettings(
+  manifest: ModelManifest,
+  backend: BackendPreference,
+  settings: MuscSettings,
+): ScoreSettings {
+  const taps =
+    settings.taps?.filter((name) => manifest.taps.some((t) => t.name === name)) ?? manifest.taps.map((t) => t.name);
   return {
     ...settings,
     modelId: manifest.id,

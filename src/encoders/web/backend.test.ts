@@ -17,9 +17,15 @@ function fakeDevice() {
 describe('GPU device loss', () => {
   it('makes chooseBackend pick WASM with the reason in plain words, unless WASM was chosen anyway', async () => {
     const reason = backend.noteDeviceLost({ reason: 'unknown', message: 'Device was lost: driver reset.' });
-    expect(reason).toBe('The GPU device was lost (Device was lost: driver reset); running on the CPU through WASM. Reload the page to try the GPU again.');
+    expect(reason).toBe(
+      'The GPU device was lost (Device was lost: driver reset); running on the CPU through WASM. Reload the page to try the GPU again.',
+    );
     for (const preference of ['auto', 'webgpu'] as const) {
-      expect(await backend.chooseBackend(preference)).toMatchObject({ backend: 'wasm', fallbackReason: reason, adapter: null });
+      expect(await backend.chooseBackend(preference)).toMatchObject({
+        backend: 'wasm',
+        fallbackReason: reason,
+        adapter: null,
+      });
     }
     expect((await backend.chooseBackend('wasm')).fallbackReason).toBe('WASM was chosen in the settings.');
   });

@@ -20,7 +20,9 @@ const lossNoted = new Promise<void>((resolve) => (announceLoss = resolve));
 /** Records the loss of the GPU device (first one wins) and returns the reason the user sees. */
 export function noteDeviceLost(info: Pick<GPUDeviceLostInfo, 'reason' | 'message'>): string {
   if (lostReason === null) {
-    const detail = info.message.trim().replace(/\.$/, '') || (info.reason === 'destroyed' ? 'destroyed' : 'reset by the browser or the driver');
+    const detail =
+      info.message.trim().replace(/\.$/, '') ||
+      (info.reason === 'destroyed' ? 'destroyed' : 'reset by the browser or the driver');
     lostReason = `The GPU device was lost (${detail}); running on the CPU through WASM. Reload the page to try the GPU again.`;
     announceLoss();
   }
@@ -58,11 +60,21 @@ export async function deviceLostWithin(graceMs = 1000): Promise<string | null> {
 
 function summarise(adapter: GPUAdapter): AdapterSummary {
   const info = adapter.info;
-  return { vendor: info.vendor, architecture: info.architecture, description: info.description || `${info.vendor} ${info.architecture}`.trim() };
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    description: info.description || `${info.vendor} ${info.architecture}`.trim(),
+  };
 }
 
 export async function chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
-  const wasm = (reason: string): BackendChoice => ({ backend: 'wasm', fallbackReason: reason, adapter: null, summary: null, shaderF16: false });
+  const wasm = (reason: string): BackendChoice => ({
+    backend: 'wasm',
+    fallbackReason: reason,
+    adapter: null,
+    summary: null,
+    shaderF16: false,
+  });
   if (preference === 'wasm') return wasm('WASM was chosen in the settings.');
   if (lostReason !== null) return wasm(lostReason);
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
@@ -75,5 +87,11 @@ export async function chooseBackend(preference: BackendPreference): Promise<Back
     return wasm(`WebGPU adapter request failed (${String(err)}); running on the CPU through WASM.`);
   }
   if (!adapter) return wasm('No WebGPU adapter is available on this device; running on the CPU through WASM.');
-  return { backend: 'webgpu', fallbackReason: null, adapter, summary: summarise(adapter), shaderF16: adapter.features.has('shader-f16') };
+  return {
+    backend: 'webgpu',
+    fallbackReason: null,
+    adapter,
+    summary: summarise(adapter),
+    shaderF16: adapter.features.has('shader-f16'),
+  };
 }

@@ -20,7 +20,8 @@ export interface DeviceImageFeatures {
 function onGpu(outputs: ort.InferenceSession.ReturnType, name: string): ort.Tensor & { gpuBuffer: GPUBuffer } {
   const tensor = outputs[name];
   if (!tensor) throw missingOutput(name);
-  if (tensor.location !== 'gpu-buffer') throw new EncoderError('bad-output', `Encoder output "${name}" was not left on the GPU.`);
+  if (tensor.location !== 'gpu-buffer')
+    throw new EncoderError('bad-output', `Encoder output "${name}" was not left on the GPU.`);
   return tensor as ort.Tensor & { gpuBuffer: GPUBuffer };
 }
 
@@ -31,13 +32,21 @@ function tapSource(tap: TapSpec, dims: readonly number[], grid: number): TapSour
 }
 
 /** Submits the embedding's work (on the GPU when its output is a tap there) and gives its read-back. */
-async function embeddingOf(manifest: ModelManifest, outputs: ort.InferenceSession.ReturnType, musc: WebGpuMusc): Promise<{ read: Promise<Float32Array | null> }> {
+async function embeddingOf(
+  manifest: ModelManifest,
+  outputs: ort.InferenceSession.ReturnType,
+  musc: WebGpuMusc,
+): Promise<{ read: Promise<Float32Array | null> }> {
   const spec = manifest.embedding;
   if (!spec) return { read: Promise.resolve(null) };
   const tensor = outputs[spec.name];
   if (tensor?.location !== 'gpu-buffer') {
     const data = (await tensor?.getData()) as Float32Array | undefined;
-    return { read: Promise.resolve(batchEmbeddings(manifest, data ? { [spec.name]: { dims: [...tensor.dims], data } } : {}, 1)) };
+    return {
+      read: Promise.resolve(
+        batchEmbeddings(manifest, data ? { [spec.name]: { dims: [...tensor.dims], data } } : {}, 1),
+      ),
+    };
   }
   const { dim } = globalAverageSpec(manifest);
   const [height, width] = nchwSize(tensor.dims, spec.name, 1, dim);
@@ -51,7 +60,14 @@ async function embeddingOf(manifest: ModelManifest, outputs: ort.InferenceSessio
 }
 
 /** Encodes one image on the session's GPU; the caller owns the returned layers' buffers. */
-export async function encodeOnDevice(session: ort.InferenceSession, manifest: ModelManifest, musc: WebGpuMusc, image: RgbImage, size: number, grid: number): Promise<DeviceImageFeatures> {
+export async function encodeOnDevice(
+  session: ort.InferenceSession,
+  manifest: ModelManifest,
+  musc: WebGpuMusc,
+  image: RgbImage,
+  size: number,
+  grid: number,
+): Promise<DeviceImageFeatures> {
   const input = new ort.Tensor('float32', encoderInput(manifest, [image], size), [1, 3, size, size]);
   const outputs = await session.run({ [manifest.input.name]: input });
   const layers: DeviceLayer[] = [];

@@ -19,7 +19,9 @@ vi.mock('onnxruntime-web/webgpu', () => ({
       // Files of another size stand for other variants: their values are set under backend:size.
       const key = bytes.byteLength === 0 ? backend : `${backend}:${bytes.byteLength}`;
       return {
-        run: async () => ({ tap: { dims: [1, 4], getData: async () => Float32Array.from(fake.values[key]), dispose: () => undefined } }),
+        run: async () => ({
+          tap: { dims: [1, 4], getData: async () => Float32Array.from(fake.values[key]), dispose: () => undefined },
+        }),
         release: async () => void fake.released.push(key),
       };
     },
@@ -27,8 +29,18 @@ vi.mock('onnxruntime-web/webgpu', () => ({
 }));
 
 const { openSession } = await import('./ortWeb.ts');
-const manifest = { id: 'm', input: { name: 'pixel_values', size: 8 }, taps: [{ name: 'tap' }] } as unknown as ModelManifest;
-const gpuChoice: BackendChoice = { backend: 'webgpu', fallbackReason: null, adapter: null, summary: null, shaderF16: false };
+const manifest = {
+  id: 'm',
+  input: { name: 'pixel_values', size: 8 },
+  taps: [{ name: 'tap' }],
+} as unknown as ModelManifest;
+const gpuChoice: BackendChoice = {
+  backend: 'webgpu',
+  fallbackReason: null,
+  adapter: null,
+  summary: null,
+  shaderF16: false,
+};
 const bytes = async () => ({ bytes: new ArrayBuffer(0), dtype: 'int8-weight' as const });
 
 describe('openSession on WebGPU', () => {
@@ -43,7 +55,11 @@ describe('openSession on WebGPU', () => {
     const ready = await openSession(manifest, gpuChoice, bytes, onCheck);
     expect(onCheck).toHaveBeenCalledOnce();
     expect(ready).toMatchObject({ backend: 'webgpu', variant: 'int8-weight', fallbackReason: null });
-    expect(ready.webgpuCheck).toEqual({ maxRelative: expect.closeTo(1e-4, 6), tolerance: 1e-3, against: 'int8-weight' });
+    expect(ready.webgpuCheck).toEqual({
+      maxRelative: expect.closeTo(1e-4, 6),
+      tolerance: 1e-3,
+      against: 'int8-weight',
+    });
     expect(fake.released).toEqual(['wasm']);
     // The taps stay on the GPU for our kernels; WASM outputs are always in CPU memory.
     expect(fake.outputsOnGpu).toEqual({ webgpu: { tap: 'gpu-buffer' }, wasm: undefined });
@@ -54,7 +70,9 @@ describe('openSession on WebGPU', () => {
     const ready = await openSession(manifest, gpuChoice, bytes);
     expect(ready.backend).toBe('wasm');
     expect(ready.webgpuCheck).toBeNull();
-    expect(ready.fallbackReason).toMatch(/int8-weight model gave different results on this GPU than on the CPU \(largest relative difference 5\.0e-2, allowed 0\.001\)/);
+    expect(ready.fallbackReason).toMatch(
+      /int8-weight model gave different results on this GPU than on the CPU \(largest relative difference 5\.0e-2, allowed 0\.001\)/,
+    );
     expect(fake.released).toEqual(['webgpu']);
   });
 
@@ -68,14 +86,25 @@ describe('openSession on WebGPU', () => {
     const ready = await openSession(manifest, gpuChoice, loadBytes);
     expect(ready).toMatchObject({ backend: 'webgpu', variant: 'fp32' });
     expect(ready.webgpuCheck).toEqual({ maxRelative: expect.closeTo(2.5e-6, 8), tolerance: 1e-3, against: 'fp32' });
-    expect(ready.fallbackReason).toMatch(/^The fp16 model gave different results on this GPU than on the CPU \(largest relative difference 2\.5e-2, allowed 0\.02\); running fp32 on WebGPU instead\.$/);
+    expect(ready.fallbackReason).toMatch(
+      /^The fp16 model gave different results on this GPU than on the CPU \(largest relative difference 2\.5e-2, allowed 0\.02\); running fp32 on WebGPU instead\.$/,
+    );
     expect(fake.released).toEqual(['webgpu:16', 'wasm']);
   });
 
   it('does not check a model the user put on WASM', async () => {
     const onCheck = vi.fn();
-    const ready = await openSession(manifest, { ...gpuChoice, backend: 'wasm', fallbackReason: 'WASM was chosen in the settings.' }, bytes, onCheck);
-    expect(ready).toMatchObject({ backend: 'wasm', webgpuCheck: null, fallbackReason: 'WASM was chosen in the settings.' });
+    const ready = await openSession(
+      manifest,
+      { ...gpuChoice, backend: 'wasm', fallbackReason: 'WASM was chosen in the settings.' },
+      bytes,
+      onCheck,
+    );
+    expect(ready).toMatchObject({
+      backend: 'wasm',
+      webgpuCheck: null,
+      fallbackReason: 'WASM was chosen in the settings.',
+    });
     expect(onCheck).not.toHaveBeenCalled();
   });
 

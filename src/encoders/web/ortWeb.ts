@@ -24,17 +24,29 @@ export function configureOrt(): number {
 }
 
 /** fp16 where the adapter has shader-f16 and the manifest offers it; fp32 otherwise. */
-export function pickVariant(manifest: ModelManifest, backend: BrowserBackend, shaderF16: boolean, wanted?: VariantDtype): ModelVariant {
+export function pickVariant(
+  manifest: ModelManifest,
+  backend: BrowserBackend,
+  shaderF16: boolean,
+  wanted?: VariantDtype,
+): ModelVariant {
   const offered = manifest.variants.filter((v) => v.backends.includes(backend) && (!v.requiresFeature || shaderF16));
   const byDtype = (d: VariantDtype) => offered.find((v) => v.dtype === d);
-  const chosen = (wanted && byDtype(wanted)) ?? (backend === 'webgpu' && shaderF16 ? byDtype('fp16') : undefined) ?? byDtype('fp32');
+  const chosen =
+    (wanted && byDtype(wanted)) ?? (backend === 'webgpu' && shaderF16 ? byDtype('fp16') : undefined) ?? byDtype('fp32');
   if (!chosen) throw new EncoderError('session-failed', `Model "${manifest.id}" offers no variant for ${backend}.`);
   return chosen;
 }
 
 export type SessionOutputs = Record<string, { dims: number[]; data: Float32Array }>;
 
-export async function runSession(session: ort.InferenceSession, inputName: string, input: Float32Array, batch: number, size: number): Promise<SessionOutputs> {
+export async function runSession(
+  session: ort.InferenceSession,
+  inputName: string,
+  input: Float32Array,
+  batch: number,
+  size: number,
+): Promise<SessionOutputs> {
   const feeds = { [inputName]: new ort.Tensor('float32', input, [batch, 3, size, size]) };
   const results = await session.run(feeds);
   const out: SessionOutputs = {};
@@ -61,15 +73,27 @@ export interface ReadySession {
 }
 
 /** The variant's file for a backend (the same dtype on WASM where offered, else fp32: pickVariant), or of `dtype` when given. */
-export type VariantBytes = (backend: BrowserBackend, dtype?: VariantDtype) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
+export type VariantBytes = (
+  backend: BrowserBackend,
+  dtype?: VariantDtype,
+) => Promise<{ bytes: ArrayBuffer; dtype: VariantDtype }>;
 
 /**
  * On WebGPU the outputs named in `onGpu` (the model's taps) stay on the GPU for our kernels
  * (encoders/web/deviceTaps.ts); runSession still reads them back when asked.
  */
-export async function createSession(backend: BrowserBackend, bytes: ArrayBuffer, onGpu: readonly string[] = []): Promise<ort.InferenceSession> {
-  const preferredOutputLocation = backend === 'webgpu' ? Object.fromEntries(onGpu.map((name) => [name, 'gpu-buffer' as const])) : undefined;
-  return ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: [backend], graphOptimizationLevel: 'all', preferredOutputLocation });
+export async function createSession(
+  backend: BrowserBackend,
+  bytes: ArrayBuffer,
+  onGpu: readonly string[] = [],
+): Promise<ort.InferenceSession> {
+  const preferredOutputLocation =
+    backend === 'webgpu' ? Object.fromEntries(onGpu.map((name) => [name, 'gpu-buffer' as const])) : undefined;
+  return ort.InferenceSession.create(new Uint8Array(bytes), {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+    preferredOutputLocation,
+  });
 }
 
 interface Warm {
@@ -84,7 +108,12 @@ interface Warm {
  * is compared with the same variant on WASM before the GPU session is kept: WebGPU failures of
  * any kind, NaN and disagreement fall back to that WASM session, with the reason for the user.
  */
-export async function openSession(manifest: ModelManifest, choice: BackendChoice, loadBytes: VariantBytes, onCheck: () => void = () => undefined): Promise<ReadySession> {
+export async function openSession(
+  manifest: ModelManifest,
+  choice: BackendChoice,
+  loadBytes: VariantBytes,
+  onCheck: () => void = () => undefined,
+): Promise<ReadySession> {
   const size = manifest.input.size;
   const warm = async (session: ort.InferenceSession, variant: VariantDtype): Promise<Warm> => {
     const t0 = performance.now();
@@ -104,7 +133,11 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
   if (choice.adapter) ort.env.webgpu.adapter = choice.adapter;
   const openGpu = async (dtype?: VariantDtype): Promise<Warm> => {
     const loaded = await loadBytes('webgpu', dtype);
-    const session = await createSession('webgpu', loaded.bytes, manifest.taps.map((t) => t.name));
+    const session = await createSession(
+      'webgpu',
+      loaded.bytes,
+      manifest.taps.map((t) => t.name),
+    );
     watchDevice(await ort.env.webgpu.device);
     return warm(session, loaded.dtype);
   };
@@ -113,13 +146,19 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
     gpu = await openGpu();
   } catch (err) {
     if (err instanceof EncoderError && err.code !== 'session-failed') throw err;
-    const reason = (await deviceLostWithin()) ?? `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
+    const reason =
+      (await deviceLostWithin()) ??
+      `WebGPU could not run this model (${err instanceof Error ? err.message : String(err)}); running on the CPU through WASM instead.`;
     return onWasm(await openWasm(manifest, loadBytes, warm), reason);
   }
   onCheck();
   const cpu = await openWasm(manifest, loadBytes, warm);
   const judge = (candidate: Warm): { check: WebGpuCheck; problem: string | null } => {
-    const check: WebGpuCheck = { maxRelative: worstRelative(candidate.outputs, cpu.outputs), tolerance: agreementTolerance(candidate.variant), against: cpu.variant };
+    const check: WebGpuCheck = {
+      maxRelative: worstRelative(candidate.outputs, cpu.outputs),
+      tolerance: agreementTolerance(candidate.variant),
+      against: cpu.variant,
+    };
     const problem = hasNaN(candidate.outputs)
       ? `The ${candidate.variant} model gave invalid numbers (NaN) on WebGPU`
       : check.maxRelative <= check.tolerance
@@ -155,7 +194,11 @@ export async function openSession(manifest: ModelManifest, choice: BackendChoice
   return onWasm(cpu, `${first.problem}; running on the CPU through WASM instead.`);
 }
 
-async function openWasm(manifest: ModelManifest, loadBytes: VariantBytes, warm: (s: ort.InferenceSession, v: VariantDtype) => Promise<Warm>): Promise<Warm> {
+async function openWasm(
+  manifest: ModelManifest,
+  loadBytes: VariantBytes,
+  warm: (s: ort.InferenceSession, v: VariantDtype) => Promise<Warm>,
+): Promise<Warm> {
   let session: ort.InferenceSession;
   let variant: VariantDtype;
   try {
@@ -164,10 +207,17 @@ async function openWasm(manifest: ModelManifest, loadBytes: VariantBytes, warm: 
     session = await createSession('wasm', bytes);
   } catch (err) {
     if (err instanceof EncoderError) throw err;
-    throw new EncoderError('session-failed', `Model "${manifest.id}" could not be loaded (${err instanceof Error ? err.message : String(err)}). Reinstall it with \`npm install\`.`);
+    throw new EncoderError(
+      'session-failed',
+      `Model "${manifest.id}" could not be loaded (${err instanceof Error ? err.message : String(err)}). Reinstall it with \`npm install\`.`,
+    );
   }
   const warmed = await warm(session, variant);
-  if (hasNaN(warmed.outputs)) throw new EncoderError('bad-output', `Model "${manifest.id}" produced invalid numbers (NaN) even on WASM; the model file is likely broken. Reinstall it.`);
+  if (hasNaN(warmed.outputs))
+    throw new EncoderError(
+      'bad-output',
+      `Model "${manifest.id}" produced invalid numbers (NaN) even on WASM; the model file is likely broken. Reinstall it.`,
+    );
   return warmed;
 }
 
@@ -177,7 +227,11 @@ async function openWasm(manifest: ModelManifest, loadBytes: VariantBytes, warm: 
  * session was opened: before that, asking onnxruntime for its device would create one.
  */
 export async function destroyOrtDevice(): Promise<string> {
-  if (!watchingDevice()) throw new EncoderError('session-failed', 'No model has run on WebGPU in this worker yet, so there is no GPU device to lose.');
+  if (!watchingDevice())
+    throw new EncoderError(
+      'session-failed',
+      'No model has run on WebGPU in this worker yet, so there is no GPU device to lose.',
+    );
   const device = await ort.env.webgpu.device;
   device.destroy();
   return noteDeviceLost(await device.lost);

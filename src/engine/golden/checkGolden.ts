@@ -27,10 +27,19 @@ export function worstDeviation(actual: ArrayLike<number>, expected: ArrayLike<nu
   return worst;
 }
 
-function metricDeviations(image: ImageMetrics, pixel: PixelMetrics, expected: GoldenMetrics, tolerance: number): OutputDeviation[] {
+function metricDeviations(
+  image: ImageMetrics,
+  pixel: PixelMetrics,
+  expected: GoldenMetrics,
+  tolerance: number,
+): OutputDeviation[] {
   const e = expected;
   return [
-    { output: 'image_metrics', worst: worstDeviation([image.auroc, image.ap, image.f1Max], [e.image.auroc, e.image.ap, e.image.f1_max]), tolerance },
+    {
+      output: 'image_metrics',
+      worst: worstDeviation([image.auroc, image.ap, image.f1Max], [e.image.auroc, e.image.ap, e.image.f1_max]),
+      tolerance,
+    },
     {
       output: 'pixel_metrics',
       worst: worstDeviation(
@@ -63,7 +72,10 @@ export function goldenLayers(c: PipelineGoldenCase): LayerFeatures[] {
 }
 
 /** What a pipeline case compares; per_r_layer only when layerScores is given. */
-export type PipelineOutputs = Pick<MuscResult, 'images' | 'grid' | 'patchScores' | 'imageScoresRaw' | 'imageScores' | 'layerScores'>;
+export type PipelineOutputs = Pick<
+  MuscResult,
+  'images' | 'grid' | 'patchScores' | 'imageScoresRaw' | 'imageScores' | 'layerScores'
+>;
 
 /** Deviations of a run's outputs (runMusc, or a scoring session fed in pieces) from a pipeline case. */
 export async function pipelineDeviations(c: PipelineGoldenCase, result: PipelineOutputs): Promise<OutputDeviation[]> {
@@ -73,10 +85,16 @@ export async function pipelineDeviations(c: PipelineGoldenCase, result: Pipeline
   for (let n = 0; n < cfg.images; n++) maps.set(anomalyMap(result, n, size), n * size * size);
   const tol = GOLDEN_TOLERANCE.scores;
   return [
-    ...(result.layerScores ? [{ output: 'per_r_layer', worst: worstDeviation(result.layerScores, expected.perRLayer), tolerance: tol }] : []),
+    ...(result.layerScores
+      ? [{ output: 'per_r_layer', worst: worstDeviation(result.layerScores, expected.perRLayer), tolerance: tol }]
+      : []),
     { output: 'patch_scores', worst: worstDeviation(result.patchScores, expected.patchScores), tolerance: tol },
     { output: 'maps', worst: worstDeviation(maps, expected.maps), tolerance: tol },
-    { output: 'image_scores_raw', worst: worstDeviation(result.imageScoresRaw, expected.imageScoresRaw), tolerance: tol },
+    {
+      output: 'image_scores_raw',
+      worst: worstDeviation(result.imageScoresRaw, expected.imageScoresRaw),
+      tolerance: tol,
+    },
     { output: 'image_scores', worst: worstDeviation(result.imageScores, expected.imageScores), tolerance: tol },
     ...metricDeviations(
       imageMetrics(c.labels, result.imageScores),
@@ -90,11 +108,21 @@ export async function pipelineDeviations(c: PipelineGoldenCase, result: Pipeline
 /** The case's run configuration. */
 export function goldenConfig(c: PipelineGoldenCase): MuscConfig {
   const cfg = c.config;
-  return { rList: cfg.rList, interval: cfg.interval, kList: cfg.kList, imageSize: cfg.imageSize, forceSmallBatch: false };
+  return {
+    rList: cfg.rList,
+    interval: cfg.interval,
+    kList: cfg.kList,
+    imageSize: cfg.imageSize,
+    forceSmallBatch: false,
+  };
 }
 
 async function checkPipeline(c: PipelineGoldenCase, engine: MsmEngine): Promise<OutputDeviation[]> {
-  const result = await runMusc({ layers: goldenLayers(c), embeddings: c.cls, embedDim: c.config.embedDim }, goldenConfig(c), { ...engine, keepLayerScores: true });
+  const result = await runMusc(
+    { layers: goldenLayers(c), embeddings: c.cls, embedDim: c.config.embedDim },
+    goldenConfig(c),
+    { ...engine, keepLayerScores: true },
+  );
   return pipelineDeviations(c, result);
 }
 

@@ -11,7 +11,9 @@ import { parseGoldenCase } from './goldenCase.ts';
 
 const shared = process.env.MUSCOPE_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
 const goldenDir = join(shared, 'golden');
-const files = readdirSync(goldenDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(goldenDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('golden vectors of the reference', () => {
   it('are present', () => {

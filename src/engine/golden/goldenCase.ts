@@ -74,7 +74,8 @@ function bytesOf(array: EncodedArray): ArrayBuffer {
 
 function encoded(value: unknown, dtype: string, what: string): EncodedArray {
   const array = value as EncodedArray | undefined;
-  if (!array || typeof array.b64 !== 'string' || !Array.isArray(array.shape)) throw new Error(`golden: ${what} is not an encoded array`);
+  if (!array || typeof array.b64 !== 'string' || !Array.isArray(array.shape))
+    throw new Error(`golden: ${what} is not an encoded array`);
   if (array.dtype !== dtype) throw new Error(`golden: ${what} is ${array.dtype}, expected ${dtype}`);
   return array;
 }
@@ -87,7 +88,11 @@ function uint8(v: unknown, what: string): Decoded<Uint8Array> {
 }
 
 function truth(inputs: Json, expected: Json): GoldenTruth {
-  return { labels: uint8(inputs.labels, 'labels').data, masks: uint8(inputs.masks, 'masks'), metrics: expected.metrics as GoldenMetrics };
+  return {
+    labels: uint8(inputs.labels, 'labels').data,
+    masks: uint8(inputs.masks, 'masks'),
+    metrics: expected.metrics as GoldenMetrics,
+  };
 }
 
 export function parseGoldenCase(json: unknown): GoldenCase {

@@ -53,7 +53,9 @@ describe('gemmTransBModel', () => {
     expect(node.opType).toBe('Gemm');
     expect(node.input).toEqual([GEMM_INPUT_A, GEMM_INPUT_B]);
     expect(node.output).toEqual([GEMM_OUTPUT]);
-    expect(node.attribute?.map((at) => [at.name, Number(at.i), at.type])).toEqual([['transB', 1, onnx.AttributeProto.AttributeType.INT]]);
+    expect(node.attribute?.map((at) => [at.name, Number(at.i), at.type])).toEqual([
+      ['transB', 1, onnx.AttributeProto.AttributeType.INT],
+    ]);
     const dims = (info: onnx.IValueInfoProto): string[] =>
       (info.type?.tensorType?.shape?.dim ?? []).map((d) => String(d.dimParam));
     expect(graph.input?.map((i) => [i.name, i.type?.tensorType?.elemType, dims(i)])).toEqual([

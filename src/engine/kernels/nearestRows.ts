@@ -10,12 +10,32 @@
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
 import { lnamd } from '../lnamd.ts';
-import { distance, laterRows, mutualScoresByRows, squaredNorms, type FeatureSlots, type FeatureSlotsFactory, type PairRow, type PairRows, type PairRowsLoader } from '../msm.ts';
+import {
+  distance,
+  laterRows,
+  mutualScoresByRows,
+  squaredNorms,
+  type FeatureSlots,
+  type FeatureSlotsFactory,
+  type PairRow,
+  type PairRows,
+  type PairRowsLoader,
+} from '../msm.ts';
 import type { FeatureSet, FeatureSetScorer } from '../types.ts';
 import kernelBytes from './wasm/nearest.wat';
 
 interface NearestExports {
-  nearest(a: number, rows: number, b: number, cols: number, dim: number, normsA: number, normsB: number, rowMin: number, colMin: number): void;
+  nearest(
+    a: number,
+    rows: number,
+    b: number,
+    cols: number,
+    dim: number,
+    normsA: number,
+    normsB: number,
+    rowMin: number,
+    colMin: number,
+  ): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -63,15 +83,20 @@ class NearestMemory implements FeatureSlots {
     this.capacity = capacity;
     const pages = Math.ceil((this.colMinAt + this.stride * 8) / PAGE_BYTES);
     if (pages > MAX_PAGES) {
-      throw new RangeError(`A feature set of ${capacity} images × ${this.patches} patches × ${this.dim} values needs more than 4 GiB; score it in smaller batches.`);
+      throw new RangeError(
+        `A feature set of ${capacity} images × ${this.patches} patches × ${this.dim} values needs more than 4 GiB; score it in smaller batches.`,
+      );
     }
     compiled ??= new WebAssembly.Module(kernelBytes);
     this.memory = new WebAssembly.Memory({ initial: pages });
-    this.kernel = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as NearestExports;
+    this.kernel = new WebAssembly.Instance(compiled, { env: { memory: this.memory } })
+      .exports as unknown as NearestExports;
     if (!old) return;
     const imagesBytes = old.images * this.stride * this.width * 4;
     new Uint8Array(this.memory.buffer).set(new Uint8Array(old.memory.buffer, 0, imagesBytes));
-    new Uint8Array(this.memory.buffer, this.normsAt).set(new Uint8Array(old.memory.buffer, old.normsAt, old.images * this.stride * 8));
+    new Uint8Array(this.memory.buffer, this.normsAt).set(
+      new Uint8Array(old.memory.buffer, old.normsAt, old.images * this.stride * 8),
+    );
   }
 
   put(slot: number, z: Float32Array): void {
@@ -101,7 +126,17 @@ class NearestMemory implements FeatureSlots {
     js.forEach((j, t) => {
       rowMin.fill(Infinity);
       colMin.fill(Infinity);
-      this.kernel.nearest(imageAt(i), stride, imageAt(j), stride, width, normsOf(i), normsOf(j), this.rowMinAt, this.colMinAt);
+      this.kernel.nearest(
+        imageAt(i),
+        stride,
+        imageAt(j),
+        stride,
+        width,
+        normsOf(i),
+        normsOf(j),
+        this.rowMinAt,
+        this.colMinAt,
+      );
       for (let p = 0; p < patches; p++) forward[p * count + t] = distance(rowMin[p] + norms[i * stride + p]);
       for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[q] + norms[j * stride + q]);
     });

@@ -7,13 +7,18 @@ import { GEMM_INPUT_A, GEMM_INPUT_B, GEMM_OUTPUT, gemmTransBModel } from './gemm
 
 export type OrtRuntime = Pick<typeof Ort, 'InferenceSession' | 'Tensor'>;
 
-export function createOrtMatmulKernel(ort: OrtRuntime, options?: Ort.InferenceSession.SessionOptions): SimilarityKernel {
+export function createOrtMatmulKernel(
+  ort: OrtRuntime,
+  options?: Ort.InferenceSession.SessionOptions,
+): SimilarityKernel {
   let session: Promise<Ort.InferenceSession> | undefined;
   return {
     name: 'ort',
     async matmulT(a, m, b, n, dim) {
       session ??= ort.InferenceSession.create(gemmTransBModel(), options);
-      const results = await (await session).run({
+      const results = await (
+        await session
+      ).run({
         [GEMM_INPUT_A]: new ort.Tensor('float32', a, [m, dim]),
         [GEMM_INPUT_B]: new ort.Tensor('float32', b, [n, dim]),
       });

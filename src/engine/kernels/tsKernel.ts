@@ -28,7 +28,14 @@ export function matmulT(a: Float32Array, m: number, b: Float32Array, n: number, 
         const b1 = b0 + dim;
         const b2 = b1 + dim;
         const b3 = b2 + dim;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
         for (let k = 0; k < dim; k++) {
           const x0 = a[a0 + k];
           const x1 = a[a1 + k];
@@ -36,13 +43,25 @@ export function matmulT(a: Float32Array, m: number, b: Float32Array, n: number, 
           const y1 = b[b1 + k];
           const y2 = b[b2 + k];
           const y3 = b[b3 + k];
-          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s02 += x0 * y2;
+          s03 += x0 * y3;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+          s12 += x1 * y2;
+          s13 += x1 * y3;
         }
         const o0 = i * n + j;
         const o1 = o0 + n;
-        out[o0] = s00; out[o0 + 1] = s01; out[o0 + 2] = s02; out[o0 + 3] = s03;
-        out[o1] = s10; out[o1 + 1] = s11; out[o1 + 2] = s12; out[o1 + 3] = s13;
+        out[o0] = s00;
+        out[o0 + 1] = s01;
+        out[o0 + 2] = s02;
+        out[o0 + 3] = s03;
+        out[o1] = s10;
+        out[o1 + 1] = s11;
+        out[o1 + 2] = s12;
+        out[o1 + 3] = s13;
       }
       for (let j = jTiled; j < j1; j++) {
         out[i * n + j] = dot(a, a0, b, j * dim, dim);

@@ -37,7 +37,8 @@ function referenceAupro(maps: Float64Array[], masks: Uint8Array[], width: number
   const lo = Math.min(...kept.map(([f]) => f));
   const hi = Math.max(...kept.map(([f]) => f));
   let area = 0;
-  for (let i = 0; i + 1 < kept.length; i++) area += ((kept[i][0] - kept[i + 1][0]) / (hi - lo)) * ((kept[i][1] + kept[i + 1][1]) / 2);
+  for (let i = 0; i + 1 < kept.length; i++)
+    area += ((kept[i][0] - kept[i + 1][0]) / (hi - lo)) * ((kept[i][1] + kept[i + 1][1]) / 2);
   return area;
 }
 
@@ -118,6 +119,8 @@ describe('PixelMetricsAccumulator', () => {
     const acc = new PixelMetricsAccumulator(2, 2);
     acc.add(Float32Array.of(0.1, 0.2, 0.3, 0.4), new Uint8Array(4));
     expect(acc.finish()).toEqual({ auroc: 0, ap: 0, f1Max: 0, aupro: 0 });
-    expect(() => new PixelMetricsAccumulator(1, 1).add(Float32Array.of(NaN), Uint8Array.of(1))).toThrow(/invalid numbers/);
+    expect(() => new PixelMetricsAccumulator(1, 1).add(Float32Array.of(NaN), Uint8Array.of(1))).toThrow(
+      /invalid numbers/,
+    );
   });
 });

@@ -38,7 +38,10 @@ export class PixelMetricsAccumulator {
     if (this.finished) throw new Error('PixelMetricsAccumulator.add after finish');
     const pixels = this.width * this.height;
     if (map.length !== pixels || mask.length !== pixels) {
-      throw new MuscError('invalid-input', `A map or mask has ${map.length}/${mask.length} pixels; expected ${this.width}×${this.height}.`);
+      throw new MuscError(
+        'invalid-input',
+        `A map or mask has ${map.length}/${mask.length} pixels; expected ${this.width}×${this.height}.`,
+      );
     }
     this.reserve(pixels, mask);
     const firstRegion = this.regionAreas.length;
@@ -46,7 +49,8 @@ export class PixelMetricsAccumulator {
     const back = this.scores.length;
     for (let i = 0; i < pixels; i++) {
       const v = map[i];
-      if (!Number.isFinite(v)) throw new MuscError('invalid-input', 'An anomaly map contains invalid numbers (NaN or infinity).');
+      if (!Number.isFinite(v))
+        throw new MuscError('invalid-input', 'An anomaly map contains invalid numbers (NaN or infinity).');
       if (v < this.min) this.min = v;
       if (v > this.max) this.max = v;
       if (mask[i]) {

@@ -4,7 +4,13 @@
  * Writes a region id (≥ firstId) into `ids` for every non-zero mask pixel (others −1) and returns
  * the pixel count of each region found, in id order.
  */
-export function labelRegions(mask: Uint8Array, width: number, height: number, ids: Int32Array, firstId: number): number[] {
+export function labelRegions(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  ids: Int32Array,
+  firstId: number,
+): number[] {
   ids.fill(-1);
   const areas: number[] = [];
   const stack: number[] = [];

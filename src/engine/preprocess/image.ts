@@ -20,6 +20,8 @@ export function assertRaster(image: Raster8): void {
     throw new RangeError(`Raster size must be positive integers, got ${width}×${height}`);
   }
   if (data.length !== width * height * channels) {
-    throw new RangeError(`Raster of ${width}×${height}×${channels} needs ${width * height * channels} bytes, got ${data.length}`);
+    throw new RangeError(
+      `Raster of ${width}×${height}×${channels} needs ${width * height * channels} bytes, got ${data.length}`,
+    );
   }
 }

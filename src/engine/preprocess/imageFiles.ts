@@ -26,6 +26,10 @@ export class ImageFileError extends Error {
 /** Refuses an image smaller than MIN_IMAGE_SIDE on either side (size after EXIF orientation). */
 export function requireMinimumSize(file: string, width: number, height: number): void {
   if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
-    throw new ImageFileError(file, 'too-small', `image is ${width}×${height} px; images must be at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE} px`);
+    throw new ImageFileError(
+      file,
+      'too-small',
+      `image is ${width}×${height} px; images must be at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE} px`,
+    );
   }
 }

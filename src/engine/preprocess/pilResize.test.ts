@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { pilResize } from './pilResize.ts';
 import type { Raster8 } from './image.ts';
 
-const row = (values: number[]): Raster8 => ({ data: Uint8Array.from(values), width: values.length, height: 1, channels: 1 });
+const row = (values: number[]): Raster8 => ({
+  data: Uint8Array.from(values),
+  width: values.length,
+  height: 1,
+  channels: 1,
+});
 
 describe('pilResize (Pillow ImagingResample, 8-bit)', () => {
   it('upscales 2→4 bilinear with Pillow pixel-centre sampling and edge clamping', () => {
@@ -42,6 +47,8 @@ describe('pilResize (Pillow ImagingResample, 8-bit)', () => {
   });
 
   it('rejects a buffer that does not match its size', () => {
-    expect(() => pilResize({ data: new Uint8Array(5), width: 2, height: 2, channels: 1 }, 1, 1, 'bilinear')).toThrow(RangeError);
+    expect(() => pilResize({ data: new Uint8Array(5), width: 2, height: 2, channels: 1 }, 1, 1, 'bilinear')).toThrow(
+      RangeError,
+    );
   });
 });

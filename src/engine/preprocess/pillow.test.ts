@@ -12,7 +12,9 @@ import { preprocessMask } from './mask.ts';
 import type { Raster8 } from './image.ts';
 
 const DATA = join(import.meta.dirname, '../../../../shared/data');
-const python = ['/usr/bin/python3', 'python3'].find((bin) => spawnSync(bin, ['-c', 'import PIL'], { stdio: 'ignore' }).status === 0);
+const python = ['/usr/bin/python3', 'python3'].find(
+  (bin) => spawnSync(bin, ['-c', 'import PIL'], { stdio: 'ignore' }).status === 0,
+);
 const work = mkdtempSync(join(tmpdir(), 'pillow-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -77,7 +79,16 @@ describe.skipIf(!python)('pilResize equals Pillow on real images', () => {
       const raw = join(work, `img${n}.rgb`);
       writeFileSync(raw, img.data);
       for (const [w, h, filter] of targets) {
-        jobs.push({ raw, mode: 'RGB', width: img.width, height: img.height, outWidth: w, outHeight: h, filter, out: `${raw}.${w}x${h}.${filter}` });
+        jobs.push({
+          raw,
+          mode: 'RGB',
+          width: img.width,
+          height: img.height,
+          outWidth: w,
+          outHeight: h,
+          filter,
+          out: `${raw}.${w}x${h}.${filter}`,
+        });
         ours.push(pilResize(img, w, h, filter));
       }
     }
@@ -91,7 +102,16 @@ describe.skipIf(!python)('pilResize equals Pillow on real images', () => {
     const ours: Raster8[] = [];
     for (const [n, rel] of images.entries()) {
       const img = await decodeRgb(join(DATA, rel));
-      jobs.push({ file: join(DATA, rel), mode: 'RGB', width: 0, height: 0, outWidth: 224, outHeight: 224, filter: 'bilinear', out: join(work, `e2e${n}`) });
+      jobs.push({
+        file: join(DATA, rel),
+        mode: 'RGB',
+        width: 0,
+        height: 0,
+        outWidth: 224,
+        outHeight: 224,
+        filter: 'bilinear',
+        out: join(work, `e2e${n}`),
+      });
       ours.push(pilResize(img, 224, 224, 'bilinear'));
     }
     const diffs = runPillow(jobs).map((p, i) => maxAbsDiff(ours[i].data, p));
@@ -100,12 +120,24 @@ describe.skipIf(!python)('pilResize equals Pillow on real images', () => {
   });
 
   it('prepares masks as the reference does (PIL bilinear to S, then int cast or > 0)', async () => {
-    const masks = ['mvtec_ad/bottle/ground_truth/broken_large/000_mask.png', 'mtd/magnetic_tile/ground_truth/crack/exp1_num_249594_mask.png'];
+    const masks = [
+      'mvtec_ad/bottle/ground_truth/broken_large/000_mask.png',
+      'mtd/magnetic_tile/ground_truth/crack/exp1_num_249594_mask.png',
+    ];
     const jobs: Job[] = [];
     const decoded = [];
     for (const [n, rel] of masks.entries()) {
       decoded.push(await decodeGray(join(DATA, rel)));
-      jobs.push({ file: join(DATA, rel), mode: 'L', width: 0, height: 0, outWidth: 224, outHeight: 224, filter: 'bilinear', out: join(work, `mask${n}`) });
+      jobs.push({
+        file: join(DATA, rel),
+        mode: 'L',
+        width: 0,
+        height: 0,
+        outWidth: 224,
+        outHeight: 224,
+        filter: 'bilinear',
+        out: join(work, `mask${n}`),
+      });
     }
     const pillow = runPillow(jobs);
     for (const [n, mask] of decoded.entries()) {

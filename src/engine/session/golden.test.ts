@@ -40,8 +40,12 @@ async function feedInPieces(c: PipelineGoldenCase, slots: FeatureSlotsFactory, s
   const session = new ScoringSession({ ...cfg, scorers: 'references' }, c.config.layers, slots);
   const random = seededRandom(seed);
   const order = [...Array(c.config.images).keys()].sort(() => random() - 0.5);
-  const add = (picks: number[]) => session.add(picks.map((n) => ({ id: String(n), role: 'query' as const })), goldenInput(c, picks));
-  for (let at = 0; at < order.length; ) {
+  const add = (picks: number[]) =>
+    session.add(
+      picks.map((n) => ({ id: String(n), role: 'query' as const })),
+      goldenInput(c, picks),
+    );
+  for (let at = 0; at < order.length;) {
     const piece = order.slice(at, at + 1 + Math.floor(random() * 3));
     await add(piece);
     at += piece.length;
@@ -71,6 +75,7 @@ describe.each([
       imageScoresRaw: Float64Array.from(images, (n) => state.images[byImage(n)].rawScore ?? NaN),
       imageScores: Float64Array.from(images, (n) => findings[byImage(n)].score ?? NaN),
     };
-    for (const d of await pipelineDeviations(c, outputs)) expect(d.worst, `${c.name} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
+    for (const d of await pipelineDeviations(c, outputs))
+      expect(d.worst, `${c.name} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
   });
 });

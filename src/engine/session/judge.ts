@@ -14,7 +14,8 @@ export type ScoreScale = 'distance' | 'batch-relative';
 
 export const SCALE_TEXT: Record<ScoreScale, string> = {
   distance: 'distance to the known-good references (fixed scale: comparable across batches)',
-  'batch-relative': 'relative to this batch (min-max then RsCIN: 1 = most anomalous here, not comparable across batches)',
+  'batch-relative':
+    'relative to this batch (min-max then RsCIN: 1 = most anomalous here, not comparable across batches)',
 };
 
 export interface Finding {
@@ -36,29 +37,53 @@ export interface Judgement {
   references: number;
 }
 
-function batchRelative(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Float64Array {
+function batchRelative(
+  queries: readonly ScoredImage[],
+  kList: readonly number[],
+  forceSmallBatch: boolean,
+): Float64Array {
   const embedDim = queries[0]?.embedding?.length ?? 0;
   let embeddings: Float32Array | null = null;
   if (embedDim > 0) {
     embeddings = new Float32Array(queries.length * embedDim);
     queries.forEach((q, i) => q.embedding && embeddings?.set(q.embedding, i * embedDim));
   }
-  return finalImageScores(queries.map((q) => q.rawScore ?? 0), embeddings, embedDim, kList, forceSmallBatch).scores;
+  return finalImageScores(
+    queries.map((q) => q.rawScore ?? 0),
+    embeddings,
+    embedDim,
+    kList,
+    forceSmallBatch,
+  ).scores;
 }
 
 function judgeMutual(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Judgement {
   const base = { mode: 'mutual', scale: 'batch-relative', references: 0 } as const;
   if (queries.length === 0 || queries.some((q) => q.rawScore === null)) {
-    return { ...base, threshold: null, rule: 'Waiting for at least 5 images: mutual scoring compares each image with the others.', findings: queries.map((q) => ({ id: q.id, score: null, verdict: null })) };
+    return {
+      ...base,
+      threshold: null,
+      rule: 'Waiting for at least 5 images: mutual scoring compares each image with the others.',
+      findings: queries.map((q) => ({ id: q.id, score: null, verdict: null })),
+    };
   }
   const scores = batchRelative(queries, kList, forceSmallBatch);
   const threshold = autoThreshold(scores).value;
-  return { ...base, threshold, rule: THRESHOLD_RULE, findings: queries.map((q, i) => ({ id: q.id, score: scores[i], verdict: verdictOf(scores[i], threshold) })) };
+  return {
+    ...base,
+    threshold,
+    rule: THRESHOLD_RULE,
+    findings: queries.map((q, i) => ({ id: q.id, score: scores[i], verdict: verdictOf(scores[i], threshold) })),
+  };
 }
 
 const ALSO_MUTUAL = ' The other images score each image too, so these verdicts move with the batch.';
 
-function judgeAgainstReferences(mode: ScoringMode, queries: readonly ScoredImage[], references: readonly ScoredImage[]): Judgement {
+function judgeAgainstReferences(
+  mode: ScoringMode,
+  queries: readonly ScoredImage[],
+  references: readonly ScoredImage[],
+): Judgement {
   const leaveOneOut = references.flatMap((r) => (r.rawScore === null ? [] : [r.rawScore]));
   const calibrated = referenceThreshold(leaveOneOut);
   const threshold = calibrated?.value ?? null;
@@ -66,8 +91,16 @@ function judgeAgainstReferences(mode: ScoringMode, queries: readonly ScoredImage
     mode,
     scale: 'distance',
     threshold,
-    rule: (calibrated ? REFERENCE_RULE : `Mark at least ${MIN_CALIBRATION_REFERENCES} known-good references to calibrate a threshold; until then images get scores but no verdict.`) + (mode === 'mutual' ? ALSO_MUTUAL : ''),
-    findings: queries.map((q) => ({ id: q.id, score: q.rawScore, verdict: threshold === null || q.rawScore === null ? null : verdictOf(q.rawScore, threshold) })),
+    rule:
+      (calibrated
+        ? REFERENCE_RULE
+        : `Mark at least ${MIN_CALIBRATION_REFERENCES} known-good references to calibrate a threshold; until then images get scores but no verdict.`) +
+      (mode === 'mutual' ? ALSO_MUTUAL : ''),
+    findings: queries.map((q) => ({
+      id: q.id,
+      score: q.rawScore,
+      verdict: threshold === null || q.rawScore === null ? null : verdictOf(q.rawScore, threshold),
+    })),
     references: references.length,
   };
 }
@@ -75,5 +108,7 @@ function judgeAgainstReferences(mode: ScoringMode, queries: readonly ScoredImage
 export function judge(state: SessionState, kList: readonly number[], forceSmallBatch: boolean): Judgement {
   const queries = state.images.filter((i) => i.role === 'query');
   const references = state.images.filter((i) => i.role === 'reference');
-  return references.length > 0 ? judgeAgainstReferences(state.mode, queries, references) : judgeMutual(queries, kList, forceSmallBatch);
+  return references.length > 0
+    ? judgeAgainstReferences(state.mode, queries, references)
+    : judgeMutual(queries, kList, forceSmallBatch);
 }

@@ -37,7 +37,12 @@ export function scorersOf(member: Member, members: readonly Member[], mode: Scor
  * (default [0, 0.3)) of the N−1 others. Against references any count works: k = max(1,
  * floor(0.3·M)) of the M references, the rule MuSc-V2 uses for few scorers.
  */
-export function windowFor(scorers: number, mode: ScoringMode, interval: readonly [number, number], forceSmallBatch: boolean): (RankInterval & { forced: boolean }) | null {
+export function windowFor(
+  scorers: number,
+  mode: ScoringMode,
+  interval: readonly [number, number],
+  forceSmallBatch: boolean,
+): (RankInterval & { forced: boolean }) | null {
   if (scorers < 1) return null;
   if (mode === 'references') return { ...scorerWindow(scorers + 1, interval, true), forced: false };
   if (scorers + 1 < MIN_IMAGES && !forceSmallBatch) return null;

@@ -14,14 +14,27 @@ const DIMS = [5, 7];
 const EMBED = 4;
 const POOL = 14;
 const TOLERANCE = 1e-6;
-const config = (over: Partial<SessionConfig> = {}): SessionConfig => ({ ...DEFAULT_CONFIG, rList: [1, 3], imageSize: 12, forceSmallBatch: false, scorers: 'references', ...over });
+const config = (over: Partial<SessionConfig> = {}): SessionConfig => ({
+  ...DEFAULT_CONFIG,
+  rList: [1, 3],
+  imageSize: 12,
+  forceSmallBatch: false,
+  scorers: 'references',
+  ...over,
+});
 const slots = matmulSlots(tsKernel);
 
 /** A pool of random images: 2 layers with a CLS slot, and unit embeddings. */
 function randomPool(seed: number): MuscInput {
   const random = seededRandom(seed);
   return {
-    layers: DIMS.map((dim): LayerFeatures => ({ data: randomValues(POOL * (1 + GRID * GRID) * dim, random), images: POOL, grid: GRID, dim, skip: 1 })),
+    layers: DIMS.map((dim): LayerFeatures => ({
+      data: randomValues(POOL * (1 + GRID * GRID) * dim, random),
+      images: POOL,
+      grid: GRID,
+      dim,
+      skip: 1,
+    })),
     embeddings: randomUnitRows(POOL, EMBED, random),
     embedDim: EMBED,
   };
@@ -35,7 +48,11 @@ function pick(pool: MuscInput, picks: readonly number[]): MuscInput {
     return out;
   };
   return {
-    layers: pool.layers.map((l) => ({ ...l, images: picks.length, data: take(l.data, (l.skip + l.grid * l.grid) * l.dim) })),
+    layers: pool.layers.map((l) => ({
+      ...l,
+      images: picks.length,
+      data: take(l.data, (l.skip + l.grid * l.grid) * l.dim),
+    })),
     embeddings: pool.embeddings && take(pool.embeddings, pool.embedDim),
     embedDim: pool.embedDim,
   };
@@ -46,7 +63,8 @@ const indexOf = (id: string) => Number(id.slice(3));
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i] - expected[i]), `${what}[${i}]`).toBeLessThanOrEqual(TOLERANCE);
+  for (let i = 0; i < actual.length; i++)
+    expect(Math.abs(actual[i] - expected[i]), `${what}[${i}]`).toBeLessThanOrEqual(TOLERANCE);
 }
 
 /** Checks every score of the session against from-scratch runs of the pipeline over the same images and roles. */
@@ -63,12 +81,20 @@ async function expectFromScratch(pool: MuscInput, state: SessionState, policy: S
     }
     const scratch = await runMusc(pick(pool, all), { ...config(), kList: [] });
     all.forEach((n, k) => {
-      expectClose(scored(n)?.patchScores ?? [], scratch.patchScores.subarray(k * GRID * GRID, (k + 1) * GRID * GRID), `patch scores of ${n}`);
+      expectClose(
+        scored(n)?.patchScores ?? [],
+        scratch.patchScores.subarray(k * GRID * GRID, (k + 1) * GRID * GRID),
+        `patch scores of ${n}`,
+      );
       expect(Math.abs((scored(n)?.rawScore ?? NaN) - scratch.imageScoresRaw[k])).toBeLessThanOrEqual(TOLERANCE);
     });
     if (refs.length === 0) {
       const full = await runMusc(pick(pool, all), config());
-      expectClose(judge(state, DEFAULT_CONFIG.kList, false).findings.map((f) => f.score ?? NaN), full.imageScores, 'batch-relative scores');
+      expectClose(
+        judge(state, DEFAULT_CONFIG.kList, false).findings.map((f) => f.score ?? NaN),
+        full.imageScores,
+        'batch-relative scores',
+      );
     }
     return;
   }
@@ -81,13 +107,22 @@ async function expectFromScratch(pool: MuscInput, state: SessionState, policy: S
   // Each reference against the other references: a forced run over the references.
   if (refs.length >= 2) {
     const scratch = await runMusc(pick(pool, refs), { ...config(), kList: [], forceSmallBatch: true });
-    refs.forEach((n, k) => expectClose(scored(n)?.patchScores ?? [], scratch.patchScores.subarray(k * GRID * GRID, (k + 1) * GRID * GRID), `reference ${n}`));
+    refs.forEach((n, k) =>
+      expectClose(
+        scored(n)?.patchScores ?? [],
+        scratch.patchScores.subarray(k * GRID * GRID, (k + 1) * GRID * GRID),
+        `reference ${n}`,
+      ),
+    );
   } else {
     expect(scored(refs[0])?.patchScores).toBeNull();
   }
 }
 
-type Step = { kind: 'add'; images: number[]; role: ImageRole } | { kind: 'remove'; images: number[] } | { kind: 'role'; image: number; role: ImageRole };
+type Step =
+  | { kind: 'add'; images: number[]; role: ImageRole }
+  | { kind: 'remove'; images: number[] }
+  | { kind: 'role'; image: number; role: ImageRole };
 
 /** A random sequence of adds (1-3 images), removes and role changes over the pool. */
 function randomSteps(seed: number, count: number): Step[] {
@@ -106,35 +141,50 @@ function randomSteps(seed: number, count: number): Step[] {
       inside.delete(victim);
       steps.push({ kind: 'remove', images: [victim] });
     } else {
-      steps.push({ kind: 'role', image: [...inside][Math.floor(random() * inside.size)], role: random() < 0.5 ? 'reference' : 'query' });
+      steps.push({
+        kind: 'role',
+        image: [...inside][Math.floor(random() * inside.size)],
+        role: random() < 0.5 ? 'reference' : 'query',
+      });
     }
   }
   return steps;
 }
 
 async function apply(session: ScoringSession, pool: MuscInput, step: Step): Promise<void> {
-  if (step.kind === 'add') await session.add(step.images.map((n) => ({ id: idOf(n), role: step.role })), pick(pool, step.images));
+  if (step.kind === 'add')
+    await session.add(
+      step.images.map((n) => ({ id: idOf(n), role: step.role })),
+      pick(pool, step.images),
+    );
   else if (step.kind === 'remove') session.remove(step.images.map(idOf));
   else await session.setRoles(new Map([[idOf(step.image), step.role]]));
 }
 
 describe('ScoringSession', () => {
-  it.each([1, 2, 3, 4, 5, 6])('equals from-scratch runs after random adds, removes and role changes (seed %i)', async (seed) => {
-    const pool = randomPool(seed);
-    const policy: ScorerPolicy = seed % 3 === 0 ? 'all' : 'references';
-    const session = new ScoringSession(config({ scorers: policy }), DIMS.length, slots);
-    for (const step of randomSteps(seed, 14)) {
-      await apply(session, pool, step);
-      await expectFromScratch(pool, session.state(), policy);
-    }
-  });
+  it.each([1, 2, 3, 4, 5, 6])(
+    'equals from-scratch runs after random adds, removes and role changes (seed %i)',
+    async (seed) => {
+      const pool = randomPool(seed);
+      const policy: ScorerPolicy = seed % 3 === 0 ? 'all' : 'references';
+      const session = new ScoringSession(config({ scorers: policy }), DIMS.length, slots);
+      for (const step of randomSteps(seed, 14)) {
+        await apply(session, pool, step);
+        await expectFromScratch(pool, session.state(), policy);
+      }
+    },
+  );
 
   it('adding one image to N computes N pairs, and removing computes none', async () => {
     const pool = randomPool(11);
     const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
     let progress: MuscProgress[] = [];
     const track = { onProgress: (p: MuscProgress) => progress.push(p) };
-    await session.add([...Array(8).keys()].map((n) => ({ id: idOf(n), role: 'query' as const })), pick(pool, [...Array(8).keys()]), track);
+    await session.add(
+      [...Array(8).keys()].map((n) => ({ id: idOf(n), role: 'query' as const })),
+      pick(pool, [...Array(8).keys()]),
+      track,
+    );
     expect(progress.at(-1)).toEqual({ stage: 'msm', done: 28, total: 28 });
     progress = [];
     await session.add([{ id: idOf(8), role: 'query' }], pick(pool, [8]), track);
@@ -148,7 +198,10 @@ describe('ScoringSession', () => {
   it('scores a query against the references only, so a later query changes no earlier score', async () => {
     const pool = randomPool(12);
     const session = new ScoringSession(config(), DIMS.length, slots);
-    await session.add([0, 1, 2].map((n) => ({ id: idOf(n), role: 'reference' as const })), pick(pool, [0, 1, 2]));
+    await session.add(
+      [0, 1, 2].map((n) => ({ id: idOf(n), role: 'reference' as const })),
+      pick(pool, [0, 1, 2]),
+    );
     const seen: Array<[string, number | null]> = [];
     for (const n of [3, 4, 5, 6]) {
       await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]));
@@ -165,7 +218,13 @@ describe('ScoringSession', () => {
   it('one reference and one query is an inspection: a score, and no verdict until a second reference calibrates one', async () => {
     const pool = randomPool(13);
     const session = new ScoringSession(config(), DIMS.length, slots);
-    await session.add([{ id: idOf(0), role: 'reference' }, { id: idOf(1), role: 'query' }], pick(pool, [0, 1]));
+    await session.add(
+      [
+        { id: idOf(0), role: 'reference' },
+        { id: idOf(1), role: 'query' },
+      ],
+      pick(pool, [0, 1]),
+    );
     let judgement = judge(session.state(), DEFAULT_CONFIG.kList, false);
     expect(judgement.findings).toEqual([{ id: idOf(1), score: expect.any(Number), verdict: null }]);
     expect(judgement.rule).toMatch(/^Mark at least 2 known-good references/);
@@ -180,7 +239,8 @@ describe('ScoringSession', () => {
     const session = new ScoringSession(config({ scorers: 'all', window: 5 }), DIMS.length, slots);
     await session.add([{ id: idOf(0), role: 'reference' }], pick(pool, [0]));
     const evicted: string[] = [];
-    for (let n = 1; n <= 8; n++) evicted.push(...(await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]))));
+    for (let n = 1; n <= 8; n++)
+      evicted.push(...(await session.add([{ id: idOf(n), role: 'query' }], pick(pool, [n]))));
     expect(evicted).toEqual([idOf(1), idOf(2), idOf(3)]);
     expect(session.state().images.map((i) => i.id)).toEqual([0, 4, 5, 6, 7, 8].map(idOf));
     await expectFromScratch(pool, session.state(), 'all');
@@ -193,21 +253,33 @@ describe('ScoringSession', () => {
     const images = [...Array(7).keys()].map((n) => ({ id: idOf(n), role: 'query' as const }));
     await a.add(images, pick(pool, [...Array(7).keys()]));
     await b.add(images, pick(pool, [...Array(7).keys()]));
-    a.state().images.forEach((image, k) => expectClose(image.patchScores ?? [], b.state().images[k].patchScores ?? [], image.id));
+    a.state().images.forEach((image, k) =>
+      expectClose(image.patchScores ?? [], b.state().images[k].patchScores ?? [], image.id),
+    );
   });
 
   it('leaves the session unchanged when an add is cancelled, and refuses a duplicate id or another encoding', async () => {
     const pool = randomPool(16);
     const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
-    await session.add([0, 1, 2, 3, 4].map((n) => ({ id: idOf(n), role: 'query' as const })), pick(pool, [0, 1, 2, 3, 4]));
+    await session.add(
+      [0, 1, 2, 3, 4].map((n) => ({ id: idOf(n), role: 'query' as const })),
+      pick(pool, [0, 1, 2, 3, 4]),
+    );
     const before = session.state();
     const controller = new AbortController();
     controller.abort();
-    await expect(session.add([{ id: idOf(5), role: 'query' }], pick(pool, [5]), { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(
+      session.add([{ id: idOf(5), role: 'query' }], pick(pool, [5]), { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
     expect(session.state()).toEqual(before);
-    await expect(session.add([{ id: idOf(0), role: 'query' }], pick(pool, [0]))).rejects.toThrow(/"img0" is already in the session/);
+    await expect(session.add([{ id: idOf(0), role: 'query' }], pick(pool, [0]))).rejects.toThrow(
+      /"img0" is already in the session/,
+    );
     const other = pick(pool, [5]);
-    const regridded = { ...other, layers: other.layers.map((l) => ({ ...l, grid: 1, data: l.data.subarray(0, 2 * l.dim) })) };
+    const regridded = {
+      ...other,
+      layers: other.layers.map((l) => ({ ...l, grid: 1, data: l.data.subarray(0, 2 * l.dim) })),
+    };
     await expect(session.add([{ id: idOf(5), role: 'query' }], regridded)).rejects.toThrow(/encoded differently/);
   });
 });

@@ -81,7 +81,8 @@ interface Shape {
   embedDim: number;
 }
 
-const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameList = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 function invalidInput(message: string): MuscError {
   return new MuscError('invalid-input', message);
@@ -103,7 +104,10 @@ export class ScoringSession {
   ) {
     validateConfig(config);
     if (config.window !== undefined && (!Number.isInteger(config.window) || config.window < 1)) {
-      throw new MuscError('invalid-config', `The window of recent images kept as scorers must be a whole number ≥ 1; got ${config.window}.`);
+      throw new MuscError(
+        'invalid-config',
+        `The window of recent images kept as scorers must be a whole number ≥ 1; got ${config.window}.`,
+      );
     }
     this.sets = config.rList.length * layers;
   }
@@ -177,23 +181,35 @@ export class ScoringSession {
   }
 
   private checkInput(images: readonly SessionImage[], input: MuscInput): void {
-    if (input.layers.length !== this.layers) throw invalidInput(`Expected ${this.layers} feature layers per image; got ${input.layers.length}.`);
+    if (input.layers.length !== this.layers)
+      throw invalidInput(`Expected ${this.layers} feature layers per image; got ${input.layers.length}.`);
     const ids = new Set(this.entries.map((e) => e.id));
     for (const { id } of images) {
-      if (ids.has(id)) throw invalidInput(`"${id}" is already in the session. Remove it first, or give the new image another name.`);
+      if (ids.has(id))
+        throw invalidInput(`"${id}" is already in the session. Remove it first, or give the new image another name.`);
       ids.add(id);
     }
     const grid = input.layers[0].grid;
     input.layers.forEach((layer, l) => {
-      if (layer.images !== images.length) throw invalidInput(`Layer ${l + 1} holds ${layer.images} images for ${images.length} added.`);
+      if (layer.images !== images.length)
+        throw invalidInput(`Layer ${l + 1} holds ${layer.images} images for ${images.length} added.`);
       if (layer.data.length !== layer.images * (layer.skip + layer.grid * layer.grid) * layer.dim) {
-        throw invalidInput(`Layer ${l + 1} holds ${layer.data.length} values, expected ${layer.images}·${layer.skip + layer.grid * layer.grid}·${layer.dim}.`);
+        throw invalidInput(
+          `Layer ${l + 1} holds ${layer.data.length} values, expected ${layer.images}·${layer.skip + layer.grid * layer.grid}·${layer.dim}.`,
+        );
       }
     });
-    const shape: Shape = { grid, dims: input.layers.map((l) => l.dim), embedDim: input.embeddings ? input.embedDim : 0 };
-    if (input.layers.some((l) => l.grid !== grid)) throw invalidInput('Every layer must be on one grid. Resample the layers to one grid first.');
+    const shape: Shape = {
+      grid,
+      dims: input.layers.map((l) => l.dim),
+      embedDim: input.embeddings ? input.embedDim : 0,
+    };
+    if (input.layers.some((l) => l.grid !== grid))
+      throw invalidInput('Every layer must be on one grid. Resample the layers to one grid first.');
     if (input.embeddings && input.embeddings.length !== images.length * input.embedDim) {
-      throw invalidInput(`The image embeddings hold ${input.embeddings.length} values, expected ${images.length}·${input.embedDim}.`);
+      throw invalidInput(
+        `The image embeddings hold ${input.embeddings.length} values, expected ${images.length}·${input.embedDim}.`,
+      );
     }
     if (this.shape === null || this.entries.length === 0) {
       this.shape = shape;
@@ -221,7 +237,8 @@ export class ScoringSession {
   /** LNAMD of image n (per image, so it never changes) into its slot of every feature set. */
   private newEntry(image: SessionImage, input: MuscInput, n: number, slot: number): Entry {
     let s = 0;
-    for (const r of this.config.rList) for (const layer of input.layers) this.stores[s++].put(slot, lnamd(oneImage(layer, n), r));
+    for (const r of this.config.rList)
+      for (const layer of input.layers) this.stores[s++].put(slot, lnamd(oneImage(layer, n), r));
     const { embeddings, embedDim } = input;
     return {
       handle: this.nextHandle++,
@@ -250,7 +267,8 @@ export class ScoringSession {
   private async computePairs(members: readonly Entry[], opts: SessionOptions, added: readonly Entry[]): Promise<void> {
     const mode = scoringMode(this.config.scorers, members);
     const needs = new Map(members.map((m) => [m.handle, new Set(scorersOf(m, members, mode).map((s) => s.handle))]));
-    const needed = (a: Entry, b: Entry): boolean => (needs.get(a.handle)?.has(b.handle) ?? false) && !a.nearest.has(b.handle);
+    const needed = (a: Entry, b: Entry): boolean =>
+      (needs.get(a.handle)?.has(b.handle) ?? false) && !a.nearest.has(b.handle);
     const rows: Array<{ owner: Entry; partners: Entry[] }> = [];
     for (let i = members.length - 1; i >= 0; i--) {
       const owner = members[i];
@@ -274,7 +292,12 @@ export class ScoringSession {
     }
   }
 
-  private async computeRow(owner: Entry, partners: readonly Entry[], needed: (a: Entry, b: Entry) => boolean, signal: AbortSignal | undefined): Promise<void> {
+  private async computeRow(
+    owner: Entry,
+    partners: readonly Entry[],
+    needed: (a: Entry, b: Entry) => boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const P = this.patches;
     const ordered = [...partners].sort((a, b) => a.slot - b.slot);
     const slots = ordered.map((b) => b.slot);
@@ -309,14 +332,24 @@ export class ScoringSession {
     for (const e of members) {
       const scorers = scorersOf(e, members, mode).map((s) => s.handle);
       const window = windowFor(scorers.length, mode, this.config.interval, this.config.forceSmallBatch);
-      if (e.scoredBy?.mode === mode && sameList(e.scoredBy.scorers, scorers) && (e.score !== null) === (window !== null)) continue;
+      if (
+        e.scoredBy?.mode === mode &&
+        sameList(e.scoredBy.scorers, scorers) &&
+        (e.score !== null) === (window !== null)
+      )
+        continue;
       e.scoredBy = { mode, scorers };
       if (!window) {
         e.score = null;
         continue;
       }
       const patchScores = this.patchScores(e, scorers, window);
-      e.score = { patchScores, rawScore: mapMaximum(patchScores, 0, this.grid, imageSize, scratch), window, forced: window.forced };
+      e.score = {
+        patchScores,
+        rawScore: mapMaximum(patchScores, 0, this.grid, imageSize, scratch),
+        window,
+        forced: window.forced,
+      };
     }
   }
 

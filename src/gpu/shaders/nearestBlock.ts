@@ -21,7 +21,8 @@ const K_STEP = 16; // dims per shared-memory stage
 const GROUPS = NEAREST_TILE / 4; // vec4 row groups per block side
 
 /** Lines for i = 0..count−1, unrolled: no dynamically indexed private arrays, which some compilers spill. */
-const lines = (count: number, body: (i: number) => string): string => Array.from({ length: count }, (_, i) => body(i)).join('\n');
+const lines = (count: number, body: (i: number) => string): string =>
+  Array.from({ length: count }, (_, i) => body(i)).join('\n');
 
 export const nearestBlockFns = `
 const TILE = ${NEAREST_TILE}u;
@@ -91,8 +92,11 @@ ${lines(PER * VECS, (x) => `  var acc${Math.floor(x / VECS)}_${x % VECS} = vec4<
     loadStage(lid, k0, block.dimVec4, rowA, rowB, P - blockP, P - blockQ);
     workgroupBarrier();
     for (var k = 0u; k < K_STEP; k++) {
-${lines(VECS, (g) => `      let a${g} = stageA[k * GROUPS + local.y * ${VECS}u + ${g}u];
-      let b${g} = stageB[k * GROUPS + local.x * ${VECS}u + ${g}u];`)}
+${lines(
+  VECS,
+  (g) => `      let a${g} = stageA[k * GROUPS + local.y * ${VECS}u + ${g}u];
+      let b${g} = stageB[k * GROUPS + local.x * ${VECS}u + ${g}u];`,
+)}
 ${lines(PER * VECS, (x) => {
   const m = Math.floor(x / VECS);
   const g = x % VECS;
@@ -105,21 +109,30 @@ ${lines(PER * VECS, (x) => {
   // Squared distances; cells outside the grid never win a minimum.
   let p0 = blockP + local.y * PER;
   let q0 = blockQ + local.x * PER;
-${lines(VECS, (g) => `  var normB${g} = vec4<f32>(FAR);
-  var colBest${g} = vec4<f32>(FAR);`)}
+${lines(
+  VECS,
+  (g) => `  var normB${g} = vec4<f32>(FAR);
+  var colBest${g} = vec4<f32>(FAR);`,
+)}
   for (var c = 0u; c < 4u; c++) {
-${lines(VECS, (g) => `    if (q0 + ${4 * g}u + c < P) {
+${lines(
+  VECS,
+  (g) => `    if (q0 + ${4 * g}u + c < P) {
       normB${g}[c] = columnNorm(block.normB + q0 + ${4 * g}u + c);
-    }`)}
+    }`,
+)}
   }
 ${lines(
   PER,
   (m) => `  if (p0 + ${m}u < P) {
     let normA = rowNorm(block.normA + p0 + ${m}u);
     var rowBest = FAR;
-${lines(VECS, (g) => `    let t${g} = max(vec4<f32>(0.0), normA + normB${g} - 2.0 * acc${m}_${g});
+${lines(
+  VECS,
+  (g) => `    let t${g} = max(vec4<f32>(0.0), normA + normB${g} - 2.0 * acc${m}_${g});
     rowBest = min(rowBest, min(min(t${g}.x, t${g}.y), min(t${g}.z, t${g}.w)));
-    colBest${g} = min(colBest${g}, t${g});`)}
+    colBest${g} = min(colBest${g}, t${g});`,
+)}
     minima[(local.y * PER + ${m}u) * SIDE + local.x] = rowBest;
   } else {
     minima[(local.y * PER + ${m}u) * SIDE + local.x] = FAR;

@@ -9,15 +9,29 @@ export interface ImageSize {
   height: number;
 }
 
-const BITMAP_OPTIONS: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' };
+const BITMAP_OPTIONS: ImageBitmapOptions = {
+  imageOrientation: 'from-image',
+  premultiplyAlpha: 'none',
+  colorSpaceConversion: 'none',
+};
 
 async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): Promise<ImageBitmap> {
-  if (blob.type && !blob.type.startsWith('image/')) throw new ImageFileError(fileName, 'not-an-image', `not an image file (${blob.type})`);
+  if (blob.type && !blob.type.startsWith('image/'))
+    throw new ImageFileError(fileName, 'not-an-image', `not an image file (${blob.type})`);
   try {
-    return await createImageBitmap(blob, resizeTo ? { ...BITMAP_OPTIONS, resizeWidth: resizeTo.width, resizeHeight: resizeTo.height, resizeQuality: 'high' } : BITMAP_OPTIONS);
+    return await createImageBitmap(
+      blob,
+      resizeTo
+        ? { ...BITMAP_OPTIONS, resizeWidth: resizeTo.width, resizeHeight: resizeTo.height, resizeQuality: 'high' }
+        : BITMAP_OPTIONS,
+    );
   } catch {
     // Chromium reports unknown formats and truncated data with the same InvalidStateError.
-    throw new ImageFileError(fileName, blob.type ? 'corrupt' : 'not-an-image', blob.type ? 'the image data is truncated or corrupt' : 'not an image file (unknown format)');
+    throw new ImageFileError(
+      fileName,
+      blob.type ? 'corrupt' : 'not-an-image',
+      blob.type ? 'the image data is truncated or corrupt' : 'not an image file (unknown format)',
+    );
   }
 }
 
@@ -43,7 +57,8 @@ async function readRgba(blob: Blob, fileName: string, maxSide: number): Promise<
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
-    if (!context) throw new ImageFileError(fileName, 'corrupt', 'the browser could not create a canvas to read the pixels');
+    if (!context)
+      throw new ImageFileError(fileName, 'corrupt', 'the browser could not create a canvas to read the pixels');
     context.drawImage(bitmap, 0, 0);
     return context.getImageData(0, 0, bitmap.width, bitmap.height);
   } finally {

@@ -8,7 +8,10 @@ export const MODELS_BASE = `${import.meta.env?.BASE_URL ?? '/'}models/`;
 export async function fetchManifest(modelId: string): Promise<ModelManifest> {
   const response = await fetch(`${MODELS_BASE}${encodeURIComponent(modelId)}/manifest.json`);
   if (!response.ok) {
-    throw new EncoderError('model-not-installed', `Model "${modelId}" is not installed on this site. Run \`npm install\` (it installs the models), or add it with \`npm run model -- add\`.`);
+    throw new EncoderError(
+      'model-not-installed',
+      `Model "${modelId}" is not installed on this site. Run \`npm install\` (it installs the models), or add it with \`npm run model -- add\`.`,
+    );
   }
   return (await response.json()) as ModelManifest;
 }
@@ -30,10 +33,16 @@ export async function fetchVariant(
     response = await fetch(url, { signal });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new EncoderError('model-download-failed', `Could not download ${variant.file} of "${modelId}" (${String(err)}). Check the connection, or reload once online so it is cached for offline use.`);
+    throw new EncoderError(
+      'model-download-failed',
+      `Could not download ${variant.file} of "${modelId}" (${String(err)}). Check the connection, or reload once online so it is cached for offline use.`,
+    );
   }
   if (!response.ok || !response.body) {
-    throw new EncoderError('model-not-installed', `${variant.file} of "${modelId}" is missing on this site (HTTP ${response.status}). Run \`npm install\` again.`);
+    throw new EncoderError(
+      'model-not-installed',
+      `${variant.file} of "${modelId}" is missing on this site (HTTP ${response.status}). Run \`npm install\` again.`,
+    );
   }
   const buffer = new Uint8Array(variant.bytes);
   let offset = 0;
@@ -52,5 +61,8 @@ export async function fetchVariant(
 }
 
 function corrupt(modelId: string, variant: ModelVariant, why: string): EncoderError {
-  return new EncoderError('model-corrupt', `${variant.file} of "${modelId}" is corrupt (${why}) and was not used. Run \`npm install\` to repair the installed models.`);
+  return new EncoderError(
+    'model-corrupt',
+    `${variant.file} of "${modelId}" is corrupt (${why}) and was not used. Run \`npm install\` to repair the installed models.`,
+  );
 }

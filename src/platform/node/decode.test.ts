@@ -3,14 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageFileError, MAX_DECODED_SIDE, MIN_IMAGE_SIDE, type ImageProblem } from '../../engine/preprocess/imageFiles.ts';
+import {
+  ImageFileError,
+  MAX_DECODED_SIDE,
+  MIN_IMAGE_SIDE,
+  type ImageProblem,
+} from '../../engine/preprocess/imageFiles.ts';
 import { decodeGray, decodeRgb } from './decode.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'decode-'));
 const file = (name: string) => join(dir, name);
-const solid = (width: number, height: number, rgb = { r: 200, g: 50, b: 25 }) => sharp({ create: { width, height, channels: 3, background: rgb } });
+const solid = (width: number, height: number, rgb = { r: 200, g: 50, b: 25 }) =>
+  sharp({ create: { width, height, channels: 3, background: rgb } });
 const noise = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  sharp({
+    create: { width, height, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  });
 
 beforeAll(async () => {
   writeFileSync(file('notes.png'), 'this is a text file with an image extension\n');
@@ -41,11 +49,18 @@ async function problemOf(path: string): Promise<{ problem: ImageProblem; message
 }
 
 describe('decodeRgb rejects unusable files with the file name and the reason', () => {
-  it('a text file named .png', async () => expect(await problemOf(file('notes.png'))).toMatchObject({ problem: 'not-an-image', message: expect.stringMatching(/not an image/) }));
+  it('a text file named .png', async () =>
+    expect(await problemOf(file('notes.png'))).toMatchObject({
+      problem: 'not-an-image',
+      message: expect.stringMatching(/not an image/),
+    }));
   it('a truncated JPEG', async () => expect((await problemOf(file('truncated.jpg'))).problem).toBe('corrupt'));
   it('a truncated PNG', async () => expect((await problemOf(file('truncated.png'))).problem).toBe('corrupt'));
   it('a 1×1 image, stating the minimum', async () =>
-    expect(await problemOf(file('tiny.png'))).toMatchObject({ problem: 'too-small', message: expect.stringContaining(`at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}`) }));
+    expect(await problemOf(file('tiny.png'))).toMatchObject({
+      problem: 'too-small',
+      message: expect.stringContaining(`at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}`),
+    }));
   it('a missing file', async () => expect((await problemOf(file('absent.png'))).problem).toBe('unreadable'));
 });
 
@@ -75,7 +90,12 @@ describe('decodeRgb normalises what it can read to 8-bit sRGB RGB', () => {
 
   it('shrinks a 12000×9000 image on load, keeping its aspect and its colours', async () => {
     const img = await decodeRgb(file('huge.png'));
-    expect([img.width, img.height, img.originalWidth, img.originalHeight]).toEqual([MAX_DECODED_SIDE, 3072, 12000, 9000]);
+    expect([img.width, img.height, img.originalWidth, img.originalHeight]).toEqual([
+      MAX_DECODED_SIDE,
+      3072,
+      12000,
+      9000,
+    ]);
     expect(Array.from(img.data.subarray(0, 3))).toEqual([90, 120, 150]);
   });
 });

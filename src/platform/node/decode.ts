@@ -40,7 +40,11 @@ function classify(path: string, err: unknown): ImageFileError {
     return new ImageFileError(path, 'not-an-image', 'not an image file (unknown format)');
   }
   if (/pixel limit/i.test(message)) {
-    return new ImageFileError(path, 'too-large', 'image has more pixels than can be decoded safely (limit 268 megapixels)');
+    return new ImageFileError(
+      path,
+      'too-large',
+      'image has more pixels than can be decoded safely (limit 268 megapixels)',
+    );
   }
   return new ImageFileError(path, 'corrupt', `image data is truncated or corrupt (${message.split('\n')[0]})`);
 }
@@ -86,8 +90,14 @@ export async function decodeGray(path: string): Promise<GrayImage> {
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 1) throw new Error(`decoder returned ${info.channels} channels`);
-    if (info.width !== size.width || info.height !== size.height) throw new Error('decoded size differs from the header');
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 1 };
+    if (info.width !== size.width || info.height !== size.height)
+      throw new Error('decoded size differs from the header');
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: 1,
+    };
   } catch (err) {
     throw err instanceof ImageFileError ? err : classify(path, err);
   }

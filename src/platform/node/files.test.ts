@@ -43,9 +43,15 @@ describe('listImages', () => {
 describe('readMvtecCategory', () => {
   const cat = join(root, 'data', 'widget');
   const good = [touch('data', 'widget', 'test', 'good', '001.png'), touch('data', 'widget', 'test', 'good', '000.png')];
-  const scratch = [touch('data', 'widget', 'test', 'scratch', '10.png'), touch('data', 'widget', 'test', 'scratch', '9.png')];
+  const scratch = [
+    touch('data', 'widget', 'test', 'scratch', '10.png'),
+    touch('data', 'widget', 'test', 'scratch', '9.png'),
+  ];
   // masks are paired by sorted position, not by name: '10.png' ↔ 'x_mask.png', '9.png' ↔ 'y_mask.png'
-  const masks = [touch('data', 'widget', 'ground_truth', 'scratch', 'x_mask.png'), touch('data', 'widget', 'ground_truth', 'scratch', 'y_mask.png')];
+  const masks = [
+    touch('data', 'widget', 'ground_truth', 'scratch', 'x_mask.png'),
+    touch('data', 'widget', 'ground_truth', 'scratch', 'y_mask.png'),
+  ];
   touch('data', 'widget', 'train', 'good', '000.png');
 
   it('reads defect folders and files in sorted order, labels by folder and pairs masks by position', () => {
@@ -63,7 +69,9 @@ describe('readMvtecCategory', () => {
   it('pairs `<stem>_mask` names by name where sorted order would mix them up', () => {
     // sorted images: x_1.jpg, x_10.jpg, x_9.jpg; sorted masks: x_10_mask, x_1_mask, x_9_mask
     const images = ['x_1.jpg', 'x_10.jpg', 'x_9.jpg'].map((f) => touch('tile', 'test', 'crack', f));
-    const masks = ['x_1_mask.png', 'x_10_mask.png', 'x_9_mask.png'].map((f) => touch('tile', 'ground_truth', 'crack', f));
+    const masks = ['x_1_mask.png', 'x_10_mask.png', 'x_9_mask.png'].map((f) =>
+      touch('tile', 'ground_truth', 'crack', f),
+    );
     const pairs = readMvtecCategory(join(root, 'tile')).images.map((i) => [i.path, i.maskPath]);
     expect(pairs).toEqual(images.map((path, i) => [path, masks[i]]));
   });

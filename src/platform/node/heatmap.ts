@@ -26,7 +26,14 @@ export function colorize(map: Float32Array, size: number, range: MapRange): RgbI
 }
 
 /** Writes `image` with the coloured map blended over it (`alpha` = heat weight) as a PNG. */
-export async function writeHeatmapOverlay(path: string, image: RgbImage, map: Float32Array, size: number, range: MapRange, alpha = 0.45): Promise<void> {
+export async function writeHeatmapOverlay(
+  path: string,
+  image: RgbImage,
+  map: Float32Array,
+  size: number,
+  range: MapRange,
+  alpha = 0.45,
+): Promise<void> {
   const heat = colorize(map, size, range);
   // The map covers the squashed S×S image, so it is stretched back to the image's own shape.
   const stretched = await sharp(heat.data, { raw: { width: size, height: size, channels: 3 } })
@@ -35,5 +42,7 @@ export async function writeHeatmapOverlay(path: string, image: RgbImage, map: Fl
     .toBuffer();
   const blended = new Uint8Array(image.data.length);
   for (let i = 0; i < blended.length; i++) blended[i] = Math.round((1 - alpha) * image.data[i] + alpha * stretched[i]);
-  await sharp(blended, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toFile(path);
+  await sharp(blended, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png()
+    .toFile(path);
 }

@@ -12,7 +12,6 @@ export class InputPathError extends Error {
   override readonly name = 'InputPathError';
 }
 
-
 export function hasImageExtension(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
 }

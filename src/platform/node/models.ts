@@ -11,7 +11,8 @@ import type { ModelIndex } from '../../encoders/modelIndex.ts';
 import { sha256File } from './sha256File.ts';
 
 /** `<repo>/public/models`, or MUSCOPE_MODELS_DIR when set (models kept elsewhere). */
-export const MODELS_DIR = process.env.MUSCOPE_MODELS_DIR || join(dirname(fileURLToPath(import.meta.url)), '../../../public/models');
+export const MODELS_DIR =
+  process.env.MUSCOPE_MODELS_DIR || join(dirname(fileURLToPath(import.meta.url)), '../../../public/models');
 
 export function installedModelIds(modelsDir = MODELS_DIR): string[] {
   if (!existsSync(modelsDir)) return [];
@@ -53,16 +54,28 @@ export function loadManifest(id: string, modelsDir = MODELS_DIR): ModelManifest 
 }
 
 /** The variant's file path after checking it exists, has the stated size and sha256. */
-export async function verifiedVariantPath(manifest: ModelManifest, dtype: VariantDtype, modelsDir = MODELS_DIR): Promise<{ path: string; variant: ModelVariant }> {
+export async function verifiedVariantPath(
+  manifest: ModelManifest,
+  dtype: VariantDtype,
+  modelsDir = MODELS_DIR,
+): Promise<{ path: string; variant: ModelVariant }> {
   const variant = manifest.variants.find((v) => v.dtype === dtype);
   if (!variant) {
     const offered = manifest.variants.map((v) => v.dtype).join(', ');
-    throw new EncoderError('model-not-installed', `Model "${manifest.id}" has no ${dtype} variant (it has: ${offered}).`);
+    throw new EncoderError(
+      'model-not-installed',
+      `Model "${manifest.id}" has no ${dtype} variant (it has: ${offered}).`,
+    );
   }
   const path = join(modelsDir, manifest.id, variant.file);
-  if (!existsSync(path)) throw new EncoderError('model-not-installed', `${path} is missing; run \`npm install\` to install the models.`);
+  if (!existsSync(path))
+    throw new EncoderError('model-not-installed', `${path} is missing; run \`npm install\` to install the models.`);
   const bytes = statSync(path).size;
-  const corrupt = (why: string) => new EncoderError('model-corrupt', `${path} is damaged (${why}); run \`npm install\` to repair the installed models.`);
+  const corrupt = (why: string) =>
+    new EncoderError(
+      'model-corrupt',
+      `${path} is damaged (${why}); run \`npm install\` to repair the installed models.`,
+    );
   if (bytes !== variant.bytes) throw corrupt(`${bytes} bytes, the manifest says ${variant.bytes}`);
   if ((await sha256File(path)) !== variant.sha256) throw corrupt('its sha256 does not match the manifest');
   return { path, variant };

@@ -33,7 +33,8 @@ function sortedEntries(dir: string, keep: (name: string) => boolean): string[] {
 export function resolveCategoryDir(root: string, category: string | undefined): string {
   if (!existsSync(root)) throw new InputPathError(`${root}: no such folder`);
   if (existsSync(join(root, 'test'))) {
-    if (category && basename(root) !== category && existsSync(join(root, category, 'test'))) return join(root, category);
+    if (category && basename(root) !== category && existsSync(join(root, category, 'test')))
+      return join(root, category);
     return root;
   }
   if (category && existsSync(join(root, category, 'test'))) return join(root, category);
@@ -54,10 +55,13 @@ export function readMvtecCategory(root: string, category?: string): MvtecCategor
     let masks: Array<string | null> = files.map(() => null);
     if (anomalous) {
       const maskDir = join(dir, 'ground_truth', defect);
-      if (!existsSync(maskDir)) throw new InputPathError(`${maskDir}: missing; every defect folder needs its ground-truth masks`);
+      if (!existsSync(maskDir))
+        throw new InputPathError(`${maskDir}: missing; every defect folder needs its ground-truth masks`);
       masks = pairMasks(files, sortedEntries(maskDir, hasImageExtension)).map((f) => join(maskDir, f));
       if (masks.length !== files.length) {
-        throw new InputPathError(`${maskDir}: ${masks.length} masks for ${files.length} images in test/${defect}; they are paired by sorted order, so the counts must match`);
+        throw new InputPathError(
+          `${maskDir}: ${masks.length} masks for ${files.length} images in test/${defect}; they are paired by sorted order, so the counts must match`,
+        );
       }
     }
     files.forEach((path, i) => images.push({ path, defect, anomalous, maskPath: masks[i] }));

@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises';
 
 export function encodeNpyFloat32(data: Float32Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`Shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
+  if (count !== data.length)
+    throw new RangeError(`Shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
   // magic(6) + version(2) + length(2) + header + '\n' must be a multiple of 64

@@ -18,11 +18,16 @@ export function neededOutputs(manifest: ModelManifest): string[] {
 /** S of an encoder input [batch, 3, S, S]. */
 export function inputSide(input: Float32Array, batch: number): number {
   const side = Math.round(Math.sqrt(input.length / (3 * batch)));
-  if (3 * batch * side * side !== input.length) throw new RangeError(`Input of ${input.length} floats is not [${batch}, 3, S, S]`);
+  if (3 * batch * side * side !== input.length)
+    throw new RangeError(`Input of ${input.length} floats is not [${batch}, 3, S, S]`);
   return side;
 }
 
-export async function createNodeRunner(modelPath: string, manifest: ModelManifest, threads = availableParallelism()): Promise<NodeEncoderRunner> {
+export async function createNodeRunner(
+  modelPath: string,
+  manifest: ModelManifest,
+  threads = availableParallelism(),
+): Promise<NodeEncoderRunner> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelPath, {
@@ -39,7 +44,11 @@ export async function createNodeRunner(modelPath: string, manifest: ModelManifes
   }
   const outputs = neededOutputs(manifest);
   const missing = outputs.filter((name) => !session.outputNames.includes(name));
-  if (missing.length) throw new EncoderError('bad-output', `${modelPath} has no output named ${missing.join(', ')} although the manifest taps it.`);
+  if (missing.length)
+    throw new EncoderError(
+      'bad-output',
+      `${modelPath} has no output named ${missing.join(', ')} although the manifest taps it.`,
+    );
 
   return {
     async run(input: Float32Array, batch: number): Promise<EncoderOutputs> {
@@ -49,7 +58,8 @@ export async function createNodeRunner(modelPath: string, manifest: ModelManifes
       const named: EncoderOutputs = {};
       for (const name of outputs) {
         const tensor = result[name];
-        if (tensor.type !== 'float32') throw new EncoderError('bad-output', `Output ${name} is ${tensor.type}, expected float32.`);
+        if (tensor.type !== 'float32')
+          throw new EncoderError('bad-output', `Output ${name} is ${tensor.type}, expected float32.`);
         named[name] = { data: tensor.data as Float32Array, dims: [...tensor.dims] };
       }
       return named;

@@ -10,7 +10,10 @@ import { inputSide, type NodeEncoderRunner } from './ortRunner.ts';
 import { ortWebGpuInNode } from './webgpu.ts';
 
 /** A runner on Dawn's adapter (named in `adapter`), or why there is none. */
-export async function createWebGpuRunner(modelPath: string, manifest: ModelManifest): Promise<(NodeEncoderRunner & { adapter: GPUAdapterInfo }) | { unavailable: string }> {
+export async function createWebGpuRunner(
+  modelPath: string,
+  manifest: ModelManifest,
+): Promise<(NodeEncoderRunner & { adapter: GPUAdapterInfo }) | { unavailable: string }> {
   const found = await ortWebGpuInNode();
   if ('unavailable' in found) return found;
   ort.env.logLevel = 'error';
@@ -19,7 +22,10 @@ export async function createWebGpuRunner(modelPath: string, manifest: ModelManif
   try {
     session = await createSession('webgpu', bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   } catch (err) {
-    throw new EncoderError('session-failed', `onnxruntime-web could not load ${modelPath} on WebGPU: ${(err as Error).message}`);
+    throw new EncoderError(
+      'session-failed',
+      `onnxruntime-web could not load ${modelPath} on WebGPU: ${(err as Error).message}`,
+    );
   }
   return {
     adapter: found.adapter.info,

@@ -29,11 +29,17 @@ export interface FolderWatch {
 
 const GONE_CHECK_MS = 500;
 
-export async function watchFolder(dir: string, events: FolderEvents, { settleMs, ignore }: WatchOptions): Promise<FolderWatch> {
+export async function watchFolder(
+  dir: string,
+  events: FolderEvents,
+  { settleMs, ignore }: WatchOptions,
+): Promise<FolderWatch> {
   const ignored = ignore.map((p) => resolve(p));
   const skip = (path: string) => {
     const full = resolve(path);
-    return ignored.some((p) => full === p || full.startsWith(p + sep)) || /(^|[\\/])\./.test(full.slice(resolve(dir).length));
+    return (
+      ignored.some((p) => full === p || full.startsWith(p + sep)) || /(^|[\\/])\./.test(full.slice(resolve(dir).length))
+    );
   };
   const watcher = watch(dir, { ignored: skip, awaitWriteFinish: { stabilityThreshold: settleMs, pollInterval: 100 } });
   watcher.on('add', (path) => events.onFile(path));
@@ -42,15 +48,17 @@ export async function watchFolder(dir: string, events: FolderEvents, { settleMs,
   await new Promise<void>((ready) => watcher.once('ready', ready));
   let gone = false;
   const check = setInterval(() => {
-    stat(dir).then(
-      (info) => info.isDirectory(),
-      () => false,
-    ).then((present) => {
-      if (!present && !gone) {
-        gone = true;
-        events.onGone();
-      }
-    }, events.onError);
+    stat(dir)
+      .then(
+        (info) => info.isDirectory(),
+        () => false,
+      )
+      .then((present) => {
+        if (!present && !gone) {
+          gone = true;
+          events.onGone();
+        }
+      }, events.onError);
   }, GONE_CHECK_MS);
   return {
     async close() {

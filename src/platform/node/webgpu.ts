@@ -34,7 +34,14 @@ function nodeGpuEntry(): Promise<GPU | null> {
  */
 function copySharedViewsOnWrite(): void {
   const write = GPUQueue.prototype.writeBuffer;
-  GPUQueue.prototype.writeBuffer = function (this: GPUQueue, buffer: GPUBuffer, offset: number, data: GPUAllowSharedBufferSource, dataOffset?: number, size?: number) {
+  GPUQueue.prototype.writeBuffer = function (
+    this: GPUQueue,
+    buffer: GPUBuffer,
+    offset: number,
+    data: GPUAllowSharedBufferSource,
+    dataOffset?: number,
+    size?: number,
+  ) {
     // slice() gives the same element type over a plain ArrayBuffer, so dataOffset and size still apply.
     const shared = ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer && !(data instanceof DataView);
     return write.call(this, buffer, offset, shared ? (data as Uint8Array).slice() : data, dataOffset, size);
@@ -50,10 +57,12 @@ export async function ortWebGpuInNode(): Promise<{ adapter: GPUAdapter } | { una
   if (!gpu) return { unavailable: NOT_INSTALLED };
   const adapter = await gpu.requestAdapter();
   if (!adapter) return { unavailable: NO_ADAPTER };
-  Object.defineProperty(globalThis, 'navigator', { value: Object.assign(globalThis.navigator ?? {}, { gpu }), configurable: true });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: Object.assign(globalThis.navigator ?? {}, { gpu }),
+    configurable: true,
+  });
   return { adapter };
 }
-
 
 /** A MuSc device on Dawn's first adapter, or null with the reason when this machine offers none. */
 export async function requestNodeGpu(): Promise<NodeGpu | { unavailable: string }> {
@@ -66,7 +75,10 @@ export async function requestNodeGpu(): Promise<NodeGpu | { unavailable: string 
   }
 }
 
-export type AdapterInfo = Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter'>;
+export type AdapterInfo = Pick<
+  GPUAdapterInfo,
+  'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter'
+>;
 
 /**
  * The software renderer behind an adapter ('lavapipe', 'swiftshader', 'software'), or null for

@@ -26,7 +26,11 @@ export async function buildHarness(): Promise<void> {
       emptyOutDir: true,
       target: 'es2022',
       minify: false,
-      lib: { entry: fileURLToPath(new URL('gpu-harness.ts', import.meta.url)), formats: ['es'], fileName: () => HARNESS_SCRIPT },
+      lib: {
+        entry: fileURLToPath(new URL('gpu-harness.ts', import.meta.url)),
+        formats: ['es'],
+        fileName: () => HARNESS_SCRIPT,
+      },
     },
   });
 }

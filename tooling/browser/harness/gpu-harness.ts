@@ -14,7 +14,17 @@ import { createWebGpuMusc, requestMuscDevice } from '../../../src/gpu/index.ts';
 import { createMsmPool, type MsmPool } from '../../../src/worker/msmPool.ts';
 import { meterBuffers } from './gpuMemory.ts';
 import { measureMsm } from './msmBench.ts';
-import type { AdapterReport, BenchRequest, BenchResult, CancelReport, GoldenReport, GoldenRequest, MuscopeHarness, SetDeviation, WasmGoldenReport } from './protocol.ts';
+import type {
+  AdapterReport,
+  BenchRequest,
+  BenchResult,
+  CancelReport,
+  GoldenReport,
+  GoldenRequest,
+  MuscopeHarness,
+  SetDeviation,
+  WasmGoldenReport,
+} from './protocol.ts';
 
 let gpuDevice: Promise<{ adapter: GPUAdapter; device: GPUDevice }> | undefined;
 const gpu = () => (gpuDevice ??= requestMuscDevice(navigator.gpu));
@@ -82,7 +92,10 @@ async function cancel({ json, maxBindingBytes }: GoldenRequest): Promise<CancelR
     });
     return { error: null, progressCalls };
   } catch (err) {
-    const e = err instanceof MuscError ? { name: err.name, code: err.code, message: err.message } : { name: String(err), code: '', message: '' };
+    const e =
+      err instanceof MuscError
+        ? { name: err.name, code: err.code, message: err.message }
+        : { name: String(err), code: '', message: '' };
     return { error: e, progressCalls };
   }
 }
@@ -123,10 +136,18 @@ function benchWasm(request: BenchRequest): Promise<BenchResult> {
   const patches = request.grid * request.grid;
   return withPool(request.threads, async (pool) => {
     const measurement = await measureMsm(
-      async (z, images, window) => mutualScoresByRows(images, patches, window, await pool.load({ z, images, patches, dim: request.dim }), { concurrency: pool.threads }),
+      async (z, images, window) =>
+        mutualScoresByRows(images, patches, window, await pool.load({ z, images, patches, dim: request.dim }), {
+          concurrency: pool.threads,
+        }),
       request,
     );
-    return { ...measurement, crossOriginIsolated: globalThis.crossOriginIsolated, threads: pool.threads, adapter: null };
+    return {
+      ...measurement,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
+      threads: pool.threads,
+      adapter: null,
+    };
   });
 }
 
@@ -137,8 +158,17 @@ async function benchMsm(request: BenchRequest): Promise<BenchResult> {
   const meter = meterBuffers(device);
   meter.reset();
   const musc = createWebGpuMusc(device);
-  const measurement = await measureMsm((z, images, window) => musc.mutualScores(z, images, grid * grid, dim, window), request);
-  return { ...measurement, crossOriginIsolated: globalThis.crossOriginIsolated, threads: 0, adapter: await adapter(), gpuPeakBufferBytes: meter.peak() };
+  const measurement = await measureMsm(
+    (z, images, window) => musc.mutualScores(z, images, grid * grid, dim, window),
+    request,
+  );
+  return {
+    ...measurement,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    threads: 0,
+    adapter: await adapter(),
+    gpuPeakBufferBytes: meter.peak(),
+  };
 }
 
 globalThis.muscopeHarness = { adapter, golden, goldenWasm, cancel, brokenFeatures, benchMsm } satisfies MuscopeHarness;

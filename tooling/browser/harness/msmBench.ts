@@ -8,7 +8,11 @@ import { DEFAULT_CONFIG } from '../../../src/engine/types.ts';
 import type { BenchRequest, Measurement } from './protocol.ts';
 
 /** One MSM over unit rows z [images, P, D] with the backend under test. */
-export type Msm = (z: Float32Array, images: number, window: Pick<ScorerWindow, 'kMin' | 'kMax'>) => Promise<Float64Array>;
+export type Msm = (
+  z: Float32Array,
+  images: number,
+  window: Pick<ScorerWindow, 'kMin' | 'kMax'>,
+) => Promise<Float64Array>;
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();

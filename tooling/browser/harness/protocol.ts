@@ -69,7 +69,8 @@ export interface BenchRequest {
   threads: number;
 }
 
-export type Measurement = { measured: true; ms: number; runs: number } | { measured: false; reason: string; estimatedMs: number };
+export type Measurement =
+  { measured: true; ms: number; runs: number } | { measured: false; reason: string; estimatedMs: number };
 
 export type BenchResult = Measurement & {
   crossOriginIsolated: boolean;

@@ -18,7 +18,12 @@ export async function openHarness(tab: Page, origin: string): Promise<void> {
     if (name === '' || name === 'index.html') {
       await route.fulfill({ status: 200, contentType: 'text/html', headers: isolation, body: page });
     } else if (/^(assets\/)?[\w.-]+\.js(\.map)?$/.test(name)) {
-      await route.fulfill({ status: 200, contentType: 'text/javascript', headers: isolation, body: await readFile(join(HARNESS_DIR, name)) });
+      await route.fulfill({
+        status: 200,
+        contentType: 'text/javascript',
+        headers: isolation,
+        body: await readFile(join(HARNESS_DIR, name)),
+      });
     } else {
       await route.fulfill({ status: 404, body: '' });
     }

@@ -19,7 +19,11 @@ export function testImages(categoryDir: string): TestImage[] {
     .flatMap((defect) =>
       readdirSync(join(test, defect))
         .sort()
-        .map((file) => ({ name: `${defect}_${file}`, defective: defect !== 'good', bytes: readFileSync(join(test, defect, file)) })),
+        .map((file) => ({
+          name: `${defect}_${file}`,
+          defective: defect !== 'good',
+          bytes: readFileSync(join(test, defect, file)),
+        })),
     );
 }
 
@@ -27,7 +31,10 @@ export function testImages(categoryDir: string): TestImage[] {
  * Drops files on the drop zone through a DataTransfer, as a user's drag and drop would. Resolves
  * with the page's performance.now() at the drop, so a caller can time from it without the transfer.
  */
-export async function dropFiles(page: Page, files: ReadonlyArray<{ name: string; bytes: Buffer; type?: string }>): Promise<number> {
+export async function dropFiles(
+  page: Page,
+  files: ReadonlyArray<{ name: string; bytes: Buffer; type?: string }>,
+): Promise<number> {
   const payload = files.map((f) => ({ name: f.name, type: f.type ?? 'image/png', base64: f.bytes.toString('base64') }));
   return page.getByTestId('drop-zone').evaluate((zone, items) => {
     const data = new DataTransfer();
@@ -44,5 +51,7 @@ export async function dropFiles(page: Page, files: ReadonlyArray<{ name: string;
 
 /** Makes the app start on WASM, as a user who chose it in the settings on an earlier visit. */
 export async function rememberWasmBackend(page: Page): Promise<void> {
-  await page.addInitScript(() => localStorage.setItem('muscope-preferences', JSON.stringify({ state: { backendPreference: 'wasm' }, version: 0 })));
+  await page.addInitScript(() =>
+    localStorage.setItem('muscope-preferences', JSON.stringify({ state: { backendPreference: 'wasm' }, version: 0 })),
+  );
 }

@@ -35,14 +35,23 @@ export async function shownResults(page: Page): Promise<ShownResult[]> {
 
 /** Share of the canvas's pixels that are neither transparent nor one flat colour. */
 export async function canvasIsDrawn(page: Page, selector: string): Promise<boolean> {
-  return page.locator(selector).first().evaluate((el) => {
-    const canvas = el as HTMLCanvasElement;
-    if (canvas.width === 0 || canvas.height === 0) return false;
-    const pixels = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height).data;
-    const colours = new Set<number>();
-    for (let i = 0; i < pixels.length; i += 4 * 97) if (pixels[i + 3] > 0) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
-    return colours.size > 16;
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const canvas = el as HTMLCanvasElement;
+      if (canvas.width === 0 || canvas.height === 0) return false;
+      const pixels = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+        0,
+        0,
+        canvas.width,
+        canvas.height,
+      ).data;
+      const colours = new Set<number>();
+      for (let i = 0; i < pixels.length; i += 4 * 97)
+        if (pixels[i + 3] > 0) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+      return colours.size > 16;
+    });
 }
 
 /** The files of a downloaded zip, by path. */
@@ -61,5 +70,6 @@ export function parseCsv(bytes: Uint8Array): string[][] {
 
 /** Saves a screenshot for the docs when MUSCOPE_SCREENSHOTS is set (npm run e2e does not). */
 export async function snapForDocs(page: Page, name: string): Promise<void> {
-  if (process.env.MUSCOPE_SCREENSHOTS) await page.screenshot({ path: join(import.meta.dirname, '../../../docs/screenshots', `${name}.png`) });
+  if (process.env.MUSCOPE_SCREENSHOTS)
+    await page.screenshot({ path: join(import.meta.dirname, '../../../docs/screenshots', `${name}.png`) });
 }

@@ -8,7 +8,11 @@ export async function runFixtureInNode(modelId: string): Promise<Record<string, 
   const { path } = await verifiedVariantPath(manifest, 'fp32');
   const session = await ort.InferenceSession.create(path);
   const size = manifest.input.size;
-  const out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', probeInput(size), [1, 3, size, size]) });
+  const out = await session.run({
+    [manifest.input.name]: new ort.Tensor('float32', probeInput(size), [1, 3, size, size]),
+  });
   await session.release();
-  return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { dims: [...t.dims], data: Array.from(t.data as Float32Array) }]));
+  return Object.fromEntries(
+    Object.entries(out).map(([k, t]) => [k, { dims: [...t.dims], data: Array.from(t.data as Float32Array) }]),
+  );
 }
