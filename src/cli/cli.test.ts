@@ -303,4 +303,25 @@ describe.skipIf(!ready)('muscope eval', () => {
       JSON.parse(readFileSync(join(work, 'eval-out/eval-bottle-resnet50v2-imagenet-trunk-64.json'), 'utf8')),
     ).toEqual(report);
   });
+
+  it('reports metrics that one class leaves undefined as null, never as 0', () => {
+    const cat = join(work, 'good-only', 'bottle');
+    mkdirSync(join(cat, 'test', 'good'), { recursive: true });
+    for (const f of ['000', '001', '002', '003', '004'])
+      copyFileSync(join(BOTTLE, 'test/good', `${f}.png`), join(cat, 'test/good', `${f}.png`));
+    const r = muscope(
+      'eval',
+      join(work, 'good-only'),
+      '--category',
+      'bottle',
+      '--size',
+      '64',
+      '--out',
+      'good-only-out',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.image).toEqual({ auroc: null, f1Max: null, ap: null });
+    expect(report.pixel).toEqual({ auroc: null, f1Max: null, ap: null, aupro: null });
+  });
 });

@@ -19,7 +19,8 @@ export const EVAL_USAGE =
   'muscope eval <dataset-root> --category <name> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] ' +
   '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
 
-const round = (v: number): number => Math.round(v * 1e6) / 1e6;
+/** Six decimals; an undefined metric (one class only) stays null in the report. */
+const round = <T extends number | null>(v: T): T => (v === null ? v : Math.round(v * 1e6) / 1e6) as T;
 
 export async function evalCommand(argv: string[], progress: ProgressReporter): Promise<void> {
   const started = performance.now();

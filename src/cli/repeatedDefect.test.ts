@@ -92,11 +92,12 @@ describe.skipIf(!ready)('a defect repeated across the batch', () => {
     for (const row of rows) pixels.add(readNpyFloat32(join(work, row.map)), masks.get(row.path) as Uint8Array);
     const labels = rows.map((row) => (masks.get(row.path)?.some((v) => v > 0) ? 1 : 0));
     return {
-      image: imageMetrics(
-        labels,
-        rows.map((row) => row.score),
-      ).auroc,
-      pixel: pixels.finish().auroc,
+      image:
+        imageMetrics(
+          labels,
+          rows.map((row) => row.score),
+        ).auroc ?? NaN,
+      pixel: pixels.finish().auroc ?? NaN,
       rows,
     };
   };

@@ -127,14 +127,18 @@ export interface NchwTensor {
   width: number;
 }
 
-/** Image-level metrics (docs/method.md §9); all 0 when only one class is present. */
+/**
+ * Image-level metrics (docs/method.md §9). Each is null where it is undefined: with only one
+ * class present (no anomalous image, or no normal one) there is nothing to rank, and a 0 would
+ * read as the worst possible result.
+ */
 export interface ImageMetrics {
-  auroc: number;
-  ap: number;
-  f1Max: number;
+  auroc: number | null;
+  ap: number | null;
+  f1Max: number | null;
 }
 
-/** Pixel-level metrics over all pixels of all images; all 0 when no pixel is anomalous. */
+/** Pixel-level metrics over all pixels of all images; null where undefined (no anomalous pixel, or no normal one). */
 export interface PixelMetrics extends ImageMetrics {
-  aupro: number;
+  aupro: number | null;
 }

@@ -33,8 +33,9 @@ export interface ExportContext {
 
 function scoresJson({ results, scores, settings, evaluation, thresholdRule }: ExportContext): string {
   const { threshold, counts } = results;
-  const metric = (m: Record<string, number>) =>
-    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(formatMetric(v))]));
+  // An undefined metric (one class only) is exported as null, never as a number.
+  const metric = (m: Record<string, number | null>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : Number(formatMetric(v))]));
   return JSON.stringify(
     {
       generator: 'MuScope',

@@ -11,8 +11,9 @@ export function formatDistance(value: number): string {
 }
 
 /** Metrics as percentages with one decimal, the way MuSc's README reports them. */
-export function formatMetric(value: number): string {
-  return (100 * value).toFixed(1);
+/** A metric in %, or "undefined" where it is (one class only: nothing to rank). */
+export function formatMetric(value: number | null): string {
+  return value === null ? 'undefined' : (100 * value).toFixed(1);
 }
 
 export function formatBytes(bytes: number): string {

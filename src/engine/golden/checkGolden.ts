@@ -16,12 +16,13 @@ export interface OutputDeviation {
   tolerance: number;
 }
 
-/** Largest |actual − expected|; a NaN or a length mismatch counts as infinitely far. */
-export function worstDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+/** Largest |actual − expected|; a NaN, a null (undefined metric) or a length mismatch counts as infinitely far. */
+export function worstDeviation(actual: ArrayLike<number | null>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) return Infinity;
   let worst = 0;
   for (let i = 0; i < actual.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
+    const value = actual[i];
+    const d = value === null ? NaN : Math.abs(value - expected[i]);
     if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : d;
   }
   return worst;

@@ -97,9 +97,9 @@ describe('PixelMetricsAccumulator', () => {
       masks.flatMap((m) => Array.from(m)),
       maps.flatMap((m) => Array.from(m)),
     );
-    expect(metrics.auroc).toBeCloseTo(pooled.auroc, 14);
-    expect(metrics.ap).toBeCloseTo(pooled.ap, 14);
-    expect(metrics.f1Max).toBeCloseTo(pooled.f1Max, 14);
+    expect(metrics.auroc).toBeCloseTo(pooled.auroc ?? NaN, 14);
+    expect(metrics.ap).toBeCloseTo(pooled.ap ?? NaN, 14);
+    expect(metrics.f1Max).toBeCloseTo(pooled.f1Max ?? NaN, 14);
     expect(metrics.aupro).toBeGreaterThan(0);
     expect(metrics.aupro).toBeCloseTo(referenceAupro(maps, masks, width, height), 12);
   });
@@ -115,10 +115,13 @@ describe('PixelMetricsAccumulator', () => {
     expect(growing.finish()).toEqual(sized.finish());
   });
 
-  it('is all zeros when no pixel is anomalous, and rejects NaN maps', () => {
+  it('is undefined (null) when no pixel is anomalous or none is normal, and rejects NaN maps', () => {
     const acc = new PixelMetricsAccumulator(2, 2);
     acc.add(Float32Array.of(0.1, 0.2, 0.3, 0.4), new Uint8Array(4));
-    expect(acc.finish()).toEqual({ auroc: 0, ap: 0, f1Max: 0, aupro: 0 });
+    expect(acc.finish()).toEqual({ auroc: null, ap: null, f1Max: null, aupro: null });
+    const allAnomalous = new PixelMetricsAccumulator(2, 2);
+    allAnomalous.add(Float32Array.of(0.1, 0.2, 0.3, 0.4), new Uint8Array(4).fill(1));
+    expect(allAnomalous.finish()).toEqual({ auroc: null, ap: null, f1Max: null, aupro: null });
     expect(() => new PixelMetricsAccumulator(1, 1).add(Float32Array.of(NaN), Uint8Array.of(1))).toThrow(
       /invalid numbers/,
     );

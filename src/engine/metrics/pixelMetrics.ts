@@ -9,7 +9,8 @@ import { aupro } from './aupro.ts';
 import { rankingMetrics } from './ranking.ts';
 import { labelRegions } from './regions.ts';
 
-const NO_PIXEL_METRICS: PixelMetrics = { auroc: 0, ap: 0, f1Max: 0, aupro: 0 };
+/** No anomalous pixel (or no normal one): every metric is undefined. */
+const NO_PIXEL_METRICS: PixelMetrics = { auroc: null, ap: null, f1Max: null, aupro: null };
 
 export class PixelMetricsAccumulator {
   private scores: Float64Array;
@@ -81,7 +82,7 @@ export class PixelMetricsAccumulator {
   /** Computes the metrics; the accumulator cannot be used afterwards (its buffers are sorted). */
   finish(): PixelMetrics {
     this.finished = true;
-    if (this.positives === 0) return { ...NO_PIXEL_METRICS };
+    if (this.positives === 0 || this.negatives === 0) return { ...NO_PIXEL_METRICS };
     const positives = this.scores.subarray(0, this.positives);
     const negatives = this.scores.subarray(this.scores.length - this.negatives);
     const pro = aupro({

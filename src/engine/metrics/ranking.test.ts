@@ -22,9 +22,9 @@ describe('imageMetrics', () => {
     expect(t.f1Max).toBeCloseTo(0.75, 15);
   });
 
-  it('is 1 for a perfect ranking and 0 with a single class', () => {
+  it('is 1 for a perfect ranking and undefined (null) with a single class', () => {
     expect(imageMetrics([0, 1, 1], [0.1, 0.5, 0.9])).toEqual({ auroc: 1, ap: 1, f1Max: 1 });
-    expect(imageMetrics([1, 1, 1], [0.1, 0.5, 0.9])).toEqual({ auroc: 0, ap: 0, f1Max: 0 });
-    expect(imageMetrics([0, 0], [0.1, 0.5])).toEqual({ auroc: 0, ap: 0, f1Max: 0 });
+    expect(imageMetrics([1, 1, 1], [0.1, 0.5, 0.9])).toEqual({ auroc: null, ap: null, f1Max: null });
+    expect(imageMetrics([0, 0], [0.1, 0.5])).toEqual({ auroc: null, ap: null, f1Max: null });
   });
 });

@@ -6,7 +6,8 @@ import type { ImageMetrics } from '../types.ts';
 
 type Scores = Float32Array | Float64Array;
 
-const NO_METRICS: ImageMetrics = { auroc: 0, ap: 0, f1Max: 0 };
+/** One class only: every metric is undefined. */
+const NO_METRICS: ImageMetrics = { auroc: null, ap: null, f1Max: null };
 
 /** Metrics from the scores of the positives and of the negatives, each sorted ascending. */
 export function rankingMetrics(positives: Scores, negatives: Scores): ImageMetrics {
@@ -43,7 +44,7 @@ export function rankingMetrics(positives: Scores, negatives: Scores): ImageMetri
   return { auroc: areaTwice / (2 * totalPos * totalNeg), ap, f1Max };
 }
 
-/** Image-level metrics from labels (non-zero = anomalous) and scores; all 0 with one class only. */
+/** Image-level metrics from labels (non-zero = anomalous) and scores; null (undefined) with one class only. */
 export function imageMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>): ImageMetrics {
   if (labels.length !== scores.length) throw new RangeError(`${labels.length} labels for ${scores.length} scores`);
   const pos: number[] = [];
