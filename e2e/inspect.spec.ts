@@ -34,8 +34,10 @@ test(DROPPED_BATCH, async ({ page }, info) => {
 
   const unusable = [
     { name: 'notes.txt', bytes: Buffer.from('not a photo'), type: 'text/plain' },
-    { name: 'broken.png', bytes: Buffer.from('\x89PNG but the rest is missing') },
+    // a real PNG cut short: its bytes say PNG, its data ends early
+    { name: 'broken.png', bytes: images[1].bytes.subarray(0, 300) },
     { ...images[0], name: 'copy.png' },
+    { name: 'empty.png', bytes: Buffer.alloc(0) },
   ];
   const dropped = Date.now();
   await dropFiles(page, [...images, ...unusable]);
@@ -57,8 +59,11 @@ test(DROPPED_BATCH, async ({ page }, info) => {
     expect(shown.every((r) => r.verdict === 'normal' || r.verdict === 'anomalous')).toBe(true);
   });
 
-  await test.step('the non-image, the corrupt file and the duplicate are listed as skipped', async () => {
-    await expect(page.getByTestId('skipped-file')).toHaveCount(3);
+  await test.step('the non-image, the corrupt file, the empty file and the duplicate are listed as skipped', async () => {
+    await expect(page.getByTestId('skipped-file')).toHaveCount(4);
+    await expect(page.locator('[data-testid="skipped-file"][data-name="empty.png"]')).toContainText(
+      'the file is empty (0 bytes)',
+    );
     await expect(page.locator('[data-testid="skipped-file"][data-name="notes.txt"]')).toContainText('not an image');
     await expect(page.locator('[data-testid="skipped-file"][data-name="broken.png"]')).toContainText('corrupt');
     await expect(page.locator('[data-testid="skipped-file"][data-name="copy.png"]')).toContainText('duplicate of');

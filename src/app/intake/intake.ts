@@ -1,14 +1,15 @@
-// Decides which incoming files join the batch. Non-images, duplicates (same bytes, by sha-256)
-// and files that do not decode are listed with the reason and skipped; the rest proceed.
+// Decides which incoming files join the batch. Non-images (by their content, not their name),
+// duplicates (same bytes, by sha-256) and files that do not decode are listed with the reason and
+// skipped; the rest proceed.
 // Ground-truth masks of an MVTec-layout folder are attached to their images, not scored.
 import type { ImageRef } from '../../worker/protocol.ts';
 import type { BatchImage, SkippedFile } from '../batch/types.ts';
 import { byCodePoint } from '../../engine/dataset/mvtecPairing.ts';
 import { isMaskPath, pairMvtec } from '../dataset/mvtecLayout.ts';
+import { imageFormatOf, undecodable } from '../../engine/preprocess/imageFiles.ts';
+import { headOf } from '../../platform/browser/decode.ts';
 import { workerClient } from '../workerClient.ts';
 import type { IncomingFile } from './collect.ts';
-
-const IMAGE_EXTENSION = /\.(png|jpe?g|bmp|gif|webp|tiff?|avif)$/i;
 
 export interface IntakeResult {
   accepted: BatchImage[];
@@ -20,8 +21,11 @@ async function sha256(blob: Blob): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function looksLikeImage({ file, path }: IncomingFile): boolean {
-  return file.type.startsWith('image/') || (!file.type && IMAGE_EXTENSION.test(path));
+/** Why a file is not an image by its content (empty, or no image format in its first bytes), or null. */
+async function notAnImage(file: File): Promise<string | null> {
+  const head = await headOf(file);
+  if (file.size > 0 && imageFormatOf(head) !== null) return null;
+  return undecodable(file.name, file.size, head).reason;
 }
 
 /** Loose files keep their name; in the MVTec layout 'bottle/test/good/000.png' shows as 'good/000.png'. */
@@ -36,12 +40,12 @@ export async function intake(
   const skipped: SkippedFile[] = [];
   const sorted = [...incoming].sort((a, b) => byCodePoint(a.path, b.path));
   const candidates = sorted.filter((f) => !isMaskPath(f.path));
-  const images = candidates.filter((f) => {
-    if (looksLikeImage(f)) return true;
-    if (!f.path.split('/').pop()?.startsWith('.'))
-      skipped.push({ name: f.path, reason: `not an image file${f.file.type ? ` (${f.file.type})` : ''}` });
-    return false;
-  });
+  const images: IncomingFile[] = [];
+  for (const f of candidates) {
+    const reason = await notAnImage(f.file);
+    if (reason === null) images.push(f);
+    else if (!f.path.split('/').pop()?.startsWith('.')) skipped.push({ name: f.path, reason });
+  }
 
   const seen = new Map(existing.map((image) => [image.key, image.path]));
   const unique: Array<IncomingFile & { key: string }> = [];

@@ -1,5 +1,6 @@
 // What makes an image file unusable, the same in the app (src/platform/browser/decode.ts) and the CLI
-// (src/platform/node/decode.ts): the size limits, the kinds of problem, and the error that names the file.
+// (src/platform/node/decode.ts): the size limits, the kinds of problem, what a file's first bytes
+// say it is, and the error that names the file.
 
 /** Smaller images carry too few pixels for any patch grid to mean something. */
 export const MIN_IMAGE_SIDE = 8;
@@ -9,7 +10,7 @@ export const MIN_IMAGE_SIDE = 8;
  */
 export const MAX_DECODED_SIDE = 4096;
 
-export type ImageProblem = 'not-an-image' | 'corrupt' | 'too-small' | 'too-large' | 'unreadable';
+export type ImageProblem = 'empty' | 'not-an-image' | 'corrupt' | 'too-small' | 'too-large' | 'unreadable';
 
 export class ImageFileError extends Error {
   override readonly name = 'ImageFileError';
@@ -32,4 +33,40 @@ export function requireMinimumSize(file: string, width: number, height: number):
       `image is ${width}×${height} px; images must be at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE} px`,
     );
   }
+}
+
+/** Bytes enough to recognise every format below. */
+export const SNIFF_BYTES = 16;
+
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'avif';
+
+const ascii = (head: Uint8Array, at: number, text: string): boolean =>
+  [...text].every((c, i) => head[at + i] === c.charCodeAt(0));
+
+/**
+ * The image format a file's first bytes announce, or null: the content decides, never the name
+ * or the type the system guessed from it (a PNG without an extension is still a PNG, a text file
+ * named .png is not one).
+ */
+export function imageFormatOf(head: Uint8Array): ImageFormat | null {
+  if (head[0] === 0x89 && ascii(head, 1, 'PNG')) return 'png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (ascii(head, 0, 'GIF8')) return 'gif';
+  if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP')) return 'webp';
+  if (ascii(head, 0, 'BM')) return 'bmp';
+  if (ascii(head, 0, 'II*\0') || ascii(head, 0, 'MM\0*')) return 'tiff';
+  if (ascii(head, 4, 'ftypavi')) return 'avif';
+  return null;
+}
+
+/**
+ * Why a file that did not decode cannot be used, in the one wording the page and the CLI share:
+ * empty, not an image (its bytes announce no image format), or an image whose data is truncated
+ * or corrupt. `size` is the file's length, `head` its first SNIFF_BYTES bytes.
+ */
+export function undecodable(file: string, size: number, head: Uint8Array, detail?: string): ImageFileError {
+  if (size === 0) return new ImageFileError(file, 'empty', 'the file is empty (0 bytes)');
+  if (imageFormatOf(head) === null)
+    return new ImageFileError(file, 'not-an-image', 'not an image file (unknown format)');
+  return new ImageFileError(file, 'corrupt', `image data is truncated or corrupt${detail ? ` (${detail})` : ''}`);
 }

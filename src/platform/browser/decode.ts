@@ -2,7 +2,13 @@
 // management and no alpha premultiplication, like Pillow's open + convert) and an OffscreenCanvas
 // readback into the 8-bit rasters the preprocessing expects. Every failure names the file.
 import type { GrayImage, RgbImage } from '../../engine/preprocess/index.ts';
-import { ImageFileError, MAX_DECODED_SIDE, requireMinimumSize } from '../../engine/preprocess/imageFiles.ts';
+import {
+  ImageFileError,
+  MAX_DECODED_SIDE,
+  requireMinimumSize,
+  SNIFF_BYTES,
+  undecodable,
+} from '../../engine/preprocess/imageFiles.ts';
 
 export interface ImageSize {
   width: number;
@@ -15,9 +21,12 @@ const BITMAP_OPTIONS: ImageBitmapOptions = {
   colorSpaceConversion: 'none',
 };
 
+/** The first bytes of a file, to tell what it is (imageFiles.ts). */
+export async function headOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
+}
+
 async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): Promise<ImageBitmap> {
-  if (blob.type && !blob.type.startsWith('image/'))
-    throw new ImageFileError(fileName, 'not-an-image', `not an image file (${blob.type})`);
   try {
     return await createImageBitmap(
       blob,
@@ -26,12 +35,8 @@ async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): P
         : BITMAP_OPTIONS,
     );
   } catch {
-    // Chromium reports unknown formats and truncated data with the same InvalidStateError.
-    throw new ImageFileError(
-      fileName,
-      blob.type ? 'corrupt' : 'not-an-image',
-      blob.type ? 'the image data is truncated or corrupt' : 'not an image file (unknown format)',
-    );
+    // Browsers report unknown formats and truncated data with the same error: the bytes tell which.
+    throw undecodable(fileName, blob.size, await headOf(blob));
   }
 }
 

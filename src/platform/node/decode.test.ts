@@ -22,6 +22,7 @@ const noise = (width: number, height: number) =>
 
 beforeAll(async () => {
   writeFileSync(file('notes.png'), 'this is a text file with an image extension\n');
+  writeFileSync(file('empty.png'), '');
   const jpeg = await noise(64, 48).jpeg().toBuffer();
   writeFileSync(file('truncated.jpg'), jpeg.subarray(0, jpeg.length >> 1));
   const png = await noise(64, 48).png().toBuffer();
@@ -62,6 +63,11 @@ describe('decodeRgb rejects unusable files with the file name and the reason', (
       message: expect.stringContaining(`at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}`),
     }));
   it('a missing file', async () => expect((await problemOf(file('absent.png'))).problem).toBe('unreadable'));
+  it('an empty file, in the wording the page uses', async () =>
+    expect(await problemOf(file('empty.png'))).toEqual({
+      problem: 'empty',
+      message: `${file('empty.png')}: the file is empty (0 bytes)`,
+    }));
 });
 
 describe('decodeRgb normalises what it can read to 8-bit sRGB RGB', () => {

@@ -5,7 +5,14 @@
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { GrayImage, RgbImage } from '../../engine/preprocess/index.ts';
-import { ImageFileError, MAX_DECODED_SIDE, requireMinimumSize } from '../../engine/preprocess/imageFiles.ts';
+import { open } from 'node:fs/promises';
+import {
+  ImageFileError,
+  MAX_DECODED_SIDE,
+  requireMinimumSize,
+  SNIFF_BYTES,
+  undecodable,
+} from '../../engine/preprocess/imageFiles.ts';
 
 export interface DecodedImage extends RgbImage {
   /** size stored in the file, after EXIF orientation */
@@ -23,7 +30,7 @@ async function probe(path: string): Promise<Probe> {
   try {
     meta = await sharp(path).metadata();
   } catch (err) {
-    throw classify(path, err);
+    throw await classify(path, err);
   }
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) throw new ImageFileError(path, 'corrupt', 'the file has no readable image size');
@@ -31,13 +38,22 @@ async function probe(path: string): Promise<Probe> {
   return { width, height };
 }
 
-function classify(path: string, err: unknown): ImageFileError {
+/** The first bytes of a file and its length, to tell what it is (imageFiles.ts). */
+async function headOf(path: string): Promise<{ size: number; head: Uint8Array }> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+    return { size: (await file.stat()).size, head: head.subarray(0, bytesRead) };
+  } finally {
+    await file.close();
+  }
+}
+
+async function classify(path: string, err: unknown): Promise<ImageFileError> {
   const message = err instanceof Error ? err.message : String(err);
   if (/no such file|input file is missing|ENOENT|EACCES|permission denied|EISDIR/i.test(message)) {
     return new ImageFileError(path, 'unreadable', `cannot read the file (${message.split('\n')[0]})`);
-  }
-  if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(message)) {
-    return new ImageFileError(path, 'not-an-image', 'not an image file (unknown format)');
   }
   if (/pixel limit/i.test(message)) {
     return new ImageFileError(
@@ -46,7 +62,8 @@ function classify(path: string, err: unknown): ImageFileError {
       'image has more pixels than can be decoded safely (limit 268 megapixels)',
     );
   }
-  return new ImageFileError(path, 'corrupt', `image data is truncated or corrupt (${message.split('\n')[0]})`);
+  const { size, head } = await headOf(path).catch(() => ({ size: -1, head: new Uint8Array(0) }));
+  return undecodable(path, size, head, message.split('\n')[0]);
 }
 
 function pipeline(path: string, size: Probe, maxSide: number): Sharp {
@@ -76,7 +93,7 @@ export async function decodeRgb(path: string, maxSide = MAX_DECODED_SIDE): Promi
       originalHeight: size.height,
     };
   } catch (err) {
-    throw err instanceof ImageFileError ? err : classify(path, err);
+    throw err instanceof ImageFileError ? err : await classify(path, err);
   }
 }
 
@@ -99,6 +116,6 @@ export async function decodeGray(path: string): Promise<GrayImage> {
       channels: 1,
     };
   } catch (err) {
-    throw err instanceof ImageFileError ? err : classify(path, err);
+    throw err instanceof ImageFileError ? err : await classify(path, err);
   }
 }

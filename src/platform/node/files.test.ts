@@ -30,6 +30,17 @@ describe('listImages', () => {
     expect(await listImages([join(root, 'set')])).toEqual([upper, b, a]);
   });
 
+  it('keeps a file without an extension when its bytes are an image, and ignores other such files', async () => {
+    const dir = join(root, 'sniffed');
+    mkdirSync(dir);
+    const png = join(dir, 'camera-dump');
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } })
+      .png()
+      .toFile(png);
+    writeFileSync(join(dir, 'LICENSE'), 'text, no image\n');
+    expect(await listImages([dir])).toEqual([png]);
+  });
+
   it('reports a missing path', async () => {
     await expect(listImages([join(root, 'nope')])).rejects.toThrow(InputPathError);
   });

@@ -1,10 +1,11 @@
 // Turns the paths a user gives into a sorted list of image files: folders are walked recursively
-// and keep files with an image extension; files named explicitly are always kept (so a broken
+// and keep files with an image extension, and files without one whose bytes are an image; files named explicitly are always kept (so a broken
 // one is reported by the decoder rather than silently dropped).
 
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { byCodePoint } from '../../engine/dataset/mvtecPairing.ts';
+import { imageFormatOf, SNIFF_BYTES } from '../../engine/preprocess/imageFiles.ts';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.gif']);
 
@@ -16,13 +17,26 @@ export function hasImageExtension(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
 }
 
+/** A file without an extension is an image when its first bytes say so (a camera's raw dump, a renamed file). */
+async function isExtensionlessImage(path: string): Promise<boolean> {
+  if (extname(path) !== '') return false;
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(SNIFF_BYTES);
+    await file.read(head, 0, SNIFF_BYTES, 0);
+    return imageFormatOf(head) !== null;
+  } finally {
+    await file.close();
+  }
+}
+
 async function walk(dir: string, into: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, into);
-    else if (entry.isFile() && hasImageExtension(entry.name)) into.push(path);
+    else if (entry.isFile() && (hasImageExtension(entry.name) || (await isExtensionlessImage(path)))) into.push(path);
   }
 }
 
