@@ -1,5 +1,6 @@
 // The WebAssembly SIMD MSM kernel on its worker pool (src/worker/msmPool.ts) in real Chromium:
-// the whole engine on every golden file of the reference, as the app's WASM path runs it.
+// the whole engine on every golden file of the reference, as the app's WASM path runs it, and a
+// scoring session on the pool's feature slots against the same session on the in-page kernel.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -39,4 +40,23 @@ test.describe('WASM MSM worker pool', () => {
       );
     });
   }
+
+  test('a scoring session on the pool’s feature slots matches the in-page kernel, on every thread', async ({
+    page,
+  }) => {
+    const threads = 3; // uneven splits of the partners, and more threads than this machine may have cores
+    const report = await page.evaluate((r) => globalThis.muscopeHarness!.sessionPool(r), { threads, seed: 7 });
+    console.log(
+      `session on the pool: ${report.threads} threads, pairs answered ${report.pairsAnswered.join('/')}, ` +
+        `${report.images} images, ${report.compared} patch scores compared, worst ${report.worst.toExponential(2)}; ` +
+        `bad put: ${report.badPut}`,
+    );
+    expect(report.threads).toBe(threads);
+    expect(report.pairsAnswered).toHaveLength(threads);
+    for (const answered of report.pairsAnswered) expect(answered).toBeGreaterThan(0);
+    expect(report.images).toBe(13);
+    expect(report.compared).toBeGreaterThan(0);
+    expect(report.worst).toBeLessThanOrEqual(1e-6);
+    expect(report.badPut).toMatch(/writing slot 1 failed/);
+  });
 });

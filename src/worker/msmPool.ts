@@ -2,11 +2,14 @@
 // a pool of workers, one per core up to MAX_THREADS. Each worker holds its own copy of the
 // feature set (no SharedArrayBuffer needed, so it is as fast without cross-origin isolation) and
 // rows of image pairs go to whichever worker is free. A pool lives for one scoring run: closing
-// it frees every copy at once, and cancelling stops at the next row.
+// it frees every copy at once, and cancelling stops at the next row. A scoring session uses the
+// pool through `slots` instead (poolSlots.ts): every worker holds every image, and each pairs
+// call is split across all of them.
 import { rowsScorer } from '../engine/kernels/nearestRows.ts';
-import type { PairRow, PairRows } from '../engine/msm.ts';
+import type { FeatureSlotsFactory, PairRow, PairRows } from '../engine/msm.ts';
 import type { FeatureSet, FeatureSetScorer } from '../engine/types.ts';
-import type { KernelReply, KernelRequest } from './msmKernel.worker.ts';
+import { KernelThread } from './kernelThread.ts';
+import { poolSlots } from './poolSlots.ts';
 
 /** Each thread holds a copy of the set (66 MB for 83 images × 14² × 1024): bound the copies. */
 const MAX_THREADS = 4;
@@ -16,41 +19,11 @@ export interface MsmPool {
   /** Sends the set to every worker; the rows then come from whichever worker is free. */
   load(set: FeatureSet): Promise<PairRows>;
   scoreFeatureSet: FeatureSetScorer;
+  /** Feature slots for a scoring session: a store in every worker, pairs split across them. */
+  slots: FeatureSlotsFactory;
+  /** Pairs requests each thread has answered so far (diagnostics, tests). */
+  pairsAnswered(): number[];
   close(): void;
-}
-
-class KernelThread {
-  private readonly worker = new Worker(new URL('./msmKernel.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'muscope-msm',
-  });
-  private pending: { resolve: (reply: KernelReply) => void; reject: (err: Error) => void } | null = null;
-
-  constructor() {
-    this.worker.onmessage = ({ data }: MessageEvent<KernelReply>) => this.settle((p) => p.resolve(data));
-    this.worker.onerror = (e) => this.settle((p) => p.reject(new Error(`an MSM worker stopped: ${e.message}`)));
-  }
-
-  private settle(act: (p: NonNullable<KernelThread['pending']>) => void): void {
-    const pending = this.pending;
-    this.pending = null;
-    if (pending) act(pending);
-  }
-
-  /** One request at a time per thread: the pool never sends a second before the first returns. */
-  async request(message: KernelRequest): Promise<KernelReply> {
-    const reply = await new Promise<KernelReply>((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(message);
-    });
-    if (reply.type === 'error') throw new Error(`MSM worker: ${reply.message}`);
-    return reply;
-  }
-
-  terminate(): void {
-    this.worker.terminate();
-    this.settle((p) => p.reject(new Error('the MSM pool was closed')));
-  }
 }
 
 export function createMsmPool(
@@ -58,13 +31,13 @@ export function createMsmPool(
 ): MsmPool {
   const workers = Array.from({ length: threads }, () => new KernelThread());
   const load = async (set: FeatureSet): Promise<PairRows> => {
-    await Promise.all(workers.map((w) => w.request({ type: 'load', set })));
+    await Promise.all(workers.map((w) => w.call({ type: 'load', set })));
     const idle = [...workers];
     return async (i): Promise<PairRow> => {
       const worker = idle.pop();
       if (!worker) throw new Error(`more rows in flight than the pool's ${threads} threads`);
       try {
-        const reply = await worker.request({ type: 'row', i });
+        const reply = await worker.call({ type: 'row', i });
         if (reply.type !== 'row') throw new Error(`MSM worker answered ${reply.type} to a row`);
         return { forward: reply.forward, backward: reply.backward };
       } finally {
@@ -76,6 +49,8 @@ export function createMsmPool(
     threads,
     load,
     scoreFeatureSet: rowsScorer(load, threads),
+    slots: poolSlots(workers),
+    pairsAnswered: () => workers.map((w) => w.pairsAnswered),
     close: () => workers.forEach((w) => w.terminate()),
   };
 }

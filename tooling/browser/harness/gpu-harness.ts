@@ -14,6 +14,7 @@ import { createWebGpuMusc, requestMuscDevice } from '../../../src/gpu/index.ts';
 import { createMsmPool, type MsmPool } from '../../../src/worker/msmPool.ts';
 import { meterBuffers } from './gpuMemory.ts';
 import { measureMsm } from './msmBench.ts';
+import { sessionOnPool } from './sessionPool.ts';
 import type {
   AdapterReport,
   BenchRequest,
@@ -22,6 +23,8 @@ import type {
   GoldenReport,
   GoldenRequest,
   MuscopeHarness,
+  SessionPoolReport,
+  SessionPoolRequest,
   SetDeviation,
   WasmGoldenReport,
 } from './protocol.ts';
@@ -132,6 +135,9 @@ const goldenWasm = ({ json }: GoldenRequest): Promise<WasmGoldenReport> =>
     threads: pool.threads,
   }));
 
+const sessionPool = (request: SessionPoolRequest): Promise<SessionPoolReport> =>
+  withPool(request.threads, (pool) => sessionOnPool(pool, request));
+
 function benchWasm(request: BenchRequest): Promise<BenchResult> {
   const patches = request.grid * request.grid;
   return withPool(request.threads, async (pool) => {
@@ -171,4 +177,12 @@ async function benchMsm(request: BenchRequest): Promise<BenchResult> {
   };
 }
 
-globalThis.muscopeHarness = { adapter, golden, goldenWasm, cancel, brokenFeatures, benchMsm } satisfies MuscopeHarness;
+globalThis.muscopeHarness = {
+  adapter,
+  golden,
+  goldenWasm,
+  sessionPool,
+  cancel,
+  brokenFeatures,
+  benchMsm,
+} satisfies MuscopeHarness;

@@ -52,6 +52,28 @@ export interface WasmGoldenReport {
   threads: number;
 }
 
+export interface SessionPoolRequest {
+  /** threads of the WASM MSM pool */
+  threads: number;
+  /** seed of the random image features */
+  seed: number;
+}
+
+/** A scoring session on the pool's feature slots vs the same session on the in-page kernel. */
+export interface SessionPoolReport {
+  threads: number;
+  /** pairs requests each pool thread answered */
+  pairsAnswered: number[];
+  /** images in the session at the end */
+  images: number;
+  /** patch scores compared, over every step */
+  compared: number;
+  /** largest |pool − in-page| patch score (Infinity when one side scored an image the other did not) */
+  worst: number;
+  /** what a pairs call raised after a put of the wrong length; null when it raised nothing */
+  badPut: string | null;
+}
+
 export type BenchBackend = 'wasm' | 'webgpu';
 
 export interface BenchRequest {
@@ -86,6 +108,8 @@ export interface MuscopeHarness {
   golden(request: GoldenRequest): Promise<GoldenReport>;
   /** the golden case through the engine with MSM on the WASM worker pool */
   goldenWasm(request: GoldenRequest): Promise<WasmGoldenReport>;
+  /** a scoring session on the WASM pool's feature slots against one on the in-page kernel */
+  sessionPool(request: SessionPoolRequest): Promise<SessionPoolReport>;
   /** scores the golden case on the GPU with small buffers, aborting at the first progress report */
   cancel(request: GoldenRequest): Promise<CancelReport>;
   /** LNAMD of a layer holding a NaN: the refusal's code */

@@ -1,0 +1,59 @@
+// The feature slot stores one MSM kernel worker (msmKernel.worker.ts) holds for scoring sessions:
+// one nearestSlots store per (degree, layer) feature set of each session, keyed by the pool's
+// store id. Writes arrive without a reply, so a failed one is kept and reported by pairs.
+import { nearestSlots } from '../engine/kernels/nearestRows.ts';
+import type { FeatureSlots, PairRow } from '../engine/msm.ts';
+
+interface SlotStore {
+  readonly patches: number;
+  readonly dim: number;
+  /** made at the first write, so a failed allocation is a failed write */
+  slots: FeatureSlots | null;
+  /** slots whose last write failed, with why: a pair that reads one fails */
+  readonly failed: Map<number, string>;
+  /** failures no pairs call has reported yet: the next one does, whatever slots it reads */
+  unreported: string[];
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export class SlotStores {
+  private readonly stores = new Map<number, SlotStore>();
+
+  open(store: number, patches: number, dim: number): void {
+    this.stores.set(store, { patches, dim, slots: null, failed: new Map(), unreported: [] });
+  }
+
+  /** Never throws: a failure is answered by the store's next pairs call. */
+  put(key: number, slot: number, z: Float32Array): void {
+    const store = this.stores.get(key);
+    if (!store) return; // the pool refuses writes to a destroyed store
+    try {
+      if (z.length !== store.patches * store.dim)
+        throw new Error(`image features hold ${z.length} values, expected ${store.patches}·${store.dim}`);
+      store.slots ??= nearestSlots(store.patches, store.dim);
+      store.slots.put(slot, z);
+      store.failed.delete(slot);
+    } catch (err) {
+      const why = `writing slot ${slot} failed: ${messageOf(err)}`;
+      store.failed.set(slot, why);
+      store.unreported.push(why);
+    }
+  }
+
+  drop(store: number): void {
+    this.stores.delete(store);
+  }
+
+  pairs(key: number, i: number, js: readonly number[]): Promise<PairRow> {
+    const store = this.stores.get(key);
+    if (!store) throw new Error(`no feature slot store ${key}`);
+    const { unreported } = store;
+    store.unreported = [];
+    if (unreported.length > 0) throw new Error(unreported.join('; '));
+    const broken = [i, ...js].find((slot) => store.failed.has(slot));
+    if (broken !== undefined) throw new Error(store.failed.get(broken));
+    if (!store.slots) throw new Error(`feature slot store ${key} holds no image yet`);
+    return store.slots.pairs(i, js);
+  }
+}
