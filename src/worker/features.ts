@@ -18,7 +18,7 @@ import type { Loaded } from './models.ts';
 import type { ImageRef, LoadedModel } from './protocol.ts';
 
 /** One image's encoder output: every tap of the manifest (in its order) and the embedding. */
-interface ImageFeatures {
+export interface ImageFeatures {
   /** on the GPU when encoded on WebGPU, else in CPU memory */
   layers: LayerFeatures[] | DeviceLayer[];
   /** the layers in CPU memory: the same ones on WASM, read back in the background on WebGPU */

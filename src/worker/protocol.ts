@@ -5,8 +5,10 @@ import type { AdapterSummary, BackendPreference, BrowserBackend, WebGpuCheck } f
 import type { ImageProblem } from '../engine/preprocess/imageFiles.ts';
 import type { ImageMetrics, PixelMetrics } from '../engine/types.ts';
 import type { RocCurve } from '../engine/metrics/roc.ts';
+import type { ScoreScale } from '../engine/session/judge.ts';
+import type { ImageRole } from '../engine/session/scorers.ts';
 
-export type { AdapterSummary, BackendPreference, BrowserBackend, WebGpuCheck };
+export type { AdapterSummary, BackendPreference, BrowserBackend, ImageRole, ScoreScale, WebGpuCheck };
 
 export interface BackendInfo {
   backend: BrowserBackend;
@@ -47,6 +49,8 @@ export interface ImageRef {
   key: string;
   name: string;
   blob: Blob;
+  /** a known-good reference scores the others and is never a finding; absent: a query */
+  role?: ImageRole;
 }
 
 export type ImageCheck =
@@ -84,8 +88,19 @@ export interface RunProgress {
 /** A scored batch, in the order of the request's images. */
 export interface BatchScores {
   keys: string[];
-  /** final scores: min-max within the batch, then RsCIN */
+  /**
+   * final scores on `scale` (absent on batches saved by older versions: batch-relative):
+   * batch-relative, min-max within the batch then RsCIN; or, with known-good references, the
+   * distance to them (a reference's own score is against the other references)
+   */
   imageScores: Float64Array;
+  scale?: ScoreScale;
+  /** per image, in request order (absent: all queries) */
+  roles?: ImageRole[];
+  /** with references: the threshold they calibrate, and the rule in one sentence; null otherwise (the page's batch rule applies) */
+  calibrated?: { threshold: number | null; rule: string } | null;
+  /** unordered image pairs this call computed (an incremental session computes only the new ones) */
+  pairsComputed?: number;
   /** max of each upsampled anomaly map, in feature-distance units */
   imageScoresRaw: Float64Array;
   /** [N, grid²] patch scores; maps are their bilinear upsampling to mapSize² */

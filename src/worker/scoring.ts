@@ -1,6 +1,8 @@
-// The `score` call: model → features (cached) → MuSc, its LNAMD + MSM on WebGPU (our kernels on
-// the device onnxruntime created, reading the taps it left there) when the model runs there,
-// else on the CPU with our WebAssembly SIMD kernel on a pool of workers (msmPool.ts). Progress
+// The `score` call: model → features (cached) → MuSc. On the CPU, and whenever known-good
+// references are marked, an incremental session (session.ts) keeps the batch between calls. A
+// plain batch on WebGPU runs LNAMD + MSM with our kernels on the device onnxruntime created,
+// reading the taps it left there; if that fails, the WebAssembly SIMD kernel on a pool of workers
+// (msmPool.ts). Progress
 // reports the stage the user waits on. A run whose GPU device is lost midway runs again on WASM
 // (deviceLoss.ts).
 import * as ort from 'onnxruntime-web/webgpu';
@@ -15,6 +17,7 @@ import { retryOnDeviceLoss } from './deviceLoss.ts';
 import { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } from './features.ts';
 import { ortGpuMusc } from './gpuMusc.ts';
 import { ensureModel, type Loaded } from './models.ts';
+import { dropSession, scoreInSession, type SessionScores } from './session.ts';
 import { createMsmPool } from './msmPool.ts';
 import type { BatchScores, Calls, RunProgress, ScoringInfo } from './protocol.ts';
 
@@ -75,6 +78,39 @@ async function runScoring(
   };
 }
 
+/** The session's scores in the request's order, as the page reads a batch. */
+function fromSession(
+  images: Calls['score']['request']['images'],
+  { state, judgement, pairs, on }: SessionScores,
+): Omit<BatchScores, 'mapSize' | 'encodedNow' | 'model'> {
+  const P = state.grid * state.grid;
+  const byId = new Map(state.images.map((i) => [i.id, i]));
+  const findings = new Map(judgement.findings.map((f) => [f.id, f]));
+  const patchScores = new Float64Array(images.length * P);
+  const rows = images.map((image, n) => {
+    const scored = byId.get(image.key);
+    if (scored?.patchScores) patchScores.set(scored.patchScores, n * P);
+    const finding = findings.get(image.key);
+    // A reference's score is its own against the other references (NaN while it has none).
+    const score = finding ? finding.score : scored?.rawScore;
+    return { raw: scored?.rawScore ?? NaN, score: score ?? NaN, role: scored?.role ?? 'query' };
+  });
+  return {
+    keys: images.map((i) => i.key),
+    imageScores: Float64Array.from(rows, (r) => r.score),
+    imageScoresRaw: Float64Array.from(rows, (r) => r.raw),
+    patchScores,
+    grid: state.grid,
+    forcedSmallBatch: state.forcedSmallBatch,
+    rscinWindows: judgement.rscinWindows,
+    scale: judgement.scale,
+    roles: rows.map((r) => r.role),
+    calibrated: judgement.scale === 'distance' ? { threshold: judgement.threshold, rule: judgement.rule } : null,
+    pairsComputed: pairs,
+    scoring: { on, fallbackReason: null },
+  };
+}
+
 async function scoreWith(
   model: Loaded,
   { images, settings }: Calls['score']['request'],
@@ -91,9 +127,20 @@ async function scoreWith(
   if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
     throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
   const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
+  const withReferences = images.some((i) => i.role === 'reference');
+  const onPairs = (done: number, total: number) => progress({ stage: 'scoring', done, total });
+  const common = { mapSize: settings.inputSize, encodedNow, model: model.reply };
+  // On the CPU, and whenever references are marked, an incremental session keeps the batch, so a
+  // change computes only its own pairs. A plain batch on the GPU keeps the path whose features
+  // never leave the GPU.
+  if (!gpuAlive || withReferences) {
+    const scored = await scoreInSession(model, settings, images, features, onPairs, signal);
+    return { ...fromSession(images, scored), ...common };
+  }
+  dropSession();
   const { result, scoring } = await runScoring(
     {
-      onDevice: gpuAlive ? await assembleOnDevice(model.manifest, features, settings.taps) : null,
+      onDevice: await assembleOnDevice(model.manifest, features, settings.taps),
       onHost: () => assembleOnHost(model.manifest, features, settings.taps),
     },
     {
@@ -103,7 +150,7 @@ async function scoreWith(
       imageSize: settings.inputSize,
       forceSmallBatch: settings.forceSmallBatch,
     },
-    { signal, onProgress: (p) => p.stage === 'msm' && progress({ stage: 'scoring', done: p.done, total: p.total }) },
+    { signal, onProgress: (p) => p.stage === 'msm' && onPairs(p.done, p.total) },
   );
   return {
     keys: images.map((i) => i.key),
@@ -111,12 +158,13 @@ async function scoreWith(
     imageScoresRaw: result.imageScoresRaw,
     patchScores: result.patchScores,
     grid: result.grid,
-    mapSize: settings.inputSize,
     forcedSmallBatch: result.forcedSmallBatch,
     rscinWindows: result.rscinWindows,
-    encodedNow,
+    scale: 'batch-relative',
+    calibrated: null,
+    pairsComputed: (images.length * (images.length - 1)) / 2,
     scoring,
-    model: model.reply,
+    ...common,
   };
 }
 
@@ -126,8 +174,10 @@ export async function scoreBatch(
   signal: AbortSignal,
 ): Promise<BatchScores> {
   const { images, settings } = request;
-  // Refuse a batch MuSc cannot score before spending time on encoding it.
-  scorerWindow(images.length, settings.interval, settings.forceSmallBatch);
+  // Refuse a batch mutual scoring cannot score before spending time on encoding it (against
+  // known-good references any number of images can be scored).
+  if (!images.some((i) => i.role === 'reference'))
+    scorerWindow(images.length, settings.interval, settings.forceSmallBatch);
   return retryOnDeviceLoss(
     () => ensureModel({ modelId: settings.modelId, backend: settings.backend, variant: settings.variant }, progress),
     async (model, lost) => {

@@ -4,7 +4,7 @@
 // Pure mutual scoring keeps MuSc's batch-relative score (min-max over the queries, then RsCIN)
 // and the batch rule (verdict/batchThreshold.ts): those verdicts move with the batch.
 
-import { finalImageScores } from '../rscin.ts';
+import { finalImageScores, type FinalScores } from '../rscin.ts';
 import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../verdict/batchThreshold.ts';
 import { MIN_CALIBRATION_REFERENCES, REFERENCE_RULE, referenceThreshold } from '../verdict/referenceThreshold.ts';
 import type { ScoringMode } from './scorers.ts';
@@ -35,13 +35,15 @@ export interface Judgement {
   /** queries only (references are never findings), in session order */
   findings: Finding[];
   references: number;
+  /** RsCIN windows applied to batch-relative scores; empty otherwise */
+  rscinWindows: number[];
 }
 
 function batchRelative(
   queries: readonly ScoredImage[],
   kList: readonly number[],
   forceSmallBatch: boolean,
-): Float64Array {
+): FinalScores {
   const embedDim = queries[0]?.embedding?.length ?? 0;
   let embeddings: Float32Array | null = null;
   if (embedDim > 0) {
@@ -54,7 +56,7 @@ function batchRelative(
     embedDim,
     kList,
     forceSmallBatch,
-  ).scores;
+  );
 }
 
 function judgeMutual(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Judgement {
@@ -62,15 +64,17 @@ function judgeMutual(queries: readonly ScoredImage[], kList: readonly number[], 
   if (queries.length === 0 || queries.some((q) => q.rawScore === null)) {
     return {
       ...base,
+      rscinWindows: [],
       threshold: null,
       rule: 'Waiting for at least 5 images: mutual scoring compares each image with the others.',
       findings: queries.map((q) => ({ id: q.id, score: null, verdict: null })),
     };
   }
-  const scores = batchRelative(queries, kList, forceSmallBatch);
+  const { scores, windows } = batchRelative(queries, kList, forceSmallBatch);
   const threshold = autoThreshold(scores).value;
   return {
     ...base,
+    rscinWindows: windows,
     threshold,
     rule: THRESHOLD_RULE,
     findings: queries.map((q, i) => ({ id: q.id, score: scores[i], verdict: verdictOf(scores[i], threshold) })),
@@ -102,6 +106,7 @@ function judgeAgainstReferences(
       verdict: threshold === null || q.rawScore === null ? null : verdictOf(q.rawScore, threshold),
     })),
     references: references.length,
+    rscinWindows: [],
   };
 }
 

@@ -1,0 +1,127 @@
+// The page's incremental scoring: the worker keeps one scoring session (engine/session) for the
+// batch on screen. Each `score` call sends the whole batch; the session takes out the images that
+// left it, changes the roles that changed and adds the new images, so only their image pairs are
+// computed (adding 1 image to 12 costs 12 pairs, not 78). Its pairs run on the kernel pool's
+// feature slots on the CPU (msmPool.ts), or on the GPU's (src/gpu) when the model runs there.
+import * as ort from 'onnxruntime-web/webgpu';
+import type { FeatureSlotsFactory } from '../engine/msm.ts';
+import { judge, type Judgement } from '../engine/session/judge.ts';
+import type { ImageRole } from '../engine/session/scorers.ts';
+import { ScoringSession, type SessionOptions, type SessionState } from '../engine/session/session.ts';
+import { gpuSlots } from '../gpu/index.ts';
+import { assembleOnHost, type ImageFeatures } from './features.ts';
+import type { Loaded } from './models.ts';
+import { createMsmPool, type MsmPool } from './msmPool.ts';
+import type { BrowserBackend, ImageRef, ScoreSettings } from './protocol.ts';
+
+interface Held {
+  /** what the session's scores depend on: model, backend, geometry, layers, MuSc settings */
+  key: string;
+  session: ScoringSession;
+  on: BrowserBackend;
+  pool: MsmPool | null;
+}
+
+let held: Held | null = null;
+
+function sessionKey(model: Loaded, s: ScoreSettings): string {
+  const { modelId, variant, backendInfo } = model.reply;
+  return JSON.stringify([
+    modelId,
+    variant,
+    backendInfo.backend,
+    s.inputSize,
+    s.grid,
+    s.taps,
+    s.rList,
+    s.interval,
+    s.forceSmallBatch,
+  ]);
+}
+
+/** Frees the held session (its pool's workers, its GPU buffers). */
+export function dropSession(): void {
+  held?.session.close();
+  held?.pool?.close();
+  held = null;
+}
+
+async function open(model: Loaded, settings: ScoreSettings, key: string): Promise<Held> {
+  dropSession();
+  const onGpu = model.reply.backendInfo.backend === 'webgpu';
+  const pool = onGpu ? null : createMsmPool();
+  const slots: FeatureSlotsFactory = pool ? pool.slots : gpuSlots(await ort.env.webgpu.device);
+  const config = {
+    rList: settings.rList,
+    interval: settings.interval,
+    kList: settings.kList,
+    imageSize: settings.inputSize,
+    forceSmallBatch: settings.forceSmallBatch,
+    scorers: 'references' as const,
+  };
+  const layers = model.manifest.taps.filter((t) => settings.taps.includes(t.name)).length;
+  held = { key, session: new ScoringSession(config, layers, slots), on: onGpu ? 'webgpu' : 'wasm', pool };
+  return held;
+}
+
+export interface SessionScores {
+  state: SessionState;
+  judgement: Judgement;
+  /** unordered image pairs this call computed */
+  pairs: number;
+  on: BrowserBackend;
+}
+
+/**
+ * Brings the held session to exactly `images` (with `features`, in the same order) and judges it.
+ * A cancel leaves the session as it was before the change that was cancelled.
+ */
+export async function scoreInSession(
+  model: Loaded,
+  settings: ScoreSettings,
+  images: readonly ImageRef[],
+  features: ImageFeatures[],
+  onPairs: (done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<SessionScores> {
+  const key = sessionKey(model, settings);
+  const { session, on } = held?.key === key ? held : await open(model, settings, key);
+  const roleOf = (image: ImageRef): ImageRole => image.role ?? 'query';
+  const wanted = new Map(images.map((image) => [image.key, image]));
+  const kept = session.state().images;
+  session.remove(kept.filter((i) => !wanted.has(i.id)).map((i) => i.id));
+  // Pairs computed by this call, over its steps (a role change, then the new images).
+  let pairs = 0;
+  const step = (): SessionOptions => {
+    const base = pairs;
+    return {
+      signal,
+      onProgress: ({ done, total }) => {
+        pairs = base + total;
+        onPairs(base + done, base + total);
+      },
+    };
+  };
+  const changed = new Map(
+    kept.flatMap((i) => {
+      const image = wanted.get(i.id);
+      return image && roleOf(image) !== i.role ? [[i.id, roleOf(image)] as const] : [];
+    }),
+  );
+  if (changed.size > 0) await session.setRoles(changed, step());
+  const fresh = images.flatMap((image, n) => (session.has(image.key) ? [] : [{ image, n }]));
+  if (fresh.length > 0) {
+    const input = await assembleOnHost(
+      model.manifest,
+      fresh.map(({ n }) => features[n]),
+      settings.taps,
+    );
+    await session.add(
+      fresh.map(({ image }) => ({ id: image.key, role: roleOf(image) })),
+      input,
+      step(),
+    );
+  }
+  const state = session.state();
+  return { state, judgement: judge(state, settings.kList, settings.forceSmallBatch), pairs, on };
+}
