@@ -74,7 +74,7 @@ export function App() {
               <>
                 {results && <ThresholdBar results={results} />}
                 {evaluation && <EvaluationPanel evaluation={evaluation} results={results} />}
-                <Gallery results={results} />
+                <Gallery results={results} manifest={manifest.data} />
               </>
             )}
           </DropZone>

@@ -1,5 +1,5 @@
 // The batch the inspector is working on: its images, what was skipped and why, and its results.
-import type { BatchScores, Evaluation, ScoreSettings } from '../../worker/protocol.ts';
+import type { BatchScores, Evaluation, ImageRole, ScoreSettings } from '../../worker/protocol.ts';
 
 export interface GroundTruthFiles {
   defect: string;
@@ -18,6 +18,8 @@ export interface BatchImage {
   height: number;
   /** present when the batch came in the MVTec layout with ground_truth/ */
   truth: GroundTruthFiles | null;
+  /** 'reference': a known-good part that scores the others and is never a finding; absent (older saves): a query */
+  role?: ImageRole;
 }
 
 export interface SkippedFile {
@@ -28,7 +30,10 @@ export interface SkippedFile {
 export interface BatchRecord {
   images: BatchImage[];
   skipped: SkippedFile[];
-  /** scores of exactly `images`, in their order; null until scored */
+  /**
+   * the latest scores, matched to `images` by key (scores.keys): images added since have none
+   * yet (shown as pending), removed ones are ignored until the next scores; null until scored
+   */
   scores: BatchScores | null;
   /** the settings `scores` were computed with */
   scoredWith: ScoreSettings | null;

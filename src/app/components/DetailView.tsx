@@ -1,6 +1,6 @@
 import { useBatchStore } from '../batch/batchStore.ts';
 import { formatDistance, formatScore } from '../results/format.ts';
-import type { BatchResults } from '../results/results.ts';
+import { VERDICT_TEXT, type BatchResults } from '../results/results.ts';
 import { useUiStore } from '../store.ts';
 import { OverlayCanvas } from './OverlayCanvas.tsx';
 import { ViewControls } from './ViewControls.tsx';
@@ -19,6 +19,8 @@ export function DetailView({ results }: { results: BatchResults }) {
   const go = (step: number) =>
     openImage(results.rows[(at + step + results.rows.length) % results.rows.length].image.key);
   const { image, score, verdict, rank, mapMax } = row;
+  const reference = row.role === 'reference';
+  const { value, mode } = results.threshold;
   return (
     <div className="detail" role="dialog" aria-modal="true" aria-label={`Detail of ${image.name}`} data-testid="detail">
       <header className="detail-head">
@@ -26,9 +28,13 @@ export function DetailView({ results }: { results: BatchResults }) {
           ←
         </button>
         <h2>
-          <span className="rank">#{rank}</span> {image.name}
+          <span className="rank">
+            {reference ? 'ref ' : '#'}
+            {rank}
+          </span>{' '}
+          {image.name}
         </h2>
-        <span className={`verdict verdict-${verdict}`}>{verdict}</span>
+        <span className={`verdict verdict-${verdict}`}>{VERDICT_TEXT[verdict]}</span>
         <span className="score-big">{formatScore(score)}</span>
         <button type="button" onClick={() => go(1)} aria-label="Next image">
           →
@@ -54,12 +60,13 @@ export function DetailView({ results }: { results: BatchResults }) {
           <dl className="facts">
             <dt>Score</dt>
             <dd>
-              {formatScore(score)} (rank {rank} of {results.rows.length})
+              {formatScore(score)}{' '}
+              {reference
+                ? `(known-good reference ${rank} of ${results.references.length}, scored against the others)`
+                : `(rank ${rank} of ${results.findings.length})`}
             </dd>
             <dt>Threshold</dt>
-            <dd>
-              {formatScore(results.threshold.value)} ({results.threshold.mode})
-            </dd>
+            <dd>{value === null ? 'none yet (no verdicts)' : `${formatScore(value)} (${mode})`}</dd>
             <dt>Map peak</dt>
             <dd>{formatDistance(mapMax)}</dd>
             <dt>Outline above</dt>
@@ -76,8 +83,8 @@ export function DetailView({ results }: { results: BatchResults }) {
             )}
           </dl>
           <p className="help">
-            The outline marks pixels hotter than anything seen on the images judged normal. Maps cover the image
-            squashed to {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
+            The outline marks pixels hotter than anything seen on the images judged normal or known good. Maps cover the
+            image squashed to {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
           </p>
           <ViewControls />
         </aside>

@@ -13,8 +13,10 @@ export function DropZone({ manifest, children }: { manifest: ModelManifest | und
     setOver(true);
   };
   const onDrop = (e: DragEvent) => {
-    e.preventDefault();
     setOver(false);
+    // Taken already by a drop target inside (the known-good references).
+    if (e.nativeEvent.defaultPrevented) return;
+    e.preventDefault();
     // The items must be read now, inside the event; the walk over folders continues after.
     const files = filesFromDataTransfer(e.dataTransfer);
     void files.then((incoming) => addFiles(incoming, manifest));
@@ -28,7 +30,9 @@ export function DropZone({ manifest, children }: { manifest: ModelManifest | und
       onDrop={onDrop}
     >
       {children}
-      {over && <div className="drop-hint">Drop images or folders to add them to the batch</div>}
+      {over && (
+        <div className="drop-hint">Drop images or folders to add them to the batch (on Known good: as references)</div>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { ModelManifest } from '../../encoders/manifest.ts';
+import { ReferenceIntake } from './ReferenceIntake.tsx';
 import { DemoButton, FilePickers } from './Toolbar.tsx';
 
 /** What to do first: drop photos of one product, or try the demo. */
@@ -19,10 +20,17 @@ export function EmptyState({ manifest }: { manifest: ModelManifest | undefined }
         <li>Use at least 5 photos of the same product, taken the same way; 20 or more work best.</li>
         <li>Drop files or a whole folder here, paste with Ctrl+V, or pick them below.</li>
         <li>A folder in the MVTec layout (test/…, ground_truth/…) also gets an evaluation against its masks.</li>
+        <li>
+          Have photos of parts known to be good? Add them as known-good references: the others are then scored against
+          them, on a fixed scale, so verdicts no longer depend on the rest of the batch.
+        </li>
       </ul>
       <div className="empty-actions">
         <DemoButton manifest={manifest} className="primary big" />
         <FilePickers manifest={manifest} />
+      </div>
+      <div className="empty-actions">
+        <ReferenceIntake manifest={manifest} />
       </div>
       <p className="muted">The demo scores 12 MVTec AD bottle photos (6 good, 6 defective) and shows the evaluation.</p>
     </div>

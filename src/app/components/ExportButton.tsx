@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { useBatchStore } from '../batch/batchStore.ts';
 import { exportBatch } from '../export/exportBatch.ts';
-import { THRESHOLD_RULE } from '../../engine/verdict/batchThreshold.ts';
 import { useResults } from '../results/useResults.ts';
 import { useUiStore } from '../store.ts';
 
 const FILE_NAME = 'muscope-results.zip';
 
-/** Builds the zip and hands it over through a download link. */
+/** Builds the zip (with the known-good references' images) and hands it over through a download link. */
 export function ExportButton() {
   const results = useResults();
   const scores = useBatchStore((s) => s.scores);
@@ -27,7 +26,7 @@ export function ExportButton() {
         settings: scoredWith,
         view,
         evaluation,
-        thresholdRule: THRESHOLD_RULE,
+        thresholdRule: results.threshold.ruleText,
       });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(zip);

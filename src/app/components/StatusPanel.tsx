@@ -1,5 +1,5 @@
 import type { ModelManifest } from '../../encoders/manifest.ts';
-import type { LoadedModel, LoadProgress } from '../../worker/protocol.ts';
+import type { BatchScores, LoadedModel, LoadProgress } from '../../worker/protocol.ts';
 import { useBatchStore, type RunError } from '../batch/batchStore.ts';
 import { runBatch } from '../run/controller.ts';
 import { useUiStore } from '../store.ts';
@@ -49,6 +49,28 @@ function ErrorActions({ error, manifest }: { error: RunError; manifest: ModelMan
   ) : null;
 }
 
+/** How many references scored the batch, and how much this run computed (a rescore after a change computes only what changed). */
+function ReferencesNote({ scores }: { scores: BatchScores }) {
+  const references = scores.roles?.filter((r) => r === 'reference').length ?? 0;
+  const pairs = scores.pairsComputed;
+  return (
+    <>
+      {references > 0 && (
+        <span data-testid="reference-count" data-count={references}>
+          {' '}
+          {references} of them known-good reference{references === 1 ? '' : 's'}.
+        </span>
+      )}
+      {pairs !== undefined && (
+        <span className="muted" data-testid="pairs-computed" data-pairs={pairs}>
+          {' '}
+          {pairs} image pair{pairs === 1 ? '' : 's'} computed this run.
+        </span>
+      )}
+    </>
+  );
+}
+
 interface Props {
   state: RunPhase;
   model: LoadedModel | undefined;
@@ -81,11 +103,12 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
             {scores.encodedNow < scores.keys.length
               ? ` (${scores.keys.length - scores.encodedNow} from the feature cache)`
               : ''}
-            .
+            .<ReferencesNote scores={scores} />
             {scores.scoring && (
               <span className="muted" data-testid="scored-on" data-on={scores.scoring.on}>
                 {' '}
-                Mutual scoring ran on {scores.scoring.on === 'webgpu' ? 'WebGPU' : 'the CPU (WASM)'}.
+                {scores.scale === 'distance' ? 'Scoring against the references' : 'Mutual scoring'} ran on{' '}
+                {scores.scoring.on === 'webgpu' ? 'WebGPU' : 'the CPU (WASM)'}.
               </span>
             )}
             {scores.scoring?.fallbackReason && <span className="error"> {scores.scoring.fallbackReason}</span>}

@@ -4,9 +4,11 @@ import { isBusy, useBatchStore } from '../batch/batchStore.ts';
 import { filesFromList } from '../intake/collect.ts';
 import { fetchDemoSet } from '../intake/demo.ts';
 import { addFiles, clearBatch, runBatch } from '../run/controller.ts';
+import { changedSinceScored } from '../results/results.ts';
 import { resolveSettings } from '../run/settings.ts';
 import { useUiStore } from '../store.ts';
 import { ExportButton } from './ExportButton.tsx';
+import { ReferenceIntake } from './ReferenceIntake.tsx';
 
 /** Hidden file inputs and the buttons that open them. */
 export function FilePickers({ manifest, compact }: { manifest: ModelManifest | undefined; compact?: boolean }) {
@@ -67,12 +69,14 @@ export function DemoButton({ manifest, className }: { manifest: ModelManifest | 
   );
 }
 
-/** Batch actions: add, run, export, clear. */
+/** Batch actions: add (as images to inspect or as known-good references), run, export, clear. */
 export function Toolbar({ manifest }: { manifest: ModelManifest | undefined }) {
   const count = useBatchStore((s) => s.images.length);
+  const references = useBatchStore((s) => s.images.filter((i) => i.role === 'reference').length);
   const phase = useBatchStore((s) => s.run.phase);
   const checking = useBatchStore((s) => s.run.checkingFiles);
   const scoredWith = useBatchStore((s) => s.scoredWith);
+  const changed = useBatchStore((s) => changedSinceScored(s.images, s.scores));
   const backend = useUiStore((s) => s.backendPreference);
   const settings = useUiStore((s) => s.settings);
   const busy = isBusy(phase);
@@ -86,11 +90,18 @@ export function Toolbar({ manifest }: { manifest: ModelManifest | undefined }) {
       <FilePickers manifest={manifest} compact />
       <DemoButton manifest={manifest} />
       <span className="muted">or drop files / folders, or paste (Ctrl+V)</span>
+      <ReferenceIntake manifest={manifest} />
       <div className="spacer" />
       {checking && <span className="muted">Checking files…</span>}
       {stale && <span className="stale">Settings changed since this batch was scored: Run to apply them.</span>}
+      {!busy && !stale && changed > 0 && (
+        <span className="stale" data-testid="changed-since-scored">
+          {changed} image{changed === 1 ? '' : 's'} added or re-marked since the last scores: Run to score them.
+        </span>
+      )}
       <span className="muted">
         {count} image{count === 1 ? '' : 's'}
+        {references > 0 && ` (${references} known good)`}
       </span>
       <button
         type="button"

@@ -1,5 +1,6 @@
 // The export: scores and verdicts as CSV and JSON, heatmap overlays and binary masks as PNG,
-// in one zip. Numbers are formatted by results/format.ts, as on screen; overlays use the view
+// and the known-good references' own image files under references/ (so a booth can import
+// them again as its reference set), in one zip. Numbers are formatted by results/format.ts, as on screen; overlays use the view
 // settings on screen (colormap, opacity, normalisation).
 import { zipSync, strToU8, type Zippable } from 'fflate';
 import type { BatchScores, Evaluation, ScoreSettings } from '../../worker/protocol.ts';
@@ -15,8 +16,9 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** The findings only: references have no verdict and are exported as image files. */
 export function scoresCsv(results: BatchResults): string {
-  const lines = results.rows.map((r) =>
+  const lines = results.findings.map((r) =>
     [String(r.rank), r.image.name, formatScore(r.score), r.verdict, formatDistance(r.mapMax)].map(csvField).join(','),
   );
   return [CSV_HEADER.join(','), ...lines].join('\r\n') + '\r\n';
@@ -32,7 +34,7 @@ export interface ExportContext {
 }
 
 function scoresJson({ results, scores, settings, evaluation, thresholdRule }: ExportContext): string {
-  const { threshold, counts } = results;
+  const { threshold, counts, scale } = results;
   // An undefined metric (one class only) is exported as null, never as a number.
   const metric = (m: Record<string, number | null>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : Number(formatMetric(v))]));
@@ -42,21 +44,30 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
       exportedAt: new Date().toISOString(),
       model: { id: scores.model.modelId, variant: scores.model.variant, backend: scores.model.backendInfo.backend },
       settings,
-      scoresAreBatchRelative: true,
+      scale,
+      scoresAreBatchRelative: scale === 'batch-relative',
       forcedSmallBatch: scores.forcedSmallBatch,
       threshold: {
-        value: Number(formatScore(threshold.value)),
+        value: threshold.value === null ? null : Number(formatScore(threshold.value)),
         mode: threshold.mode,
+        basis: threshold.rule,
         rule: thresholdRule,
         pixelThreshold: Number(formatDistance(threshold.pixel)),
       },
       counts,
-      images: results.rows.map((r) => ({
+      images: results.findings.map((r) => ({
         rank: r.rank,
         file: r.image.name,
         path: r.image.path,
         score: Number(formatScore(r.score)),
         verdict: r.verdict,
+        mapMax: Number(formatDistance(r.mapMax)),
+      })),
+      references: results.references.map((r) => ({
+        file: r.image.name,
+        path: r.image.path,
+        exportedAs: referenceFiles(results).get(r.image.key),
+        score: Number(formatScore(r.score)),
         mapMax: Number(formatDistance(r.mapMax)),
       })),
       ...(evaluation && {
@@ -77,13 +88,33 @@ function pngName(name: string, suffix: string): string {
   return `${name.replace(/\.[^./]+$/, '').replace(/[\\/]/g, '_')}${suffix}.png`;
 }
 
+/** The references' paths in the zip (folders flattened, a number added where two names meet). */
+function referenceFiles(results: BatchResults): Map<string, string> {
+  const taken = new Set<string>();
+  const paths = new Map<string, string>();
+  for (const { image } of results.references) {
+    const flat = image.name.replace(/[\\/]/g, '_');
+    let path = `references/${flat}`;
+    for (let n = 2; taken.has(path); n++) path = `references/${flat.replace(/(\.[^.]*)?$/, `-${n}$1`)}`;
+    taken.add(path);
+    paths.set(image.key, path);
+  }
+  return paths;
+}
+
 export async function exportBatch(context: ExportContext): Promise<Blob> {
   const { results, scores, view } = context;
   const files: Zippable = {
     'scores.csv': strToU8(scoresCsv(results)),
     'scores.json': strToU8(scoresJson(context)),
   };
-  for (const row of results.rows) {
+  const referencePaths = referenceFiles(results);
+  for (const { image } of results.references) {
+    // The photos as they came in, not re-encoded: importing them again gives the same parts (same keys).
+    const path = referencePaths.get(image.key);
+    if (path) files[path] = [new Uint8Array(await image.blob.arrayBuffer()), { level: 0 }];
+  }
+  for (const row of results.findings) {
     const bitmap = await createImageBitmap(row.image.blob, { imageOrientation: 'from-image' });
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;

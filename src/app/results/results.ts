@@ -1,38 +1,98 @@
-// A scored batch as the gallery, the detail view and the exports see it: one row per image with
-// its score, rank and verdict under the threshold in force. Pure, so the screen and the export
-// are computed by the same code.
-import type { BatchScores } from '../../worker/protocol.ts';
+// A scored batch as the gallery, the detail view and the exports see it: one row per scored image
+// with its score, rank and verdict under the threshold in force. Pure, so the screen and the
+// export are computed by the same code.
+// Rows are matched to the scores by key, not by position: while a grown, shrunk or re-marked
+// batch is being scored again, the last scores stay shown and new images wait as pending.
+import type { BatchScores, ImageRole, ScoreScale } from '../../worker/protocol.ts';
 import type { BatchImage } from '../batch/types.ts';
-import { autoThreshold, verdictOf, type AutoThreshold, type Verdict } from '../../engine/verdict/batchThreshold.ts';
+import {
+  autoThreshold,
+  THRESHOLD_RULE,
+  verdictOf,
+  type AutoThreshold,
+  type Verdict,
+} from '../../engine/verdict/batchThreshold.ts';
+
+/** A finding's verdict; 'reference' for known-good references; 'unjudged' when no threshold can be set yet. */
+export type RowVerdict = Verdict | 'reference' | 'unjudged';
+
+export const VERDICT_TEXT: Record<RowVerdict, string> = {
+  normal: 'normal',
+  anomalous: 'anomalous',
+  reference: 'known good',
+  unjudged: 'no verdict',
+};
 
 export interface ImageResult {
   image: BatchImage;
-  /** position in the batch (and in the worker's score arrays) */
+  /** position in the worker's score arrays (scores.keys) */
   index: number;
-  /** 1 = most anomalous */
+  role: ImageRole;
+  /** 1 = most anomalous, within its group (findings, or references) */
   rank: number;
   score: number;
   /** max of the anomaly map, in feature-distance units */
   mapMax: number;
-  verdict: Verdict;
+  verdict: RowVerdict;
 }
 
 export interface ThresholdInForce {
-  value: number;
+  /** findings scoring strictly above are anomalous; null: no verdict (too few references to calibrate) */
+  value: number | null;
   mode: 'auto' | 'manual';
-  auto: AutoThreshold;
+  /** the automatic rule: the batch's own gap, or the threshold the references calibrate */
+  rule: 'batch' | 'references';
+  /** the automatic rule in words (THRESHOLD_RULE, or the worker's sentence for the references) */
+  ruleText: string;
+  /** the batch rule's numbers; null under the references' rule */
+  auto: AutoThreshold | null;
   /**
    * Pixels hotter than this are outlined and exported as the mask: the highest map value of any
-   * image judged normal (so normal images have no region), or the lowest image peak when every
-   * image is anomalous.
+   * image judged normal or known good (so those have no region), or the lowest image peak when
+   * every image is anomalous.
    */
   pixel: number;
 }
 
 export interface BatchResults {
+  scale: ScoreScale;
+  /** findings first (most anomalous first), then the references: the gallery's order */
   rows: ImageResult[];
+  findings: ImageResult[];
+  references: ImageResult[];
+  /** images of the batch the scores do not cover yet, in batch order */
+  pending: BatchImage[];
   threshold: ThresholdInForce;
-  counts: { normal: number; anomalous: number };
+  /** findings only: references are never counted */
+  counts: { normal: number; anomalous: number; unjudged: number };
+  /** score range for the slider and the score bars */
+  range: { min: number; max: number };
+}
+
+/**
+ * Images whose current scores are out of date: not scored yet, or marked (un)known-good since.
+ * Removed images need no count: their old scores are simply not shown.
+ */
+export function changedSinceScored(images: readonly BatchImage[], scores: BatchScores | null): number {
+  if (!scores) return 0;
+  const position = new Map(scores.keys.map((key, i) => [key, i]));
+  return images.filter((image) => {
+    const index = position.get(image.key);
+    return index === undefined || (scores.roles?.[index] ?? 'query') !== (image.role ?? 'query');
+  }).length;
+}
+
+const byScore = (a: { score: number; index: number }, b: { score: number; index: number }) =>
+  b.score - a.score || a.index - b.index;
+
+/**
+ * Batch-relative scores lie in [0, 1]. Distances have no fixed top: the range ends a little above
+ * the highest score or threshold shown, so every card's bar and the threshold mark fit.
+ */
+function rangeOf(scale: ScoreScale, values: readonly number[]): { min: number; max: number } {
+  if (scale === 'batch-relative') return { min: 0, max: 1 };
+  const top = Math.max(0, ...values.filter(Number.isFinite));
+  return { min: 0, max: top > 0 ? top * 1.1 : 1 };
 }
 
 export function buildResults(
@@ -40,18 +100,58 @@ export function buildResults(
   scores: BatchScores,
   manualThreshold: number | null,
 ): BatchResults {
-  const auto = autoThreshold(scores.imageScores);
-  const value = manualThreshold ?? auto.value;
-  const rows = images
-    .map((image, index) => ({ image, index, score: scores.imageScores[index], mapMax: scores.imageScoresRaw[index] }))
-    .sort((a, b) => b.score - a.score || a.index - b.index)
-    .map((row, i) => ({ ...row, rank: i + 1, verdict: verdictOf(row.score, value) }));
-  const normalPeaks = rows.filter((r) => r.verdict === 'normal').map((r) => r.mapMax);
-  const pixel = normalPeaks.length ? Math.max(...normalPeaks) : Math.min(...rows.map((r) => r.mapMax));
-  const anomalous = rows.filter((r) => r.verdict === 'anomalous').length;
+  const position = new Map(scores.keys.map((key, i) => [key, i]));
+  const pending: BatchImage[] = [];
+  const scored: Array<Omit<ImageResult, 'rank' | 'verdict'>> = [];
+  for (const image of images) {
+    const index = position.get(image.key);
+    if (index === undefined) pending.push(image);
+    else
+      scored.push({
+        image,
+        index,
+        // The mark the user set wins at once; the scores catch up when the batch is scored again.
+        role: image.role ?? 'query',
+        score: scores.imageScores[index],
+        mapMax: scores.imageScoresRaw[index],
+      });
+  }
+  const queries = scored.filter((r) => r.role === 'query').sort(byScore);
+  const refs = scored.filter((r) => r.role === 'reference').sort(byScore);
+
+  const scale = scores.scale ?? 'batch-relative';
+  const calibrated = scale === 'distance' ? (scores.calibrated ?? null) : null;
+  const auto = calibrated ? null : autoThreshold(queries.map((r) => r.score));
+  const autoValue = calibrated ? calibrated.threshold : (auto?.value ?? null);
+  const value = manualThreshold ?? autoValue;
+
+  const findings: ImageResult[] = queries.map((r, i) => ({
+    ...r,
+    rank: i + 1,
+    verdict: value === null ? 'unjudged' : verdictOf(r.score, value),
+  }));
+  const references: ImageResult[] = refs.map((r, i) => ({ ...r, rank: i + 1, verdict: 'reference' }));
+
+  const goodPeaks = [...findings.filter((r) => r.verdict === 'normal'), ...references].map((r) => r.mapMax);
+  const allPeaks = findings.map((r) => r.mapMax);
+  const pixel = goodPeaks.length ? Math.max(...goodPeaks) : allPeaks.length ? Math.min(...allPeaks) : 0;
+  const anomalous = findings.filter((r) => r.verdict === 'anomalous').length;
+  const unjudged = findings.filter((r) => r.verdict === 'unjudged').length;
   return {
-    rows,
-    threshold: { value, mode: manualThreshold === null ? 'auto' : 'manual', auto, pixel },
-    counts: { normal: rows.length - anomalous, anomalous },
+    scale,
+    rows: [...findings, ...references],
+    findings,
+    references,
+    pending,
+    threshold: {
+      value,
+      mode: manualThreshold === null ? 'auto' : 'manual',
+      rule: calibrated ? 'references' : 'batch',
+      ruleText: calibrated ? calibrated.rule : THRESHOLD_RULE,
+      auto,
+      pixel,
+    },
+    counts: { normal: findings.length - anomalous - unjudged, anomalous, unjudged },
+    range: rangeOf(scale, [...scored.map((r) => r.score), autoValue ?? 0]),
   };
 }

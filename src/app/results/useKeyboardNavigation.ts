@@ -1,5 +1,7 @@
-// Arrows move through the results (most anomalous first), Enter opens the focused one, Esc
-// closes the detail view. Keys typed into form fields are left alone.
+// Arrows move through the results (most anomalous first, then the references), Enter opens the
+// focused one, Esc closes the detail view. Keys typed into form fields are left alone, and Enter
+// on a button does what the button does (a card's toggle must not open the image instead).
+// Delete is handled by the cards themselves (Gallery).
 import { useEffect } from 'react';
 import { useUiStore } from '../store.ts';
 import type { BatchResults } from './results.ts';
@@ -9,8 +11,13 @@ function galleryColumns(): number {
   return grid ? Math.max(1, getComputedStyle(grid).gridTemplateColumns.split(' ').length) : 1;
 }
 
-function focusCard(key: string): void {
-  document.querySelector<HTMLElement>(`[data-testid="result"][data-key="${key}"]`)?.focus();
+/** Moves the keyboard focus to the gallery card of `key` (a result or a pending image). */
+export function focusCard(key: string): void {
+  document.querySelector<HTMLElement>(`.card[data-key="${CSS.escape(key)}"]`)?.focus();
+}
+
+function isButton(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('button') !== null;
 }
 
 export function useKeyboardNavigation(results: BatchResults | null): void {
@@ -35,7 +42,7 @@ export function useKeyboardNavigation(results: BatchResults | null): void {
           focusImage(next);
           focusCard(next);
         }
-      } else if (e.key === 'Enter' && !openKey && current >= 0) {
+      } else if (e.key === 'Enter' && !openKey && current >= 0 && !isButton(e.target)) {
         e.preventDefault();
         openImage(keys[current]);
       } else if (e.key === 'Escape' && openKey) {

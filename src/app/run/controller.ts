@@ -1,10 +1,12 @@
-// What the buttons do: add files (then score automatically), run, cancel, clear. One run at a
-// time: a new run aborts the previous one, and the worker keeps what it had encoded.
+// What the buttons do: add, remove or (un)mark images as known good (then score automatically),
+// run, cancel, clear. One run at a time: a new run aborts the previous one, and the worker keeps
+// what it had encoded. The worker keeps the scored batch too, so sending it again after a change
+// computes only what changed; meanwhile the last scores stay on screen.
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { WorkerCallError } from '../../worker/client.ts';
-import type { RunStage } from '../../worker/protocol.ts';
+import type { ImageRole, RunStage } from '../../worker/protocol.ts';
 import { IDLE_RUN, reportProgress, setRun, useBatchStore, type RunPhase } from '../batch/batchStore.ts';
-import type { BatchRecord } from '../batch/types.ts';
+import type { BatchImage, BatchRecord } from '../batch/types.ts';
 import type { IncomingFile } from '../intake/collect.ts';
 import { intake } from '../intake/intake.ts';
 import { clearSavedBatch, loadBatch, saveBatch } from '../persistence/batchDb.ts';
@@ -40,25 +42,48 @@ function errorOf(err: unknown): { code: string; message: string } {
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 
+/** The scored queries with their positions in the score arrays; references are known good, not evaluated. */
+function evaluatedImages(
+  images: readonly BatchImage[],
+  keys: readonly string[],
+  roles: readonly ImageRole[] | undefined,
+) {
+  const byKey = new Map(images.map((image) => [image.key, image]));
+  return keys.flatMap((key, index) => {
+    const image = byKey.get(key);
+    return (roles?.[index] ?? 'query') === 'query' ? [{ index, image }] : [];
+  });
+}
+
 async function evaluate(signal: AbortSignal): Promise<void> {
   const { images, scores } = useBatchStore.getState();
-  if (!scores || images.length === 0 || images.some((i) => !i.truth)) return;
+  if (!scores) return;
+  const scored = evaluatedImages(images, scores.keys, scores.roles);
+  if (scored.length === 0 || scored.some(({ image }) => !image?.truth)) return;
+  const patches = scores.grid * scores.grid;
+  const patchScores = new Float64Array(scored.length * patches);
+  scored.forEach(({ index }, i) =>
+    patchScores.set(scores.patchScores.subarray(index * patches, (index + 1) * patches), i * patches),
+  );
   const evaluation = await workerClient.call(
     'evaluate',
     {
-      patchScores: scores.patchScores.slice(),
+      patchScores,
       grid: scores.grid,
       mapSize: scores.mapSize,
-      imageScores: scores.imageScores.slice(),
-      labels: images.map((i) => (i.truth?.anomalous ? 1 : 0)),
-      masks: images.map((i) => i.truth?.mask ?? null),
+      imageScores: Float64Array.from(scored, ({ index }) => scores.imageScores[index]),
+      labels: scored.map(({ image }) => (image?.truth?.anomalous ? 1 : 0)),
+      masks: scored.map(({ image }) => image?.truth?.mask ?? null),
     },
     { signal },
   );
   useBatchStore.setState({ evaluation });
 }
 
-/** Scores the whole batch with the current settings; `manifest` is the chosen model's. */
+/**
+ * Scores the whole batch with the current settings; `manifest` is the chosen model's. The worker
+ * reuses what it computed for the same images and settings, so after a small change this is quick.
+ */
 export async function runBatch(manifest: ModelManifest): Promise<void> {
   current?.abort();
   const controller = new AbortController();
@@ -70,14 +95,21 @@ export async function runBatch(manifest: ModelManifest): Promise<void> {
   try {
     const scores = await workerClient.call(
       'score',
-      { images: images.map((i) => ({ key: i.key, name: i.name, blob: i.blob })), settings: scoreSettings },
+      {
+        images: images.map((i) => ({ key: i.key, name: i.name, blob: i.blob, role: i.role ?? 'query' })),
+        settings: scoreSettings,
+      },
       { signal: controller.signal, onProgress: (p) => reportProgress(p, PHASE_OF_STAGE[p.stage]) },
     );
     // Even from a superseded run: it says what the worker holds now (WASM after a lost GPU device).
     showLoadedModel(scoreSettings, scores.model);
     if (current !== controller) return;
+    const scaleBefore = useBatchStore.getState().scores?.scale ?? 'batch-relative';
+    const scale = scores.scale ?? 'batch-relative';
     useBatchStore.setState({ scores, scoredWith: scoreSettings, evaluation: null });
-    useUiStore.getState().setManualThreshold(null);
+    // A manual threshold means something only on the scale it was set on: batch-relative scores
+    // change meaning with every batch, distances to the references do not.
+    if (scale === 'batch-relative' || scale !== scaleBefore) useUiStore.getState().setManualThreshold(null);
     await evaluate(controller.signal).catch((err: unknown) => {
       if (!controller.signal.aborted)
         setRun({
@@ -108,21 +140,22 @@ export function cancelRun(): void {
 }
 
 /**
- * Adds files to the batch; scores change with the batch (they are relative to it), so the old
- * ones are dropped and, when something was added, the batch is scored again.
+ * Adds files to the batch, as queries or as known-good references, and scores the batch again:
+ * the last scores stay shown and the new images wait as pending until the new scores arrive.
  */
-export async function addFiles(incoming: readonly IncomingFile[], manifest: ModelManifest | undefined): Promise<void> {
+export async function addFiles(
+  incoming: readonly IncomingFile[],
+  manifest: ModelManifest | undefined,
+  role: ImageRole = 'query',
+): Promise<void> {
   if (incoming.length === 0) return;
   setRun({ checkingFiles: true });
   try {
     const { accepted, skipped } = await intake(incoming, useBatchStore.getState().images);
-    useBatchStore.setState((s) => ({
-      images: [...s.images, ...accepted],
-      skipped: [...s.skipped, ...skipped],
-      ...(accepted.length > 0 && { scores: null, scoredWith: null, evaluation: null }),
-    }));
+    const added = role === 'reference' ? accepted.map((image) => ({ ...image, role })) : accepted;
+    useBatchStore.setState((s) => ({ images: [...s.images, ...added], skipped: [...s.skipped, ...skipped] }));
     persist();
-    if (accepted.length > 0 && manifest) void runBatch(manifest);
+    if (added.length > 0 && manifest) void runBatch(manifest);
   } catch (err) {
     setRun({
       phase: 'error',
@@ -131,6 +164,38 @@ export async function addFiles(incoming: readonly IncomingFile[], manifest: Mode
   } finally {
     setRun({ checkingFiles: false });
   }
+}
+
+/** Marks an image as a known-good reference ('reference') or as one to inspect ('query'), then rescores. */
+export function setRole(key: string, role: ImageRole, manifest: ModelManifest | undefined): void {
+  const { images } = useBatchStore.getState();
+  if (!images.some((i) => i.key === key && (i.role ?? 'query') !== role)) return;
+  useBatchStore.setState({ images: images.map((i) => (i.key === key ? { ...i, role } : i)) });
+  persist();
+  if (manifest) void runBatch(manifest);
+}
+
+/** Takes images out of the batch, then rescores what is left (or empties the batch). */
+export function removeImages(keys: readonly string[], manifest: ModelManifest | undefined): void {
+  const gone = new Set(keys);
+  const { images } = useBatchStore.getState();
+  const left = images.filter((i) => !gone.has(i.key));
+  if (left.length === images.length) return;
+  const ui = useUiStore.getState();
+  if (ui.openKey && gone.has(ui.openKey)) ui.openImage(null);
+  if (ui.focusedKey && gone.has(ui.focusedKey)) ui.focusImage(null);
+  if (left.length === 0) {
+    // Nothing left to score: back to an empty batch, as Clear would leave it (skipped files stay listed).
+    current?.abort();
+    current = null;
+    useBatchStore.setState({ images: [], scores: null, scoredWith: null, evaluation: null, run: IDLE_RUN });
+    ui.setManualThreshold(null);
+    persist();
+    return;
+  }
+  useBatchStore.setState({ images: left });
+  persist();
+  if (manifest) void runBatch(manifest);
 }
 
 /**
