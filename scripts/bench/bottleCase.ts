@@ -51,15 +51,19 @@ export function bottleRecord({ model, size, grid, images, ms, peakRssMb }: Bottl
 
 const bottleSkipped = (reason: string): BenchRecord => ({ case: 'bottle', backend: BACKEND, skipped: reason });
 
-export async function runBottleCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
-  let category: MvtecCategory;
+/** The bottle category of `dataset`, or why it cannot be read (a case then emits a skipped record). */
+export function readBottle(dataset: string): MvtecCategory | { skipped: string } {
   try {
-    category = readMvtecCategory(dataset, CATEGORY);
+    return readMvtecCategory(dataset, CATEGORY);
   } catch (err) {
     if (!(err instanceof InputPathError)) throw err;
-    emit(bottleSkipped(err.message));
-    return;
+    return { skipped: err.message };
   }
+}
+
+export async function runBottleCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
+  const category = readBottle(dataset);
+  if ('skipped' in category) return emit(bottleSkipped(category.skipped));
   const models = installedRealModels();
   if (models.length === 0) {
     emit(bottleSkipped('no real model installed (run `npm install`)'));

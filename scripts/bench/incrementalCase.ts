@@ -18,13 +18,10 @@ import { runMusc } from '../../src/engine/pipeline.ts';
 import { judge, type Judgement } from '../../src/engine/session/judge.ts';
 import { ScoringSession, type SessionImage, type SessionOptions } from '../../src/engine/session/session.ts';
 import { DEFAULT_CONFIG, type MuscInput } from '../../src/engine/types.ts';
-import { InputPathError } from '../../src/platform/node/listImages.ts';
 import { defaultModelId } from '../../src/platform/node/models.ts';
-import { readMvtecCategory, type MvtecCategory } from '../../src/platform/node/mvtec.ts';
-import { DEFAULT_BOTTLE_DIR } from './bottleCase.ts';
+import { DEFAULT_BOTTLE_DIR, readBottle } from './bottleCase.ts';
 import { peakRssMb, type BenchRecord } from './cases.ts';
 
-const CATEGORY = 'bottle';
 const VARIANT: VariantDtype = 'fp32';
 /** openModel's feature slots run onnxruntime-node's MatMul kernel */
 const BACKEND = 'node-ort';
@@ -83,14 +80,8 @@ function requireScored(judgement: Judgement, images: number): void {
 }
 
 export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
-  let category: MvtecCategory;
-  try {
-    category = readMvtecCategory(dataset, CATEGORY);
-  } catch (err) {
-    if (!(err instanceof InputPathError)) throw err;
-    emit(skipped(err.message));
-    return;
-  }
+  const category = readBottle(dataset);
+  if ('skipped' in category) return emit(skipped(category.skipped));
   const id = defaultModelId();
   if (id === null) {
     emit(skipped('no model installed (run `npm install`)'));

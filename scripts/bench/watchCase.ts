@@ -16,15 +16,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WatchLine } from '../../src/cli/watch.ts';
 import { imageMetrics } from '../../src/engine/metrics/ranking.ts';
 import { seededRandom } from '../../src/engine/random.ts';
-import { InputPathError } from '../../src/platform/node/listImages.ts';
 import { defaultModelId } from '../../src/platform/node/models.ts';
-import { readMvtecCategory, type MvtecCategory } from '../../src/platform/node/mvtec.ts';
-import { DEFAULT_BOTTLE_DIR } from './bottleCase.ts';
+import { DEFAULT_BOTTLE_DIR, readBottle } from './bottleCase.ts';
 import type { BenchRecord } from './cases.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-const CATEGORY = 'bottle';
 const REFERENCES = 5;
 const REFERENCE_SEED = 42;
 /** the landing order of each run; the second only checks that the first's output did not depend on it */
@@ -169,14 +166,8 @@ async function watchRun(root: string, references: string, parts: readonly Part[]
 const skipped = (reason: string): BenchRecord => ({ case: 'watch', skipped: reason });
 
 export async function runWatchCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
-  let category: MvtecCategory;
-  try {
-    category = readMvtecCategory(dataset, CATEGORY);
-  } catch (err) {
-    if (!(err instanceof InputPathError)) throw err;
-    emit(skipped(err.message));
-    return;
-  }
+  const category = readBottle(dataset);
+  if ('skipped' in category) return emit(skipped(category.skipped));
   // watch runs without --model, so it opens the installed default, as a user's does.
   const model = defaultModelId();
   if (model === null) {
