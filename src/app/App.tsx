@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useBatchStore, type RunPhase } from './batch/batchStore.ts';
+import { CameraMode } from './camera/CameraMode.tsx';
 import { DetailView } from './components/DetailView.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
@@ -10,6 +11,7 @@ import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { SkippedList } from './components/SkippedList.tsx';
 import { StatusPanel } from './components/StatusPanel.tsx';
 import { ThresholdBar } from './components/ThresholdBar.tsx';
+import { Timeline } from './components/Timeline.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { filesFromClipboard } from './intake/collect.ts';
 import { useLoadedModel, useModelIndex, useModelManifest } from './queries.ts';
@@ -65,9 +67,11 @@ export function App() {
       <StatusPanel state={state} model={model.data} modelError={modelError} manifest={manifest.data} />
       <div className="workspace">
         <main>
+          <CameraMode manifest={manifest.data} />
           <DropZone manifest={manifest.data}>
             {images > 0 && <Toolbar manifest={manifest.data} />}
             <SkippedList />
+            <Timeline results={results} />
             {images === 0 ? (
               restored && <EmptyState manifest={manifest.data} />
             ) : (

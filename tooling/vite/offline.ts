@@ -14,6 +14,8 @@ export const CONTENT_SECURITY_POLICY = [
   "worker-src 'self' blob:",
   "connect-src 'self'",
   "img-src 'self' blob: data:",
+  // dropped videos are decoded from object URLs (src/app/video/sampleFrames.ts)
+  "media-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self'",
   "object-src 'none'",

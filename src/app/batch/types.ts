@@ -20,6 +20,8 @@ export interface BatchImage {
   truth: GroundTruthFiles | null;
   /** 'reference': a known-good part that scores the others and is never a finding; absent (older saves): a query */
   role?: ImageRole;
+  /** a frame sampled from a video: the video's name and the frame's time in seconds, for the timeline */
+  video?: { name: string; time: number };
 }
 
 export interface SkippedFile {

@@ -47,7 +47,7 @@ export function ReferenceIntake({ manifest }: { manifest: ModelManifest | undefi
         ref={files}
         type="file"
         multiple
-        accept="image/*"
+        accept="image/*,video/*"
         hidden
         data-testid="reference-input"
         onChange={(e) => pick(e.currentTarget)}

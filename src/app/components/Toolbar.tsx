@@ -24,7 +24,7 @@ export function FilePickers({ manifest, compact }: { manifest: ModelManifest | u
         ref={files}
         type="file"
         multiple
-        accept="image/*"
+        accept="image/*,video/*"
         hidden
         data-testid="file-input"
         onChange={(e) => pick(e.currentTarget)}

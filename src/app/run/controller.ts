@@ -8,7 +8,7 @@ import type { ImageRole, RunStage } from '../../worker/protocol.ts';
 import { IDLE_RUN, reportProgress, setRun, useBatchStore, type RunPhase } from '../batch/batchStore.ts';
 import type { BatchImage, BatchRecord } from '../batch/types.ts';
 import type { IncomingFile } from '../intake/collect.ts';
-import { intake } from '../intake/intake.ts';
+import { intakeWithVideos } from '../video/videoIntake.ts';
 import { clearSavedBatch, loadBatch, saveBatch } from '../persistence/batchDb.ts';
 import { showLoadedModel } from '../queryClient.ts';
 import { useUiStore } from '../store.ts';
@@ -151,7 +151,7 @@ export async function addFiles(
   if (incoming.length === 0) return;
   setRun({ checkingFiles: true });
   try {
-    const { accepted, skipped } = await intake(incoming, useBatchStore.getState().images);
+    const { accepted, skipped } = await intakeWithVideos(incoming, useBatchStore.getState().images);
     const added = role === 'reference' ? accepted.map((image) => ({ ...image, role })) : accepted;
     useBatchStore.setState((s) => ({ images: [...s.images, ...added], skipped: [...s.skipped, ...skipped] }));
     persist();
