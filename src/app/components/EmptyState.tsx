@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { ReferenceIntake } from './ReferenceIntake.tsx';
-import { DemoButton, FilePickers } from './Toolbar.tsx';
+import { DemoButton, ImagePickers } from './Toolbar.tsx';
 
 /** What to do first: drop photos of one product, or try the demo. */
 export function EmptyState({ manifest }: { manifest: ModelManifest | undefined }) {
@@ -27,7 +27,7 @@ export function EmptyState({ manifest }: { manifest: ModelManifest | undefined }
       </ul>
       <div className="empty-actions">
         <DemoButton manifest={manifest} className="primary big" />
-        <FilePickers manifest={manifest} />
+        <ImagePickers manifest={manifest} primary />
       </div>
       <div className="empty-actions">
         <ReferenceIntake manifest={manifest} />

@@ -1,51 +1,24 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { isBusy, useBatchStore } from '../batch/batchStore.ts';
-import { filesFromList } from '../intake/collect.ts';
 import { fetchDemoSet } from '../intake/demo.ts';
 import { addFiles, clearBatch, runBatch } from '../run/controller.ts';
 import { changedSinceScored } from '../results/results.ts';
 import { resolveSettings } from '../run/settings.ts';
 import { useUiStore } from '../store.ts';
 import { ExportButton } from './ExportButton.tsx';
+import { FilePickers } from './FilePickers.tsx';
 import { ReferenceIntake } from './ReferenceIntake.tsx';
 
-/** Hidden file inputs and the buttons that open them. */
-export function FilePickers({ manifest, compact }: { manifest: ModelManifest | undefined; compact?: boolean }) {
-  const files = useRef<HTMLInputElement>(null);
-  const folder = useRef<HTMLInputElement>(null);
-  const pick = (input: HTMLInputElement) => {
-    void addFiles(filesFromList(input.files ?? []), manifest);
-    input.value = '';
-  };
+/** The page's own pickers: images, videos or a folder, to inspect. */
+export function ImagePickers({ manifest, primary }: { manifest: ModelManifest | undefined; primary?: boolean }) {
   return (
-    <>
-      <input
-        ref={files}
-        type="file"
-        multiple
-        accept="image/*,video/*"
-        hidden
-        data-testid="file-input"
-        onChange={(e) => pick(e.currentTarget)}
-      />
-      <input
-        ref={(el) => {
-          folder.current = el;
-          el?.setAttribute('webkitdirectory', '');
-        }}
-        type="file"
-        hidden
-        data-testid="folder-input"
-        onChange={(e) => pick(e.currentTarget)}
-      />
-      <button type="button" className={compact ? '' : 'primary'} onClick={() => files.current?.click()}>
-        Add images…
-      </button>
-      <button type="button" onClick={() => folder.current?.click()}>
-        Add folder…
-      </button>
-    </>
+    <FilePickers
+      manifest={manifest}
+      labels={{ files: 'Add images…', folder: 'Add folder…' }}
+      testIds={{ files: 'file-input', folder: 'folder-input' }}
+      primary={primary}
+    />
   );
 }
 
@@ -87,7 +60,7 @@ export function Toolbar({ manifest }: { manifest: ModelManifest | undefined }) {
     JSON.stringify(resolveSettings(manifest, backend, settings)) !== JSON.stringify(scoredWith);
   return (
     <div className="toolbar">
-      <FilePickers manifest={manifest} compact />
+      <ImagePickers manifest={manifest} />
       <DemoButton manifest={manifest} />
       <span className="muted">or drop files / folders, or paste (Ctrl+V)</span>
       <ReferenceIntake manifest={manifest} />
