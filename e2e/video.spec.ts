@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
+import { bottleImages, expectState, shownResults, snapForDocs } from '../tooling/browser/pages/batch.ts';
 
 // Video files: a WebM recorded in the page (MediaRecorder) from the 12 demo bottle images, one per
 // second, is sampled at 2 frames per second and scored as one batch; its timeline ranks the
@@ -112,6 +112,7 @@ test('a video recorded from the demo images is sampled, scored, and its defectiv
 
   await test.step('the timeline shows the threshold, and a point opens its frame in the detail view', async () => {
     await expect(page.getByTestId('timeline-threshold')).toHaveCount(1);
+    await snapForDocs(page, 'video-timeline');
     const top = ranked[0];
     await page.locator(`[data-testid="frame"][data-time="${top.time}"]`).click();
     await expect(page.getByTestId('detail')).toBeVisible();

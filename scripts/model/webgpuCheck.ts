@@ -38,7 +38,7 @@ async function bundlePage(): Promise<void> {
       outDir: BUNDLE_DIR,
       emptyOutDir: true,
       target: 'es2022',
-      lib: { entry: resolve(repoRoot, 'scripts/install/webgpuCheck/page.ts'), formats: ['es'], fileName: () => BUNDLE },
+      lib: { entry: resolve(repoRoot, 'scripts/model/webgpuCheck/page.ts'), formats: ['es'], fileName: () => BUNDLE },
     },
   });
 }

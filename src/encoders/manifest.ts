@@ -50,7 +50,7 @@ export interface VariantCheck {
 
 /**
  * WebGPU against WASM on the probe input, measured when the variant was installed, in headless
- * Chromium (scripts/install/webgpuCheck.ts). A variant that disagreed is no longer offered on
+ * Chromium (scripts/model/webgpuCheck.ts). A variant that disagreed is no longer offered on
  * WebGPU; the app checks again on the user's own adapter when it loads (ortWeb.ts).
  */
 export type WebGpuInstallCheck =
