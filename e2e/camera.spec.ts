@@ -2,13 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { dropFiles, rememberWasmBackend, testImages } from '../tooling/browser/pages/appPage.ts';
-import { DEMO_ROOT, expectState } from '../tooling/browser/pages/batch.ts';
+import { rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
+import { DEMO_ROOT, dropReferences, expectState, extraGoodBottles } from '../tooling/browser/pages/batch.ts';
 
 // Camera mode in real Chromium, through its fake capture device fed from a YUV4MPEG2 file the
 // test writes from real bottle photos: an empty station, then parts placed and held still one
 // after the other. On WASM, as e2e/liveBatch.spec.ts: the emulated GPU is too slow to score live.
-const BOTTLE = join(import.meta.dirname, '../../shared/data/mvtec_ad/bottle');
 const SIDE = 320;
 const FPS = 10;
 
@@ -110,15 +109,8 @@ test('automatic capture flags every defective part NG and every good one OK, eac
   try {
     const page = await openApp(browser);
     await expectState(page, 'idle', 120_000);
-    const references = testImages(BOTTLE).filter((i) => /^good_01[5-9]\.png$/.test(i.name));
-    await dropFiles(page, references);
-    await expectState(page, 'done', 300_000);
-    for (const ref of references) {
-      const card = page.locator(`[data-testid="result"][data-name="${ref.name}"]`);
-      await card.getByTestId('reference-toggle').click();
-      await expect(card).toHaveAttribute('data-reference', 'true', { timeout: 120_000 });
-    }
-    await expectState(page, 'done', 300_000);
+    const references = extraGoodBottles();
+    await dropReferences(page, references);
 
     await page.getByTestId('camera-mode').click();
     await expect(page.getByTestId('capture')).toBeEnabled({ timeout: 30_000 });

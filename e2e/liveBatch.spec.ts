@@ -1,12 +1,17 @@
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, rememberWasmBackend, testImages, type TestImage } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, expectState, shownResults, type ShownResult } from '../tooling/browser/pages/batch.ts';
+import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
+import {
+  bottleImages,
+  dropReferences,
+  expectState,
+  extraGoodBottles,
+  shownResults,
+  type ShownResult,
+} from '../tooling/browser/pages/batch.ts';
 
 // A batch that grows while it is on screen, and known-good references: the worker keeps an
 // incremental scoring session, so a change computes only its own image pairs. On WASM (the
 // SwiftShader project would spend minutes per image encoding on the emulated GPU).
-const BOTTLE = join(import.meta.dirname, '../../shared/data/mvtec_ad/bottle');
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.beforeEach(async ({ page }, info) => {
@@ -20,14 +25,13 @@ const pairsOf = async (page: Page): Promise<number> =>
 const byName = (shown: ShownResult[]) => new Map(shown.map((r) => [r.name, r.score]));
 
 /** Good bottles that are not in the demo set. */
-const extraGood = (): TestImage[] => testImages(BOTTLE).filter((i) => /^good_01[5-9]\.png$/.test(i.name));
 
 test('adding 1 image to a scored batch of 12 computes only its 12 pairs, with the scores of all 13 scored at once', async ({
   page,
   browser,
 }) => {
   const twelve = bottleImages();
-  const [thirteenth] = extraGood();
+  const [thirteenth] = extraGoodBottles();
   await page.goto('/');
   await expectState(page, 'idle', 120_000);
   await dropFiles(page, twelve);
@@ -59,18 +63,11 @@ test('adding 1 image to a scored batch of 12 computes only its 12 pairs, with th
 test('with 5 known-good references, parts added one by one each get a verdict that later parts never change', async ({
   page,
 }) => {
-  const references = extraGood();
+  const references = extraGoodBottles();
   const parts = bottleImages();
   await page.goto('/');
   await expectState(page, 'idle', 120_000);
-  await dropFiles(page, references);
-  await expectState(page, 'done', 300_000);
-  for (const ref of references) {
-    const card = page.locator(`[data-testid="result"][data-name="${ref.name}"]`);
-    await card.getByTestId('reference-toggle').click();
-    await expect(card).toHaveAttribute('data-reference', 'true', { timeout: 120_000 });
-  }
-  await expectState(page, 'done', 300_000);
+  await dropReferences(page, references);
 
   const seen = new Map<string, { score: number; verdict: string }>();
   for (const part of parts) {

@@ -3,12 +3,30 @@
 import { join } from 'node:path';
 import { expect, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
-import { testImages, type TestImage } from './appPage.ts';
+import { dropFiles, testImages, type TestImage } from './appPage.ts';
 
 export const DEMO_ROOT = join(import.meta.dirname, '../../../public/demo/bottle');
 
 /** The demo set's 12 test images (6 good, 6 defective), read from public/demo. */
 export const bottleImages = (): TestImage[] => testImages(DEMO_ROOT);
+
+const SHARED_BOTTLE = join(import.meta.dirname, '../../../../shared/data/mvtec_ad/bottle');
+
+/** Good bottles 015–019 of the evaluation data beside the checkout: none of them is in the demo set. */
+export const extraGoodBottles = (): TestImage[] =>
+  testImages(SHARED_BOTTLE).filter((i) => /^good_01[5-9]\.png$/.test(i.name));
+
+/** Drops `references`, waits for them to be scored, then marks each as known good through its card's toggle. */
+export async function dropReferences(page: Page, references: readonly TestImage[]): Promise<void> {
+  await dropFiles(page, references);
+  await expectState(page, 'done', 300_000);
+  for (const ref of references) {
+    const card = page.locator(`[data-testid="result"][data-name="${ref.name}"]`);
+    await card.getByTestId('reference-toggle').click();
+    await expect(card).toHaveAttribute('data-reference', 'true', { timeout: 120_000 });
+  }
+  await expectState(page, 'done', 300_000);
+}
 
 export async function expectState(page: Page, state: string, timeout = 60_000): Promise<void> {
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', state, { timeout });
