@@ -71,11 +71,10 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
     },
     judge: () => judge(session.state(), DEFAULT_CONFIG.kList, opts.forceSmallBatch),
     map(id) {
-      const state = session.state();
-      const image = state.images.find((i) => i.id === id);
-      if (!image?.patchScores) return null;
+      const patchScores = session.patchScoresOf(id);
+      if (!patchScores) return null;
       const out = new Float32Array(size * size);
-      upsampleMap(image.patchScores, 0, state.grid, size, out);
+      upsampleMap(patchScores, 0, session.grid, size, out);
       return out;
     },
   };

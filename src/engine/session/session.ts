@@ -165,7 +165,7 @@ export class ScoringSession {
     const mode = scoringMode(this.config.scorers, this.entries);
     return {
       mode,
-      grid: this.shape?.grid ?? 0,
+      grid: this.grid,
       imageSize: this.config.imageSize,
       images: this.entries.map((e) => ({
         id: e.id,
@@ -379,8 +379,14 @@ export class ScoringSession {
     return out;
   }
 
-  private get grid(): number {
+  /** side of the patch grid (0 before the first images) */
+  get grid(): number {
     return this.shape?.grid ?? 0;
+  }
+
+  /** One kept image's patch scores [P], or null while it has none (or is not kept); no state snapshot built. */
+  patchScoresOf(id: string): Float64Array | null {
+    return this.entries.find((e) => e.id === id)?.score?.patchScores ?? null;
   }
 
   private get patches(): number {
