@@ -57,9 +57,15 @@ function fitInside(size: ImageSize, maxSide: number): ImageSize | undefined {
 }
 
 async function readRgba(blob: Blob, fileName: string, maxSide: number): Promise<ImageData> {
-  const size = await probeImage(blob, fileName);
-  const bitmap = await openBitmap(blob, fileName, fitInside(size, maxSide));
+  let bitmap = await openBitmap(blob, fileName);
   try {
+    requireMinimumSize(fileName, bitmap.width, bitmap.height);
+    // Decoded once when it fits; a larger image is decoded again, shrunk by the browser.
+    const shrunk = fitInside({ width: bitmap.width, height: bitmap.height }, maxSide);
+    if (shrunk) {
+      bitmap.close();
+      bitmap = await openBitmap(blob, fileName, shrunk);
+    }
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
     if (!context)
