@@ -126,7 +126,13 @@ export function laterRows(pairs: PairsAgainst, images: number): PairRows {
 export interface FeatureSlots {
   /** writes an image's unit features [P·D] into `slot`, growing the store as needed */
   put(slot: number, z: Float32Array): void;
+  /** a session asks every store of a row at once, and `rowsAtOnce` rows at a time */
   pairs: PairsAgainst;
+  /**
+   * rows of pairs a session may have in flight (default 1): a pool of workers fed from a queue
+   * stays busy while the thread that feeds it is blocked (encoding the next image)
+   */
+  readonly rowsAtOnce?: number;
   /** frees memory held outside the JavaScript heap (GPU buffers) at once */
   destroy?(): void;
 }

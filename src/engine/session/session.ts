@@ -13,9 +13,10 @@
 
 import { validateConfig, type RankInterval } from '../config.ts';
 import { MuscError, throwIfAborted } from '../errors.ts';
+import { oneImage } from '../layers.ts';
 import { lnamd } from '../lnamd.ts';
 import { intervalMean, type FeatureSlots, type FeatureSlotsFactory } from '../msm.ts';
-import type { LayerFeatures, MuscConfig, MuscInput, MuscProgress } from '../types.ts';
+import type { MuscConfig, MuscInput, MuscProgress } from '../types.ts';
 import { mapMaximum } from '../upsample.ts';
 import { scoringMode, scorersOf, windowFor, type ImageRole, type ScorerPolicy, type ScoringMode } from './scorers.ts';
 
@@ -90,6 +91,8 @@ function invalidInput(message: string): MuscError {
 
 export class ScoringSession {
   private entries: Entry[] = [];
+  /** membership or pairs changed since the scores were last brought up to date */
+  private stale = false;
   private nextHandle = 0;
   private shape: Shape | null = null;
   private readonly sets: number;
@@ -162,6 +165,7 @@ export class ScoringSession {
   }
 
   state(): SessionState {
+    this.rescore();
     const mode = scoringMode(this.config.scorers, this.entries);
     return {
       mode,
@@ -277,18 +281,29 @@ export class ScoringSession {
     }
     const total = rows.reduce((sum, row) => sum + row.partners.length, 0);
     let done = 0;
-    try {
-      for (const { owner, partners } of rows) {
+    let next = 0;
+    // Rows share no pair, so `rowsAtOnce` of them may be in flight; each lane stops at the first failure.
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      while (next < rows.length && !failed) {
+        const { owner, partners } = rows[next++];
         throwIfAborted(opts.signal);
-        opts.onProgress?.({ stage: 'msm', done, total });
         await this.computeRow(owner, partners, needed, opts.signal);
         done += partners.length;
+        opts.onProgress?.({ stage: 'msm', done, total });
       }
-      opts.onProgress?.({ stage: 'msm', done, total });
-    } catch (err) {
+    };
+    opts.onProgress?.({ stage: 'msm', done, total });
+    const lanes = Math.min(rows.length, Math.max(1, ...this.stores.map((s) => s.rowsAtOnce ?? 1)));
+    const settled = await Promise.allSettled(
+      Array.from({ length: lanes }, () => lane().catch((err: unknown) => ((failed = true), Promise.reject(err)))),
+    );
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) {
+      // Every lane has stopped: no row can write these back.
       const fresh = new Set(added.map((e) => e.handle));
       for (const e of this.entries) for (const h of fresh) e.nearest.delete(h);
-      throw err;
+      throw failure.reason;
     }
   }
 
@@ -304,9 +319,10 @@ export class ScoringSession {
     const n = ordered.length;
     const forward = ordered.map((b) => (needed(owner, b) ? new Float32Array(this.sets * P) : null));
     const backward = ordered.map((b) => (needed(b, owner) ? new Float32Array(this.sets * P) : null));
-    for (let s = 0; s < this.sets; s++) {
-      throwIfAborted(signal);
-      const row = await this.stores[s].pairs(owner.slot, slots);
+    throwIfAborted(signal);
+    // Every set's pairs asked at once: a pool of workers then never waits between sets.
+    const rows = await Promise.all(this.stores.map((store) => store.pairs(owner.slot, slots)));
+    for (const [s, row] of rows.entries()) {
       for (let t = 0; t < n; t++) {
         const f = forward[t];
         if (f) for (let p = 0; p < P; p++) f[s * P + p] = row.forward[p * n + t];
@@ -321,11 +337,23 @@ export class ScoringSession {
     });
   }
 
-  /** Keeps `members`, drops what the others held, and rescores every image whose scorers changed. */
+  /** Keeps `members` and drops what the others held; scores follow when next read (rescore). */
   private commit(members: Entry[]): void {
     const kept = new Set(members.map((m) => m.handle));
     for (const e of members) for (const h of e.nearest.keys()) if (!kept.has(h)) e.nearest.delete(h);
     this.entries = members;
+    this.stale = true;
+  }
+
+  /**
+   * Rescores every image whose scorers changed since it was last scored. Run when scores are read,
+   * not on every change: images added one by one while a batch encodes would otherwise rescore
+   * the whole batch per image.
+   */
+  private rescore(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    const members = this.entries;
     const mode = scoringMode(this.config.scorers, members);
     const { imageSize } = this.config;
     const scratch = new Float64Array(imageSize * imageSize);
@@ -386,16 +414,11 @@ export class ScoringSession {
 
   /** One kept image's patch scores [P], or null while it has none (or is not kept); no state snapshot built. */
   patchScoresOf(id: string): Float64Array | null {
+    this.rescore();
     return this.entries.find((e) => e.id === id)?.score?.patchScores ?? null;
   }
 
   private get patches(): number {
     return this.grid * this.grid;
   }
-}
-
-/** Image n of a layer as a one-image layer (a view, no copy). */
-function oneImage(layer: LayerFeatures, n: number): LayerFeatures {
-  const size = (layer.skip + layer.grid * layer.grid) * layer.dim;
-  return { ...layer, images: 1, data: layer.data.subarray(n * size, (n + 1) * size) };
 }
