@@ -8,5 +8,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 120_000,
     pool: 'forks',
+    // Relaxed SIMD, on by default in Chromium and Node ≥ 22, so the fused MSM kernel is tested too.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
   },
 });

@@ -3,3 +3,7 @@ declare module '*.wat' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }
+declare module '*.wat?fma' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { mutualScores, mutualScoresByRows } from '../msm.ts';
 import { randomUnitRows, seededRandom } from '../random.ts';
-import { createNearestRows } from './nearestRows.ts';
+import { createNearestRows, kernelFlavour, type KernelFlavour } from './nearestRows.ts';
 import { tsKernel } from './tsKernel.ts';
 
-describe('createNearestRows (WebAssembly SIMD kernel)', () => {
+const flavours: KernelFlavour[] = ['plain', 'fma'];
+
+it('picks the fused kernel where relaxed SIMD validates (Vitest runs Node with it, as Chromium has it)', () => {
+  expect(kernelFlavour).toBe('fma');
+});
+
+describe.each(flavours)('createNearestRows (WebAssembly SIMD kernel, %s)', (flavour) => {
   // Odd patch counts, fewer than 4 patches and dims that are not a multiple of 4 take the
   // kernel's clamped edge tiles and the loader's padding.
   it.each([
@@ -17,7 +23,7 @@ describe('createNearestRows (WebAssembly SIMD kernel)', () => {
     const z = randomUnitRows(images * patches, dim, seededRandom(images * 1000 + patches));
     const window = { kMin: 0, kMax: Math.max(1, Math.floor((images - 1) * 0.6)) };
     const expected = await mutualScores(z, images, patches, dim, window, { kernel: tsKernel });
-    const rows = createNearestRows({ z, images, patches, dim });
+    const rows = createNearestRows({ z, images, patches, dim }, flavour);
     const scores = await mutualScoresByRows(images, patches, window, rows, {});
     let worst = 0;
     for (let k = 0; k < scores.length; k++) worst = Math.max(worst, Math.abs(scores[k] - expected[k]));
@@ -29,7 +35,7 @@ describe('createNearestRows (WebAssembly SIMD kernel)', () => {
     const dim = 12;
     const z = randomUnitRows(2 * 8, dim, seededRandom(9));
     z.copyWithin(8 * dim + 5 * dim, 3 * dim, 4 * dim); // image 1, patch 5 := image 0, patch 3
-    const { forward, backward } = await createNearestRows({ z, images: 2, patches: 8, dim })(0);
+    const { forward, backward } = await createNearestRows({ z, images: 2, patches: 8, dim }, flavour)(0);
     expect(forward[3]).toBeLessThan(1e-3);
     expect(backward[5]).toBeLessThan(1e-3);
     expect(Math.min(...forward.filter((_, p) => p !== 3))).toBeGreaterThan(0.1);
@@ -39,7 +45,7 @@ describe('createNearestRows (WebAssembly SIMD kernel)', () => {
     const [images, patches, dim] = [9, 10, 16];
     const z = randomUnitRows(images * patches, dim, seededRandom(4));
     const window = { kMin: 1, kMax: 4 };
-    const rows = createNearestRows({ z, images, patches, dim });
+    const rows = createNearestRows({ z, images, patches, dim }, flavour);
     const one = await mutualScoresByRows(images, patches, window, rows, {});
     const three = await mutualScoresByRows(images, patches, window, rows, { concurrency: 3 });
     expect(three).toEqual(one);
