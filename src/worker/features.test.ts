@@ -4,21 +4,18 @@ import type { DeviceLayer } from '../gpu/index.ts';
 import type { BrowserBackend, ImageRef, LoadedModel } from './protocol.ts';
 import type { Loaded } from './models.ts';
 
-// Decoding and both encoders stubbed: every encode is counted and gives one tiny tap holding its
-// count, in CPU memory (WASM) or in a fake GPU buffer (WebGPU) whose read-back gives the count
+// Decoding and both encoders stubbed: every image encoded is counted and gets one tiny tap holding
+// its count, in CPU memory (WASM) or in a fake GPU buffer (WebGPU) whose read-back gives the count
 // unless the device is "lost".
 const gpu = vi.hoisted(() => ({ encoded: 0, lost: false, destroyed: [] as number[] }));
 vi.mock('../platform/browser/decode.ts', () => ({ decodeRgb: async () => ({}) }));
 vi.mock('../encoders/web/ortWeb.ts', () => ({ runSession: async () => ({}) }));
 vi.mock('../encoders/encode.ts', () => ({
-  encodeImages: async () => {
-    gpu.encoded += 1;
-    return {
-      layers: [{ data: new Float32Array([gpu.encoded]), images: 1, grid: 1, dim: 1, skip: 0 }],
-      embeddings: null,
-      embedDim: 0,
-    };
-  },
+  encodeImages: async (_runner: unknown, _manifest: unknown, batch: unknown[]) => ({
+    layers: [{ data: Float32Array.from(batch, () => ++gpu.encoded), images: batch.length, grid: 1, dim: 1, skip: 0 }],
+    embeddings: null,
+    embedDim: 0,
+  }),
 }));
 vi.mock('../encoders/web/deviceTaps.ts', () => ({
   encodeOnDevice: async () => {

@@ -10,6 +10,9 @@ export type KernelPort = Pick<KernelThread, 'call' | 'notify' | 'closed'>;
 
 let nextStore = 0;
 
+/** Rows a session keeps queued on the workers, so they keep computing while the scoring worker encodes. */
+const ROWS_AT_ONCE = 8;
+
 /** js split into `parts` contiguous runs of near-equal length, each with its offset in js; empty runs only if `keepEmpty`. */
 export function splitRuns(
   js: readonly number[],
@@ -42,6 +45,7 @@ export function poolSlots(workers: readonly KernelPort[]): FeatureSlotsFactory {
       if (destroyed) throw new Error('these feature slots were destroyed');
     };
     return {
+      rowsAtOnce: ROWS_AT_ONCE,
       put(slot, z) {
         live();
         // A copy per worker, transferred: posting z itself would clone its whole buffer, which

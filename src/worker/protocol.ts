@@ -83,6 +83,8 @@ export interface RunProgress {
   /** bytes for download, images for encoding, image pairs for scoring */
   done: number;
   total: number;
+  /** while encoding: image pairs already scored among the images encoded so far */
+  pairsScored?: number;
 }
 
 /** A scored batch, in the order of the request's images. */

@@ -17,7 +17,7 @@ import { retryOnDeviceLoss } from './deviceLoss.ts';
 import { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } from './features.ts';
 import { ortGpuMusc } from './gpuMusc.ts';
 import { ensureModel, type Loaded } from './models.ts';
-import { dropSession, scoreInSession, type SessionScores } from './session.ts';
+import { dropSession, feedSession, type SessionScores } from './session.ts';
 import { createMsmPool } from './msmPool.ts';
 import type { BatchScores, Calls, RunProgress, ScoringInfo } from './protocol.ts';
 
@@ -117,6 +117,41 @@ async function scoreWith(
   progress: (p: RunProgress) => void,
   signal: AbortSignal,
 ): Promise<BatchScores> {
+  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
+    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
+  const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
+  const withReferences = images.some((i) => i.role === 'reference');
+  const common = { mapSize: settings.inputSize, model: model.reply };
+  // On the CPU, and whenever references are marked, an incremental session keeps the batch, so a
+  // change computes only its own pairs, and new images are scored while the next ones encode. A
+  // plain batch on the GPU keeps the path whose features never leave the GPU.
+  if (!gpuAlive || withReferences) {
+    // Pairs scored while images still encode are reported with the encoding progress.
+    let encoding: RunProgress | null = { stage: 'encoding', done: 0, total: images.length };
+    const report = (p: RunProgress) => progress((encoding = p));
+    const feed = await feedSession(
+      model,
+      settings,
+      images,
+      (done, total) =>
+        encoding ? report({ ...encoding, pairsScored: done }) : progress({ stage: 'scoring', done, total }),
+      signal,
+    );
+    const encoded = await featuresFor(
+      model,
+      settings,
+      images,
+      (done, total) => encoding && report({ ...encoding, done, total }),
+      signal,
+      (indices, features) => feed.offer(indices, features),
+    ).catch(async (err: unknown) => {
+      await feed.abandon();
+      throw err;
+    });
+    encoding = null;
+    const scored = await feed.finish(encoded.features);
+    return { ...fromSession(images, scored), ...common, encodedNow: encoded.encodedNow };
+  }
   const { features, encodedNow } = await featuresFor(
     model,
     settings,
@@ -124,19 +159,7 @@ async function scoreWith(
     (done, total) => progress({ stage: 'encoding', done, total }),
     signal,
   );
-  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
-    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
-  const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
-  const withReferences = images.some((i) => i.role === 'reference');
   const onPairs = (done: number, total: number) => progress({ stage: 'scoring', done, total });
-  const common = { mapSize: settings.inputSize, encodedNow, model: model.reply };
-  // On the CPU, and whenever references are marked, an incremental session keeps the batch, so a
-  // change computes only its own pairs. A plain batch on the GPU keeps the path whose features
-  // never leave the GPU.
-  if (!gpuAlive || withReferences) {
-    const scored = await scoreInSession(model, settings, images, features, onPairs, signal);
-    return { ...fromSession(images, scored), ...common };
-  }
   dropSession();
   const { result, scoring } = await runScoring(
     {
@@ -165,6 +188,7 @@ async function scoreWith(
     pairsComputed: (images.length * (images.length - 1)) / 2,
     scoring,
     ...common,
+    encodedNow,
   };
 }
 

@@ -72,25 +72,36 @@ export interface SessionScores {
   on: BrowserBackend;
 }
 
+/** The held session being brought to a batch while its new images encode. */
+export interface SessionFeed {
+  /** Adds these images of the batch (by index, with their features) after those offered before, in the background. */
+  offer(indices: readonly number[], features: readonly ImageFeatures[]): void;
+  /** Adds whatever was not offered, waits for every add, and judges the batch. */
+  finish(features: ImageFeatures[]): Promise<SessionScores>;
+  /** Waits for the add in flight (after a failed or cancelled encoding), so the next call finds the session still. */
+  abandon(): Promise<void>;
+}
+
 /**
- * Brings the held session to exactly `images` (with `features`, in the same order) and judges it.
- * A cancel leaves the session as it was before the change that was cancelled.
+ * Brings the held session to exactly `images`: takes out the images that left it and changes the
+ * roles that changed now, then adds each new image as it is offered, so image k's pairs are
+ * computed while image k+1 encodes. A cancel leaves the session as it was before the step that
+ * was cancelled; the images added before it stay, and a re-run adds only the rest.
  */
-export async function scoreInSession(
+export async function feedSession(
   model: Loaded,
   settings: ScoreSettings,
   images: readonly ImageRef[],
-  features: ImageFeatures[],
   onPairs: (done: number, total: number) => void,
   signal: AbortSignal,
-): Promise<SessionScores> {
+): Promise<SessionFeed> {
   const key = sessionKey(model, settings);
   const { session, on } = held?.key === key ? held : await open(model, settings, key);
   const roleOf = (image: ImageRef): ImageRole => image.role ?? 'query';
   const wanted = new Map(images.map((image) => [image.key, image]));
   const kept = session.state().images;
   session.remove(kept.filter((i) => !wanted.has(i.id)).map((i) => i.id));
-  // Pairs computed by this call, over its steps (a role change, then the new images).
+  // Pairs computed by this call, over its steps (a role change, then each group of new images).
   let pairs = 0;
   const step = (): SessionOptions => {
     const base = pairs;
@@ -109,19 +120,34 @@ export async function scoreInSession(
     }),
   );
   if (changed.size > 0) await session.setRoles(changed, step());
-  const fresh = images.flatMap((image, n) => (session.has(image.key) ? [] : [{ image, n }]));
-  if (fresh.length > 0) {
-    const input = await assembleOnHost(
-      model.manifest,
-      fresh.map(({ n }) => features[n]),
-      settings.taps,
-    );
+  const add = async (indices: readonly number[], features: (n: number) => ImageFeatures) => {
+    const fresh = indices.filter((n) => !session.has(images[n].key));
+    if (fresh.length === 0) return;
+    const input = await assembleOnHost(model.manifest, fresh.map(features), settings.taps);
     await session.add(
-      fresh.map(({ image }) => ({ id: image.key, role: roleOf(image) })),
+      fresh.map((n) => ({ id: images[n].key, role: roleOf(images[n]) })),
       input,
       step(),
     );
-  }
-  const state = session.state();
-  return { state, judgement: judge(state, settings.kList, settings.forceSmallBatch), pairs, on };
+  };
+  // One add at a time, in the order offered; the first failure ends the chain and is thrown by finish.
+  let chain: Promise<void> = Promise.resolve();
+  let failed = false;
+  return {
+    offer(indices, features) {
+      if (failed) return;
+      chain = chain.then(() => add(indices, (n) => features[indices.indexOf(n)]));
+      chain.catch(() => (failed = true));
+    },
+    async finish(features) {
+      await chain;
+      await add(
+        images.map((_, n) => n),
+        (n) => features[n],
+      );
+      const state = session.state();
+      return { state, judgement: judge(state, settings.kList, settings.forceSmallBatch), pairs, on };
+    },
+    abandon: () => chain.catch(() => undefined),
+  };
 }

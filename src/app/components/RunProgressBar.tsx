@@ -7,7 +7,9 @@ import { loadStageText } from './loadStageText.ts';
 function stageText(p: RunProgress): string {
   switch (p.stage) {
     case 'encoding':
-      return `Encoding images ${p.done} / ${p.total}`;
+      return p.pairsScored
+        ? `Encoding images ${p.done} / ${p.total}, scoring as they arrive: ${p.pairsScored.toLocaleString()} image pairs done`
+        : `Encoding images ${p.done} / ${p.total}`;
     case 'scoring':
       return `Mutual scoring: ${p.done.toLocaleString()} / ${p.total.toLocaleString()} image pairs`;
     default:
