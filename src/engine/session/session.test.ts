@@ -215,6 +215,48 @@ describe('ScoringSession', () => {
     }
   });
 
+  it('tells, for a patch, its distance to each scorer and the batch’s usual nearest distance, as scoring measured them', async () => {
+    const pool = randomPool(31);
+    const refs = [0, 1, 2, 3];
+    const session = new ScoringSession(config(), DIMS.length, slots);
+    await session.add(
+      refs.map((n) => ({ id: idOf(n), role: 'reference' as const })),
+      pick(pool, refs),
+    );
+    await session.add([{ id: idOf(4), role: 'query' }], pick(pool, [4]));
+    // Truth: image e's patch scores against one image j alone (a forced run over [j, e]) are its
+    // distances to j, averaged over the feature sets.
+    const against = async (e: number, j: number) =>
+      (await runMusc(pick(pool, [j, e]), { ...config(), kList: [], forceSmallBatch: true })).patchScores.subarray(
+        GRID * GRID,
+      );
+    const patch = 5;
+    const found = session.nearestScorers(idOf(4), patch);
+    const expected = await Promise.all(
+      refs.map(async (j) => ({ id: idOf(j), distance: (await against(4, j))[patch] })),
+    );
+    expected.sort((a, b) => a.distance - b.distance);
+    expect(found?.matches.map((m) => m.id)).toEqual(expected.map((m) => m.id));
+    expectClose(
+      found?.matches.map((m) => m.distance) ?? [],
+      expected.map((m) => m.distance),
+      'distances',
+    );
+    // the usual nearest distance: median over every scored image's patches (references against the other references)
+    const nearest: number[] = [];
+    for (const e of [...refs, 4]) {
+      const scorers = e === 4 ? refs : refs.filter((j) => j !== e);
+      const rows = await Promise.all(scorers.map((j) => against(e, j)));
+      for (let p = 0; p < GRID * GRID; p++) nearest.push(Math.min(...rows.map((row) => row[p])));
+    }
+    nearest.sort((a, b) => a - b);
+    const mid = nearest.length >> 1;
+    const median = nearest.length % 2 ? nearest[mid] : (nearest[mid - 1] + nearest[mid]) / 2;
+    expect(Math.abs((found?.usual ?? NaN) - median)).toBeLessThanOrEqual(TOLERANCE);
+    expect(session.nearestScorers(idOf(4), GRID * GRID)).toBeNull();
+    expect(session.nearestScorers('missing', 0)).toBeNull();
+  });
+
   it('one reference and one query is an inspection: a score, and no verdict until a second reference calibrates one', async () => {
     const pool = randomPool(13);
     const session = new ScoringSession(config(), DIMS.length, slots);
