@@ -189,6 +189,16 @@ async function batchEmbeddings(features: ImageFeatures[]): Promise<Pick<MuscInpu
 
 const shapeOf = ({ grid, dim, skip }: LayerShape, images: number): LayerShape => ({ images, grid, dim, skip });
 
+/** One image's chosen taps in CPU memory (waits for its read-back on WebGPU). */
+export async function hostTaps(
+  manifest: ModelManifest,
+  features: ImageFeatures,
+  taps: readonly string[],
+): Promise<LayerFeatures[]> {
+  const host = await features.host;
+  return chosenTaps(manifest, taps).map((index) => host[index]);
+}
+
 /** The batch with the chosen taps in CPU memory, concatenated per layer (waits for any read-back still running). */
 export async function assembleOnHost(
   manifest: ModelManifest,

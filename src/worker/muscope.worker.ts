@@ -9,6 +9,7 @@ import { evaluateBatch } from './evaluate.ts';
 import { ensureModel, loadSession } from './models.ts';
 import type { CallKind, Calls, FromWorker, ImageCheck, ToWorker } from './protocol.ts';
 import { scoreBatch } from './scoring.ts';
+import { evidenceFor } from './session.ts';
 
 const controllers = new Map<number, AbortController>();
 
@@ -53,6 +54,7 @@ const handlers: { [K in CallKind]: Handler<K> } = {
     return { checks };
   },
   score: scoreBatch,
+  evidence: async ({ key, patch, count }) => ({ evidence: await evidenceFor(key, patch, count) }),
   evaluate: evaluateBatch,
   'lose-gpu-device': async () => ({ reason: await destroyOrtDevice() }),
 };

@@ -146,6 +146,20 @@ export interface CountProgress {
   total: number;
 }
 
+/** Why a patch scored as it did (worker/session.ts evidenceFor). */
+export interface Evidence {
+  /** the patch asked about, row-major on the grid */
+  patch: number;
+  /** its distance to its nearest scorer (mean over the feature sets) */
+  distance: number;
+  /** the median over every scored patch of the batch of the same distance */
+  usual: number;
+  /** how many images score this one */
+  scorers: number;
+  /** the nearest scorers, nearest first: image key, distance, and where its nearest patch is (null if unknown) */
+  matches: Array<{ key: string; distance: number; patch: number | null }>;
+}
+
 /** Request kind → its payload, progress and reply types. */
 export interface Calls {
   'load-model': {
@@ -162,6 +176,12 @@ export interface Calls {
   'check-images': { request: { images: ImageRef[] }; progress: CountProgress; reply: { checks: ImageCheck[] } };
   /** encodes (reusing cached features) and scores a batch with MuSc */
   score: { request: { images: ImageRef[]; settings: ScoreSettings }; progress: RunProgress; reply: BatchScores };
+  /** the evidence for one patch of a scored image, from the held scoring session */
+  evidence: {
+    request: { key: string; patch: number; count: number };
+    progress: never;
+    reply: { evidence: Evidence | null };
+  };
   /** image and pixel metrics against ground truth, with the engine's metrics */
   evaluate: { request: EvaluationRequest; progress: CountProgress; reply: Evaluation };
   /** diagnostics and tests only: destroys onnxruntime's GPU device; replies with the reason the app now gives for WASM */

@@ -8,11 +8,13 @@ import type { FeatureSlotsFactory } from '../engine/msm.ts';
 import { judge, type Judgement } from '../engine/session/judge.ts';
 import type { ImageRole } from '../engine/session/scorers.ts';
 import { ScoringSession, type SessionOptions, type SessionState } from '../engine/session/session.ts';
+import { nearestPatch } from '../engine/evidence.ts';
+import type { LayerFeatures } from '../engine/types.ts';
 import { gpuSlots } from '../gpu/index.ts';
-import { assembleOnHost, type ImageFeatures } from './features.ts';
+import { assembleOnHost, hostTaps, type ImageFeatures } from './features.ts';
 import type { Loaded } from './models.ts';
 import { createMsmPool, type MsmPool } from './msmPool.ts';
-import type { BrowserBackend, ImageRef, ScoreSettings } from './protocol.ts';
+import type { BrowserBackend, Evidence, ImageRef, ScoreSettings } from './protocol.ts';
 
 interface Held {
   /** what the session's scores depend on: model, backend, geometry, layers, MuSc settings */
@@ -20,6 +22,9 @@ interface Held {
   session: ScoringSession;
   on: BrowserBackend;
   pool: MsmPool | null;
+  /** the chosen taps of each image in the session, in CPU memory, for evidence */
+  taps: Map<string, Promise<LayerFeatures[]>>;
+  rList: readonly number[];
 }
 
 let held: Held | null = null;
@@ -60,7 +65,14 @@ async function open(model: Loaded, settings: ScoreSettings, key: string): Promis
     scorers: 'references' as const,
   };
   const layers = model.manifest.taps.filter((t) => settings.taps.includes(t.name)).length;
-  held = { key, session: new ScoringSession(config, layers, slots), on: onGpu ? 'webgpu' : 'wasm', pool };
+  held = {
+    key,
+    session: new ScoringSession(config, layers, slots),
+    on: onGpu ? 'webgpu' : 'wasm',
+    pool,
+    taps: new Map(),
+    rList: settings.rList,
+  };
   return held;
 }
 
@@ -96,11 +108,13 @@ export async function feedSession(
   signal: AbortSignal,
 ): Promise<SessionFeed> {
   const key = sessionKey(model, settings);
-  const { session, on } = held?.key === key ? held : await open(model, settings, key);
+  const { session, on, taps } = held?.key === key ? held : await open(model, settings, key);
   const roleOf = (image: ImageRef): ImageRole => image.role ?? 'query';
   const wanted = new Map(images.map((image) => [image.key, image]));
   const kept = session.state().images;
-  session.remove(kept.filter((i) => !wanted.has(i.id)).map((i) => i.id));
+  const gone = kept.filter((i) => !wanted.has(i.id)).map((i) => i.id);
+  session.remove(gone);
+  gone.forEach((id) => taps.delete(id));
   // Pairs computed by this call, over its steps (a role change, then each group of new images).
   let pairs = 0;
   const step = (): SessionOptions => {
@@ -124,11 +138,13 @@ export async function feedSession(
     const fresh = indices.filter((n) => !session.has(images[n].key));
     if (fresh.length === 0) return;
     const input = await assembleOnHost(model.manifest, fresh.map(features), settings.taps);
-    await session.add(
+    const evicted = await session.add(
       fresh.map((n) => ({ id: images[n].key, role: roleOf(images[n]) })),
       input,
       step(),
     );
+    for (const n of fresh) taps.set(images[n].key, hostTaps(model.manifest, features(n), settings.taps));
+    evicted.forEach((id) => taps.delete(id));
   };
   // One add at a time, in the order offered; the first failure ends the chain and is thrown by finish.
   let chain: Promise<void> = Promise.resolve();
@@ -150,4 +166,25 @@ export async function feedSession(
     },
     abandon: () => chain.catch(() => undefined),
   };
+}
+
+/**
+ * Why patch `patch` of image `key` scored as it did: the `count` images of the batch nearest to
+ * it, each with the position of its nearest patch, and the batch's usual nearest distance. Null
+ * when the image is not in the held session (a plain batch on WebGPU keeps none) or not scored.
+ */
+export async function evidenceFor(key: string, patch: number, count: number): Promise<Evidence | null> {
+  const found = held?.session.nearestScorers(key, patch);
+  const query = held?.taps.get(key);
+  if (!held || !found || !query) return null;
+  const { taps, rList } = held;
+  const matches = await Promise.all(
+    found.matches.slice(0, count).map(async ({ id, distance }) => {
+      const target = taps.get(id);
+      const at = target ? nearestPatch(await query, await target, patch, rList) : null;
+      return { key: id, distance, patch: at?.patch ?? null };
+    }),
+  );
+  const distance = found.matches[0]?.distance ?? NaN;
+  return { patch, distance, usual: found.usual, scorers: found.matches.length, matches };
 }

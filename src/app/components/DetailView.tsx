@@ -1,12 +1,21 @@
+import type { BatchScores } from '../../worker/protocol.ts';
 import { useBatchStore } from '../batch/batchStore.ts';
 import { formatDistance, formatScore } from '../results/format.ts';
 import { VERDICT_TEXT, type BatchResults } from '../results/results.ts';
 import { useUiStore } from '../store.ts';
 import { OverlayCanvas } from './OverlayCanvas.tsx';
+import { EvidencePanel } from './EvidencePanel.tsx';
 import { ViewControls } from './ViewControls.tsx';
 import { ZoomPan } from './ZoomPan.tsx';
 
 const FULL_SIDE = 2048;
+
+/** The image's hottest patch, row-major on the grid. */
+function peakPatch(scores: BatchScores, index: number): number {
+  const P = scores.grid * scores.grid;
+  const own = scores.patchScores.subarray(index * P, (index + 1) * P);
+  return own.indexOf(Math.max(...own));
+}
 
 /** One image large: heatmap overlay with zoom and pan, its numbers, and the view controls. */
 export function DetailView({ results }: { results: BatchResults }) {
@@ -82,6 +91,9 @@ export function DetailView({ results }: { results: BatchResults }) {
               </>
             )}
           </dl>
+          {!reference && (
+            <EvidencePanel results={results} row={row} scores={scores} patch={peakPatch(scores, row.index)} />
+          )}
           <p className="help">
             The outline marks pixels hotter than anything seen on the images judged normal or known good. Maps cover the
             image squashed to {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
