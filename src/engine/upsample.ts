@@ -36,18 +36,36 @@ export function upsampleMap(
   size: number,
   out: Float32Array | Float64Array,
 ): void {
-  const t = axisTaps(grid, size, true);
-  for (let y = 0; y < size; y++) {
-    const r0 = offset + t.lo[y] * grid;
-    const r1 = offset + t.hi[y] * grid;
-    const wy = t.weight[y];
-    for (let x = 0; x < size; x++) {
-      const c0 = t.lo[x];
-      const c1 = t.hi[x];
-      const wx = t.weight[x];
+  resampleMap(src, offset, grid, grid, size, size, out);
+}
+
+/**
+ * Resamples one srcWidth×srcHeight map (row-major, at `offset` in `src`) to width×height with
+ * align_corners=true into `out`: upsampleMap's rule for any shape, e.g. a map brought to an
+ * image's own size for its regions (docs/method.md §18).
+ */
+export function resampleMap(
+  src: ArrayLike<number>,
+  offset: number,
+  srcWidth: number,
+  srcHeight: number,
+  width: number,
+  height: number,
+  out: Float32Array | Float64Array,
+): void {
+  const tx = axisTaps(srcWidth, width, true);
+  const ty = axisTaps(srcHeight, height, true);
+  for (let y = 0; y < height; y++) {
+    const r0 = offset + ty.lo[y] * srcWidth;
+    const r1 = offset + ty.hi[y] * srcWidth;
+    const wy = ty.weight[y];
+    for (let x = 0; x < width; x++) {
+      const c0 = tx.lo[x];
+      const c1 = tx.hi[x];
+      const wx = tx.weight[x];
       const top = (1 - wx) * src[r0 + c0] + wx * src[r0 + c1];
       const bottom = (1 - wx) * src[r1 + c0] + wx * src[r1 + c1];
-      out[y * size + x] = (1 - wy) * top + wy * bottom;
+      out[y * width + x] = (1 - wy) * top + wy * bottom;
     }
   }
 }
