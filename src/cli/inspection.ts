@@ -34,6 +34,8 @@ export interface Inspection {
   judge(): Judgement;
   /** image `id`'s S×S anomaly map (unnormalised), or null while it has no score */
   map(id: string): Float32Array | null;
+  /** side of the patch grid */
+  readonly grid: number;
 }
 
 /** Images per encoder call and session add, so progress moves and memory stays bounded. */
@@ -70,6 +72,9 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
       return evicted;
     },
     judge: () => judge(session.state(), DEFAULT_CONFIG.kList, opts.forceSmallBatch),
+    get grid() {
+      return session.grid;
+    },
     map(id) {
       const patchScores = session.patchScoresOf(id);
       if (!patchScores) return null;

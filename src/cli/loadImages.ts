@@ -11,6 +11,8 @@ export interface LoadedImages {
   /** paths that decoded, in input order */
   paths: string[];
   images: RgbImage[];
+  /** each image's own size (after EXIF orientation), in the order of `paths` */
+  sizes: { width: number; height: number }[];
   problems: ImageFileError[];
 }
 
@@ -20,11 +22,13 @@ export async function loadSquashed(
   filter: ResizeFilter,
   progress: ProgressReporter,
 ): Promise<LoadedImages> {
-  const out: LoadedImages = { paths: [], images: [], problems: [] };
+  const out: LoadedImages = { paths: [], images: [], sizes: [], problems: [] };
   for (const [i, path] of paths.entries()) {
     progress.update('decode', i, paths.length);
     try {
-      out.images.push(squashResize(await decodeRgb(path), size, filter));
+      const decoded = await decodeRgb(path);
+      out.images.push(squashResize(decoded, size, filter));
+      out.sizes.push({ width: decoded.originalWidth, height: decoded.originalHeight });
       out.paths.push(path);
     } catch (err) {
       if (!(err instanceof ImageFileError)) throw err;

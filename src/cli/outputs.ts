@@ -1,14 +1,17 @@
-// What `score` and `watch` write: per image a float32 .npy map and a PNG overlay, and the tables
-// scores.json / scores.csv. Every file is written to a temporary name and renamed into place, so
-// an interrupted run leaves whole files or none.
+// What `score` and `watch` write: per image a float32 .npy map and a PNG overlay, the tables
+// scores.json / scores.csv, and with --regions regions.json and annotations.coco.json. Every file
+// is written to a temporary name and renamed into place, so an interrupted run leaves whole files
+// or none.
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import type { CocoInstances } from '../engine/findings/coco.ts';
 import type { ScoreScale } from '../engine/session/judge.ts';
 import type { Verdict } from '../engine/verdict/batchThreshold.ts';
 import { decodeRgb } from '../platform/node/decode.ts';
 import { writeHeatmapOverlay, type MapRange } from '../platform/node/heatmap.ts';
 import { encodeNpyFloat32 } from '../platform/node/npy.ts';
+import type { RegionsFile } from './findings.ts';
 
 export interface ScoreRow {
   path: string;
@@ -92,5 +95,11 @@ export class ResultWriter {
       [r.path, r.score, r.scale, r.threshold, r.verdict, r.rawScore, r.map, r.overlay].map(csvField).join(','),
     );
     await writeWhole(join(this.outDir, 'scores.csv'), `${[header, ...lines].join('\n')}\n`);
+  }
+
+  /** `score --regions`: regions.json and annotations.coco.json */
+  async writeFindings(regions: RegionsFile, coco: CocoInstances): Promise<void> {
+    await writeWhole(join(this.outDir, 'regions.json'), `${JSON.stringify(regions, null, 2)}\n`);
+    await writeWhole(join(this.outDir, 'annotations.coco.json'), `${JSON.stringify(coco)}\n`);
   }
 }

@@ -2,7 +2,8 @@
 // scores.json / scores.csv, one float32 .npy map and one PNG overlay per image. Without references
 // every image is scored against the others (MuSc; scores relative to the set). With references
 // each image is scored against them alone (--with-batch adds the other images as scorers), on a
-// fixed distance scale with a threshold calibrated from the references.
+// fixed distance scale with a threshold calibrated from the references. --regions adds each image's
+// regions above a label-free pixel threshold: regions.json and annotations.coco.json (findings.ts).
 
 import { resolve } from 'node:path';
 import type { MapRange } from '../platform/node/heatmap.ts';
@@ -18,6 +19,7 @@ import {
   reportProblems,
   requireEnoughImages,
 } from './common.ts';
+import { findingsOf } from './findings.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';
@@ -28,7 +30,7 @@ import { scoreImages } from './scoring.ts';
 export type { ScoreRow } from './outputs.ts';
 
 export const SCORE_USAGE =
-  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] [--out DIR] [--force-small-batch] [--no-overlays]';
+  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] [--out DIR] [--regions] [--force-small-batch] [--no-overlays]';
 
 /** Scores of the images that decoded, in their order, with what the writer needs. */
 interface ScoredImages {
@@ -40,6 +42,9 @@ interface ScoredImages {
   verdicts: ReadonlyArray<Verdict | null>;
   forced: boolean;
   map(n: number): Float32Array;
+  grid: number;
+  /** map maxima of the known-good references (each against the others) */
+  referenceMaxima: number[];
 }
 
 interface Job {
@@ -70,6 +75,8 @@ async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): 
     verdicts: Array.from(set.scores, (s) => verdictOf(s, threshold)),
     forced: set.forcedSmallBatch,
     map: (n) => set.map(n, new Float32Array(size * size)),
+    grid: set.grid,
+    referenceMaxima: [],
   };
 }
 
@@ -113,6 +120,11 @@ async function scoreAgainstReferences(
     verdicts: findings.map((f) => f?.verdict ?? null),
     forced: false,
     map: (n) => maps[n] as Float32Array,
+    grid: inspection.grid,
+    referenceMaxima: refIds.flatMap((id) => {
+      const map = inspection.map(id);
+      return map ? [map.reduce((a, b) => Math.max(a, b), -Infinity)] : [];
+    }),
   };
 }
 
@@ -130,7 +142,7 @@ function mapRange(scored: ScoredImages, count: number): MapRange {
 
 export async function scoreCommand(argv: string[], progress: ProgressReporter): Promise<void> {
   const args = parseArgs(argv, {
-    flags: ['force-small-batch', 'no-overlays', 'with-batch'],
+    flags: ['force-small-batch', 'no-overlays', 'with-batch', 'regions'],
     values: [...MODEL_OPTIONS, 'max-batch', 'reference'],
   });
   if (args.positional.length === 0) throw new UsageError(`nothing to score. Usage: ${SCORE_USAGE}`);
@@ -193,13 +205,19 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     }
     progress.update('write maps and overlays', loaded.paths.length, loaded.paths.length);
     await writer.writeTables(rows);
+    if (args.flags.has('regions')) {
+      progress.update('regions', 0, 1);
+      const { regions, coco } = findingsOf({ ...loaded, ...scored, size });
+      await writer.writeFindings(regions, coco);
+      progress.update('regions', 1, 1);
+    }
 
     const note = scored.forced ? ' [FORCED: fewer than 5 images, scores unreliable]' : '';
     for (const r of rows)
       process.stdout.write(`${r.score.toFixed(4)}  ${r.verdict ?? 'no-verdict'}  ${r.path}${note}\n`);
     const against = references ? ` against ${references.images.length} known-good references` : '';
     progress.note(
-      `Scored ${rows.length} images${against} (${loaded.problems.length} skipped) with ${choice.id} at ${size}px in ${seconds.toFixed(1)} s; results in ${outDir}/scores.json. ` +
+      `Scored ${rows.length} images${against} (${loaded.problems.length} skipped) with ${choice.id} at ${size}px in ${seconds.toFixed(1)} s; results in ${outDir}/scores.json${args.flags.has('regions') ? ', regions.json and annotations.coco.json' : ''}. ` +
         `Scores are ${SCALE_TEXT[scored.scale]}. Verdicts: ${scored.rule}`,
     );
   } finally {

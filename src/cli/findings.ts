@@ -1,0 +1,82 @@
+// `score --regions`: each image's regions above the label-free pixel threshold, measured at the
+// image's own size, written as regions.json and as COCO instances (annotations.coco.json) for
+// labelling tools (docs/method.md §18).
+
+import { cocoInstances, type CocoInstances } from '../engine/findings/coco.ts';
+import { imageFindings } from '../engine/findings/findings.ts';
+import type { Region } from '../engine/findings/regions.ts';
+import { describeRegion } from '../engine/findings/sentence.ts';
+import { normalLevel, PIXEL_THRESHOLD_RULE, type NormalLevel } from '../engine/findings/threshold.ts';
+import type { Verdict } from '../engine/verdict/batchThreshold.ts';
+
+export interface RegionRow {
+  bbox: [number, number, number, number];
+  area: number;
+  areaPercent: number;
+  centroid: [number, number];
+  position: string;
+  peak: number;
+  mean: number;
+  elongation: number;
+  sentence: string;
+}
+
+export interface RegionsFile {
+  pixelThreshold: NormalLevel & { rule: string };
+  images: { path: string; width: number; height: number; threshold: number; sentence: string; regions: RegionRow[] }[];
+}
+
+export interface FindingsSource {
+  paths: readonly string[];
+  sizes: readonly { width: number; height: number }[];
+  /** S×S maps, one image at a time */
+  map(n: number): Float32Array;
+  size: number;
+  grid: number;
+  /** map maxima (raw scores) and verdicts of the images, and map maxima of the references */
+  rawScores: ArrayLike<number>;
+  verdicts: ReadonlyArray<Verdict | null>;
+  referenceMaxima: readonly number[];
+}
+
+/** A region as regions.json gives it: its polygon is in annotations.coco.json. */
+function regionRow(region: Region): RegionRow {
+  const { bbox, area, areaPercent, centroid, position, peak, mean, elongation } = region;
+  return { bbox, area, areaPercent, centroid, position, peak, mean, elongation, sentence: describeRegion(region) };
+}
+
+export function findingsOf(source: FindingsSource): { regions: RegionsFile; coco: CocoInstances } {
+  const level = normalLevel(
+    Array.from(source.rawScores),
+    source.verdicts.map((v) => v === 'normal'),
+    source.referenceMaxima,
+  );
+  const found = source.paths.map((path, n) => ({
+    path,
+    ...source.sizes[n],
+    ...imageFindings({
+      map: source.map(n),
+      size: source.size,
+      grid: source.grid,
+      ...source.sizes[n],
+      normalLevel: level.value,
+    }),
+  }));
+  return {
+    regions: {
+      pixelThreshold: { ...level, rule: PIXEL_THRESHOLD_RULE },
+      images: found.map(({ path, width, height, threshold, sentence, regions }) => ({
+        path,
+        width,
+        height,
+        threshold,
+        sentence,
+        regions: regions.map(regionRow),
+      })),
+    },
+    coco: cocoInstances(
+      found.map((f) => ({ fileName: f.path, width: f.width, height: f.height, regions: f.regions })),
+      `MuScope regions above the label-free pixel threshold: ${PIXEL_THRESHOLD_RULE}`,
+    ),
+  };
+}
