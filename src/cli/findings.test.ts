@@ -1,6 +1,6 @@
 // `muscope score --regions` as a user runs it: the files it writes, and how well its regions
 // match the ground truth on real data (docs/method.md §18). The measurement prints its figures
-// (README, "Findings"); MPDD metal_plate (about 4 minutes here) runs only with
+// (README, "Findings"); MPDD metal_plate (about 2 minutes here) runs only with
 // MUSCOPE_FINDINGS_MPDD=1.
 
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
