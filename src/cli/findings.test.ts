@@ -14,7 +14,7 @@ import { preprocessMask } from '../engine/preprocess/mask.ts';
 import { decodeGray } from '../platform/node/decode.ts';
 import { readMvtecCategory } from '../platform/node/mvtec.ts';
 import { BOTTLE, readNpyFloat32, ready, REPO, runMuscope } from './cliRun.testing.ts';
-import type { RegionsFile } from './findings.ts';
+import type { RegionsFile } from '../engine/findings/files.ts';
 import type { ScoreRow } from './score.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'findings-'));

@@ -11,7 +11,7 @@ import type { Verdict } from '../engine/verdict/batchThreshold.ts';
 import { decodeRgb } from '../platform/node/decode.ts';
 import { writeHeatmapOverlay, type MapRange } from '../platform/node/heatmap.ts';
 import { encodeNpyFloat32 } from '../platform/node/npy.ts';
-import type { RegionsFile } from './findings.ts';
+import type { RegionsFile } from '../engine/findings/files.ts';
 
 export interface ScoreRow {
   path: string;

@@ -19,7 +19,7 @@ import {
   reportProblems,
   requireEnoughImages,
 } from './common.ts';
-import { findingsOf } from './findings.ts';
+import { findingsOf } from '../engine/findings/files.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';

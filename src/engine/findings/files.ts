@@ -1,13 +1,13 @@
-// `score --regions`: each image's regions above the label-free pixel threshold, measured at the
-// image's own size, written as regions.json and as COCO instances (annotations.coco.json) for
-// labelling tools (docs/method.md §18).
+// The findings files of `score --regions` and of the page's export: each image's regions above
+// the label-free pixel threshold, measured at the image's own size, as regions.json and as COCO
+// instances (annotations.coco.json) for labelling tools (docs/method.md §18).
 
-import { cocoInstances, type CocoInstances } from '../engine/findings/coco.ts';
-import { imageFindings } from '../engine/findings/findings.ts';
-import type { Region } from '../engine/findings/regions.ts';
-import { describeRegion } from '../engine/findings/sentence.ts';
-import { normalLevel, PIXEL_THRESHOLD_RULE, type NormalLevel } from '../engine/findings/threshold.ts';
-import type { Verdict } from '../engine/verdict/batchThreshold.ts';
+import { cocoInstances, type CocoInstances } from './coco.ts';
+import { imageFindings } from './findings.ts';
+import type { Region } from './regions.ts';
+import { describeRegion } from './sentence.ts';
+import { normalLevel, PIXEL_THRESHOLD_RULE, type NormalLevel } from './threshold.ts';
+import type { Verdict } from '../verdict/batchThreshold.ts';
 
 export interface RegionRow {
   bbox: [number, number, number, number];
