@@ -19,7 +19,7 @@ import {
   reportProblems,
   requireEnoughImages,
 } from './common.ts';
-import { findingsOf } from '../engine/findings/files.ts';
+import { findingsFiles } from '../engine/findings/files.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';
@@ -207,7 +207,7 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     await writer.writeTables(rows);
     if (args.flags.has('regions')) {
       progress.update('regions', 0, 1);
-      const { regions, coco } = findingsOf({ ...loaded, ...scored, size });
+      const { regions, coco } = findingsFiles({ ...loaded, ...scored, size });
       await writer.writeFindings(regions, coco);
       progress.update('regions', 1, 1);
     }

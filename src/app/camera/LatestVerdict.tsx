@@ -82,7 +82,7 @@ export function LatestVerdict({ results }: { results: BatchResults | null }) {
           scores={scores}
           index={row.index}
           maxSide={480}
-          outlineAbove={results?.threshold.pixel ?? null}
+          outlineAbove={row.pixelThreshold}
           className="camera-verdict-heatmap"
         />
       )}

@@ -1,21 +1,13 @@
-import type { BatchScores } from '../../worker/protocol.ts';
 import { useBatchStore } from '../batch/batchStore.ts';
 import { formatDistance, formatScore } from '../results/format.ts';
 import { VERDICT_TEXT, type BatchResults } from '../results/results.ts';
 import { useUiStore } from '../store.ts';
 import { OverlayCanvas } from './OverlayCanvas.tsx';
-import { EvidencePanel } from './EvidencePanel.tsx';
+import { FindingsPanel } from './FindingsPanel.tsx';
 import { ViewControls } from './ViewControls.tsx';
 import { ZoomPan } from './ZoomPan.tsx';
 
 const FULL_SIDE = 2048;
-
-/** The image's hottest patch, row-major on the grid. */
-function peakPatch(scores: BatchScores, index: number): number {
-  const P = scores.grid * scores.grid;
-  const own = scores.patchScores.subarray(index * P, (index + 1) * P);
-  return own.indexOf(Math.max(...own));
-}
 
 /** One image large: heatmap overlay with zoom and pan, its numbers, and the view controls. */
 export function DetailView({ results }: { results: BatchResults }) {
@@ -61,7 +53,7 @@ export function DetailView({ results }: { results: BatchResults }) {
             scores={scores}
             index={row.index}
             maxSide={FULL_SIDE}
-            outlineAbove={results.threshold.pixel}
+            outlineAbove={row.pixelThreshold}
             className="detail-canvas"
           />
         </ZoomPan>
@@ -79,7 +71,7 @@ export function DetailView({ results }: { results: BatchResults }) {
             <dt>Map peak</dt>
             <dd>{formatDistance(mapMax)}</dd>
             <dt>Outline above</dt>
-            <dd>{formatDistance(results.threshold.pixel)}</dd>
+            <dd>{formatDistance(row.pixelThreshold)}</dd>
             <dt>Size</dt>
             <dd>
               {image.width}×{image.height} px
@@ -91,12 +83,10 @@ export function DetailView({ results }: { results: BatchResults }) {
               </>
             )}
           </dl>
-          {!reference && (
-            <EvidencePanel results={results} row={row} scores={scores} patch={peakPatch(scores, row.index)} />
-          )}
+          {!reference && <FindingsPanel results={results} row={row} scores={scores} />}
           <p className="help">
-            The outline marks pixels hotter than anything seen on the images judged normal or known good. Maps cover the
-            image squashed to {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
+            The outline marks this image&apos;s regions (its findings above). Maps cover the image squashed to{' '}
+            {scores.mapSize}×{scores.mapSize}, stretched back to its shape.
           </p>
           <ViewControls />
         </aside>

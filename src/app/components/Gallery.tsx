@@ -64,8 +64,8 @@ export function Gallery({ results, manifest }: Props) {
             key={row.image.key}
             row={row}
             scores={scores}
-            pixelThreshold={results.threshold.pixel}
             threshold={results.threshold.value}
+            normalLevel={results.threshold.pixel.value}
             range={results.range}
             focused={row.image.key === focusedKey}
             onOpen={() => openImage(row.image.key)}

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { findingsOf } from '../results/findings.ts';
 import type { BatchScores } from '../../worker/protocol.ts';
 import { formatScore } from '../results/format.ts';
 import { VERDICT_TEXT, type BatchResults, type ImageResult } from '../results/results.ts';
@@ -7,8 +9,9 @@ import { OverlayCanvas } from './OverlayCanvas.tsx';
 interface Props {
   row: ImageResult;
   scores: BatchScores;
-  pixelThreshold: number;
   threshold: number | null;
+  /** the batch's normal map level, for the findings sentence shown as the tooltip */
+  normalLevel: number;
   range: BatchResults['range'];
   focused: boolean;
   onOpen: () => void;
@@ -28,18 +31,10 @@ function share(value: number, { min, max }: BatchResults['range']): number {
  * The card is a container (a button may not hold other buttons): the thumbnail and text are the
  * button that opens the detail view; the card itself takes focus for the arrow keys.
  */
-export function ResultCard({
-  row,
-  scores,
-  pixelThreshold,
-  threshold,
-  range,
-  focused,
-  onOpen,
-  onFocus,
-  actions,
-}: Props) {
+export function ResultCard({ row, scores, threshold, normalLevel, range, focused, onOpen, onFocus, actions }: Props) {
   const { image, score, verdict, rank } = row;
+  // The findings sentence as the tooltip, measured when the pointer first comes over the card.
+  const [findings, setFindings] = useState<string>();
   const slash = image.name.lastIndexOf('/');
   const reference = row.role === 'reference';
   return (
@@ -61,13 +56,16 @@ export function ResultCard({
         className="card-open"
         aria-label={`${image.name}: score ${formatScore(score)}, ${VERDICT_TEXT[verdict]}`}
         onClick={onOpen}
+        onMouseEnter={() => findings ?? setFindings(findingsOf(scores, row, normalLevel).sentence)}
+        title={findings}
+        data-findings={findings}
       >
         <OverlayCanvas
           blob={image.blob}
           scores={scores}
           index={row.index}
           maxSide={THUMBNAIL_SIDE}
-          outlineAbove={pixelThreshold}
+          outlineAbove={row.pixelThreshold}
           className="thumb"
         />
         <span className="card-body">

@@ -8,6 +8,8 @@ import { anomalyMapOf, mapRange } from '../heatmap/maps.ts';
 import { drawMask, drawOverlay } from '../heatmap/render.ts';
 import { formatDistance, formatMetric, formatScore } from '../results/format.ts';
 import type { BatchResults } from '../results/results.ts';
+import { findingsFiles } from '../../engine/findings/files.ts';
+import { PIXEL_THRESHOLD_RULE } from '../../engine/findings/threshold.ts';
 import type { ViewSettings } from '../store.ts';
 
 export const CSV_HEADER = ['rank', 'file', 'score', 'verdict', 'map_max'];
@@ -52,7 +54,8 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
         mode: threshold.mode,
         basis: threshold.rule,
         rule: thresholdRule,
-        pixelThreshold: Number(formatDistance(threshold.pixel)),
+        pixelRule: PIXEL_THRESHOLD_RULE,
+        normalMapLevel: Number(formatDistance(threshold.pixel.value)),
       },
       counts,
       images: results.findings.map((r) => ({
@@ -62,6 +65,7 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
         score: Number(formatScore(r.score)),
         verdict: r.verdict,
         mapMax: Number(formatDistance(r.mapMax)),
+        pixelThreshold: Number(formatDistance(r.pixelThreshold)),
       })),
       references: results.references.map((r) => ({
         file: r.image.name,
@@ -77,6 +81,28 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
     null,
     2,
   );
+}
+
+/**
+ * The findings' regions as score --regions writes them (engine findings/files.ts): regions.json
+ * and COCO instances for labelling tools, each image named by its path in the batch.
+ */
+function findingsJson(results: BatchResults, scores: BatchScores): Zippable {
+  const { findings, references } = results;
+  const { regions, coco } = findingsFiles({
+    paths: findings.map((r) => r.image.path),
+    sizes: findings.map(({ image }) => ({ width: image.width, height: image.height })),
+    map: (n) => anomalyMapOf(scores, findings[n].index),
+    size: scores.mapSize,
+    grid: scores.grid,
+    rawScores: findings.map((r) => r.mapMax),
+    verdicts: findings.map((r) => (r.verdict === 'normal' || r.verdict === 'anomalous' ? r.verdict : null)),
+    referenceMaxima: references.map((r) => r.mapMax),
+  });
+  return {
+    'regions.json': strToU8(JSON.stringify(regions, null, 2)),
+    'annotations.coco.json': strToU8(JSON.stringify(coco)),
+  };
 }
 
 async function png(canvas: OffscreenCanvas): Promise<Uint8Array> {
@@ -107,6 +133,7 @@ export async function exportBatch(context: ExportContext): Promise<Blob> {
   const files: Zippable = {
     'scores.csv': strToU8(scoresCsv(results)),
     'scores.json': strToU8(scoresJson(context)),
+    ...findingsJson(results, scores),
   };
   const referencePaths = referenceFiles(results);
   for (const { image } of results.references) {
@@ -126,13 +153,13 @@ export async function exportBatch(context: ExportContext): Promise<Blob> {
         colormap: view.colormap,
         opacity: view.opacity,
         range: mapRange(scores, row.index, view.normalization),
-        outlineAbove: view.showOutline ? results.threshold.pixel : null,
+        outlineAbove: view.showOutline ? row.pixelThreshold : null,
       },
     );
     bitmap.close();
     // PNGs are compressed already: store them as they are.
     files[`overlays/${pngName(row.image.name, '_overlay')}`] = [await png(canvas), { level: 0 }];
-    drawMask(ctx, map, scores.mapSize, results.threshold.pixel);
+    drawMask(ctx, map, scores.mapSize, row.pixelThreshold);
     files[`masks/${pngName(row.image.name, '_mask')}`] = [await png(canvas), { level: 0 }];
   }
   return new Blob([zipSync(files)], { type: 'application/zip' });

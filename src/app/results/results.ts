@@ -5,6 +5,7 @@
 // batch is being scored again, the last scores stay shown and new images wait as pending.
 import type { BatchScores, ImageRole, ScoreScale } from '../../worker/protocol.ts';
 import type { BatchImage } from '../batch/types.ts';
+import { imageThreshold, normalLevel, type NormalLevel } from '../../engine/findings/threshold.ts';
 import {
   autoThreshold,
   THRESHOLD_RULE,
@@ -34,6 +35,8 @@ export interface ImageResult {
   /** max of the anomaly map, in feature-distance units */
   mapMax: number;
   verdict: RowVerdict;
+  /** pixels hotter than this are its regions, outlined and exported as its mask (engine findings/threshold.ts) */
+  pixelThreshold: number;
 }
 
 export interface ThresholdInForce {
@@ -46,12 +49,8 @@ export interface ThresholdInForce {
   ruleText: string;
   /** the batch rule's numbers; null under the references' rule */
   auto: AutoThreshold | null;
-  /**
-   * Pixels hotter than this are outlined and exported as the mask: the highest map value of any
-   * image judged normal or known good (so those have no region), or the lowest image peak when
-   * every image is anomalous.
-   */
-  pixel: number;
+  /** the batch's normal map level: each image's pixel threshold lies between it and the image's peak */
+  pixel: NormalLevel;
 }
 
 export interface BatchResults {
@@ -102,7 +101,7 @@ export function buildResults(
 ): BatchResults {
   const position = new Map(scores.keys.map((key, i) => [key, i]));
   const pending: BatchImage[] = [];
-  const scored: Array<Omit<ImageResult, 'rank' | 'verdict'>> = [];
+  const scored: Array<Omit<ImageResult, 'rank' | 'verdict' | 'pixelThreshold'>> = [];
   for (const image of images) {
     const index = position.get(image.key);
     if (index === undefined) pending.push(image);
@@ -125,16 +124,24 @@ export function buildResults(
   const autoValue = calibrated ? calibrated.threshold : (auto?.value ?? null);
   const value = manualThreshold ?? autoValue;
 
+  const verdicts = queries.map((r) => (value === null ? 'unjudged' : verdictOf(r.score, value)));
+  const pixel = normalLevel(
+    queries.map((r) => r.mapMax),
+    verdicts.map((v) => v === 'normal'),
+    refs.map((r) => r.mapMax),
+  );
   const findings: ImageResult[] = queries.map((r, i) => ({
     ...r,
     rank: i + 1,
-    verdict: value === null ? 'unjudged' : verdictOf(r.score, value),
+    verdict: verdicts[i],
+    pixelThreshold: imageThreshold(pixel.value, r.mapMax),
   }));
-  const references: ImageResult[] = refs.map((r, i) => ({ ...r, rank: i + 1, verdict: 'reference' }));
-
-  const goodPeaks = [...findings.filter((r) => r.verdict === 'normal'), ...references].map((r) => r.mapMax);
-  const allPeaks = findings.map((r) => r.mapMax);
-  const pixel = goodPeaks.length ? Math.max(...goodPeaks) : allPeaks.length ? Math.min(...allPeaks) : 0;
+  const references: ImageResult[] = refs.map((r, i) => ({
+    ...r,
+    rank: i + 1,
+    verdict: 'reference',
+    pixelThreshold: imageThreshold(pixel.value, r.mapMax),
+  }));
   const anomalous = findings.filter((r) => r.verdict === 'anomalous').length;
   const unjudged = findings.filter((r) => r.verdict === 'unjudged').length;
   return {

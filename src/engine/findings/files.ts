@@ -45,7 +45,7 @@ function regionRow(region: Region): RegionRow {
   return { bbox, area, areaPercent, centroid, position, peak, mean, elongation, sentence: describeRegion(region) };
 }
 
-export function findingsOf(source: FindingsSource): { regions: RegionsFile; coco: CocoInstances } {
+export function findingsFiles(source: FindingsSource): { regions: RegionsFile; coco: CocoInstances } {
   const level = normalLevel(
     Array.from(source.rawScores),
     source.verdicts.map((v) => v === 'normal'),
