@@ -9,17 +9,8 @@ import { describeRegion } from './sentence.ts';
 import { normalLevel, PIXEL_THRESHOLD_RULE, type NormalLevel } from './threshold.ts';
 import type { Verdict } from '../verdict/batchThreshold.ts';
 
-export interface RegionRow {
-  bbox: [number, number, number, number];
-  area: number;
-  areaPercent: number;
-  centroid: [number, number];
-  position: string;
-  peak: number;
-  mean: number;
-  elongation: number;
-  sentence: string;
-}
+/** A region as regions.json gives it: its polygon is in annotations.coco.json. */
+export type RegionRow = Omit<Region, 'polygon'> & { sentence: string };
 
 export interface RegionsFile {
   pixelThreshold: NormalLevel & { rule: string };
@@ -39,7 +30,6 @@ export interface FindingsSource {
   referenceMaxima: readonly number[];
 }
 
-/** A region as regions.json gives it: its polygon is in annotations.coco.json. */
 function regionRow(region: Region): RegionRow {
   const { bbox, area, areaPercent, centroid, position, peak, mean, elongation } = region;
   return { bbox, area, areaPercent, centroid, position, peak, mean, elongation, sentence: describeRegion(region) };
