@@ -1,10 +1,80 @@
-// Evidence for a finding: which patch of another image is nearest to a given patch, measured as
-// scoring measures it (docs/method.md "Evidence"): the distance between LNAMD features, averaged
-// over every (degree, layer) feature set. Scoring keeps only each pair's minimum distances, not
-// where they were found, so the position is computed again here, for the few images shown.
+// Evidence for a finding (docs/method.md §18, "Evidence"): which images of the batch come nearest
+// to a patch and how far that is against the image's typical patch, from the nearest-patch
+// distances scoring measures (a session keeps them; scorerDistancesFromFeatures computes the same
+// for one image when none was kept), and where in another image the nearest patch is. Scoring
+// keeps only each pair's minimum distances, not where they were found, so the position is
+// computed again here, for the few images shown.
 import { oneImage } from './layers.ts';
 import { lnamd } from './lnamd.ts';
+import type { FeatureSlotsFactory } from './msm.ts';
 import type { LayerFeatures } from './types.ts';
+
+/** One scorer's nearest-patch distances to an image: [sets·P], sets degree-major then layer, as a session keeps them. */
+export interface ScorerDistances {
+  id: string;
+  distances: Float32Array;
+}
+
+/** What `nearestScorers` finds for one patch. */
+export interface NearestScorers {
+  /** every scorer with the patch's distance to it (mean over the sets), nearest first */
+  matches: Array<{ id: string; distance: number }>;
+  /** the median over the image's patches of their distance to their nearest scorer */
+  usual: number;
+}
+
+/** The patch's distance to each scorer, nearest first, and the image's usual nearest distance. */
+export function nearestScorers(rows: readonly ScorerDistances[], sets: number, patch: number): NearestScorers {
+  const P = rows.length ? rows[0].distances.length / sets : 0;
+  if (patch < 0 || patch >= P) throw new RangeError(`patch ${patch} is outside the image's ${P} patches`);
+  const meanOverSets = (row: Float32Array, p: number): number => {
+    let sum = 0;
+    for (let s = 0; s < sets; s++) sum += row[s * P + p];
+    return sum / sets;
+  };
+  const matches = rows
+    .map(({ id, distances }) => ({ id, distance: meanOverSets(distances, patch) }))
+    .sort((a, b) => a.distance - b.distance);
+  const nearest = Array.from({ length: P }, (_, p) => Math.min(...rows.map((r) => meanOverSets(r.distances, p))));
+  nearest.sort((a, b) => a - b);
+  const mid = P >> 1;
+  return { matches, usual: P % 2 ? nearest[mid] : (nearest[mid - 1] + nearest[mid]) / 2 };
+}
+
+/**
+ * The distances a scoring session keeps for `query` against `scorers`, computed from their taps
+ * (one image each, the chosen layers in order) on the given feature slots: LNAMD per degree and
+ * layer, then one row of pairs per set.
+ */
+export async function scorerDistancesFromFeatures(
+  query: readonly LayerFeatures[],
+  scorers: ReadonlyArray<{ id: string; layers: readonly LayerFeatures[] }>,
+  rList: readonly number[],
+  slots: FeatureSlotsFactory,
+): Promise<ScorerDistances[]> {
+  const { grid } = query[0];
+  const P = grid * grid;
+  const sets = rList.length * query.length;
+  const out = scorers.map(({ id }) => ({ id, distances: new Float32Array(sets * P) }));
+  const others = scorers.map((_, k) => k + 1);
+  for (const [ri, r] of rList.entries()) {
+    for (const [l, layer] of query.entries()) {
+      const store = slots(P, layer.dim);
+      try {
+        store.put(0, lnamd(layer, r));
+        scorers.forEach((scorer, k) => store.put(k + 1, lnamd(scorer.layers[l], r)));
+        const { forward } = await store.pairs(0, others);
+        const at = (ri * query.length + l) * P;
+        out.forEach(({ distances }, t) => {
+          for (let p = 0; p < P; p++) distances[at + p] = forward[p * others.length + t];
+        });
+      } finally {
+        store.destroy?.();
+      }
+    }
+  }
+  return out;
+}
 
 export interface NearestPatch {
   /** patch index in the target image, row-major on the grid */

@@ -9,7 +9,7 @@ import { evaluateBatch } from './evaluate.ts';
 import { ensureModel, loadSession } from './models.ts';
 import type { CallKind, Calls, FromWorker, ImageCheck, ToWorker } from './protocol.ts';
 import { scoreBatch } from './scoring.ts';
-import { evidenceFor } from './session.ts';
+import { evidenceFor } from './evidence.ts';
 
 const controllers = new Map<number, AbortController>();
 

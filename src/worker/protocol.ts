@@ -152,7 +152,7 @@ export interface Evidence {
   patch: number;
   /** its distance to its nearest scorer (mean over the feature sets) */
   distance: number;
-  /** the median over every scored patch of the batch of the same distance */
+  /** the median over the image's patches of the same distance */
   usual: number;
   /** how many images score this one */
   scorers: number;

@@ -17,6 +17,7 @@ import { retryOnDeviceLoss } from './deviceLoss.ts';
 import { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } from './features.ts';
 import { ortGpuMusc } from './gpuMusc.ts';
 import { ensureModel, type Loaded } from './models.ts';
+import { forgetPlainBatch, keepPlainBatch } from './evidence.ts';
 import { dropSession, feedSession, type SessionScores } from './session.ts';
 import { createMsmPool } from './msmPool.ts';
 import type { BatchScores, Calls, RunProgress, ScoringInfo } from './protocol.ts';
@@ -126,6 +127,7 @@ async function scoreWith(
   // change computes only its own pairs, and new images are scored while the next ones encode. A
   // plain batch on the GPU keeps the path whose features never leave the GPU.
   if (!gpuAlive || withReferences) {
+    forgetPlainBatch();
     // Pairs scored while images still encode are reported with the encoding progress.
     let encoding: RunProgress | null = { stage: 'encoding', done: 0, total: images.length };
     const report = (p: RunProgress) => progress((encoding = p));
@@ -161,6 +163,7 @@ async function scoreWith(
   );
   const onPairs = (done: number, total: number) => progress({ stage: 'scoring', done, total });
   dropSession();
+  keepPlainBatch(model.manifest, images, features, settings.taps, settings.rList);
   const { result, scoring } = await runScoring(
     {
       onDevice: await assembleOnDevice(model.manifest, features, settings.taps),

@@ -8,13 +8,13 @@ import type { FeatureSlotsFactory } from '../engine/msm.ts';
 import { judge, type Judgement } from '../engine/session/judge.ts';
 import type { ImageRole } from '../engine/session/scorers.ts';
 import { ScoringSession, type SessionOptions, type SessionState } from '../engine/session/session.ts';
-import { nearestPatch } from '../engine/evidence.ts';
 import type { LayerFeatures } from '../engine/types.ts';
 import { gpuSlots } from '../gpu/index.ts';
 import { assembleOnHost, hostTaps, type ImageFeatures } from './features.ts';
 import type { Loaded } from './models.ts';
 import { createMsmPool, type MsmPool } from './msmPool.ts';
-import type { BrowserBackend, Evidence, ImageRef, ScoreSettings } from './protocol.ts';
+import type { EvidenceSource } from './evidence.ts';
+import type { BrowserBackend, ImageRef, ScoreSettings } from './protocol.ts';
 
 interface Held {
   /** what the session's scores depend on: model, backend, geometry, layers, MuSc settings */
@@ -168,23 +168,10 @@ export async function feedSession(
   };
 }
 
-/**
- * Why patch `patch` of image `key` scored as it did: the `count` images of the batch nearest to
- * it, each with the position of its nearest patch, and the batch's usual nearest distance. Null
- * when the image is not in the held session (a plain batch on WebGPU keeps none) or not scored.
- */
-export async function evidenceFor(key: string, patch: number, count: number): Promise<Evidence | null> {
-  const found = held?.session.nearestScorers(key, patch);
-  const query = held?.taps.get(key);
-  if (!held || !found || !query) return null;
+/** What the held session kept for the evidence of one image (evidence.ts), or null when it does not hold it scored. */
+export function heldEvidence(key: string): EvidenceSource | null {
+  const rows = held?.session.scorerDistances(key);
+  if (!held || !rows) return null;
   const { taps, rList } = held;
-  const matches = await Promise.all(
-    found.matches.slice(0, count).map(async ({ id, distance }) => {
-      const target = taps.get(id);
-      const at = target ? nearestPatch(await query, await target, patch, rList) : null;
-      return { key: id, distance, patch: at?.patch ?? null };
-    }),
-  );
-  const distance = found.matches[0]?.distance ?? NaN;
-  return { patch, distance, usual: found.usual, scorers: found.matches.length, matches };
+  return { rows, rList, tapsOf: (id) => taps.get(id) ?? null };
 }

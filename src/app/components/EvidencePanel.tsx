@@ -25,7 +25,7 @@ export function evidenceSentence(distance: number, usual: number, scorers: numbe
   const among = scorers === 1 ? 'the one image that scores it' : `the ${scorers} images that score it`;
   const ratio = distance / usual;
   const how = ratio >= 1 ? `${ratio.toFixed(1)}× farther than usual` : `nearer than usual (${ratio.toFixed(2)}×)`;
-  return `Its closest match among ${among} is ${how}: distance ${formatDistance(distance)} against a usual ${formatDistance(usual)} for the batch's patches.`;
+  return `Its closest match among ${among} is ${how}: distance ${formatDistance(distance)}, where this image's typical patch finds one at ${formatDistance(usual)}.`;
 }
 
 interface Props {
@@ -38,7 +38,7 @@ interface Props {
 
 /**
  * Why a patch is anomalous: the images of the batch whose patches come nearest to it, shown
- * side by side with it, and how far the nearest is compared with the batch's usual nearest match.
+ * side by side with it, and how far the nearest is compared with the image's typical patch's nearest match.
  */
 export function EvidencePanel({ results, row, scores, patch }: Props) {
   const { grid } = scores;
@@ -56,8 +56,7 @@ export function EvidencePanel({ results, row, scores, patch }: Props) {
   if (!found)
     return (
       <p className="muted" data-testid="evidence-missing">
-        No evidence for this image: it comes from the scoring session, which a plain batch on WebGPU does not keep (mark
-        known-good references, or score on WASM).
+        No evidence for this image: it is not in the batch scored last.
       </p>
     );
   return (

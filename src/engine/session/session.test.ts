@@ -5,6 +5,7 @@ import { matmulSlots } from '../msm.ts';
 import { runMusc } from '../pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures, type MuscInput, type MuscProgress } from '../types.ts';
+import { nearestScorers, scorerDistancesFromFeatures } from '../evidence.ts';
 import { judge } from './judge.ts';
 import type { ImageRole, ScorerPolicy } from './scorers.ts';
 import { ScoringSession, type SessionConfig, type SessionState } from './session.ts';
@@ -215,7 +216,7 @@ describe('ScoringSession', () => {
     }
   });
 
-  it('tells, for a patch, its distance to each scorer and the batch’s usual nearest distance, as scoring measured them', async () => {
+  it('keeps, for the evidence, the distances scoring measured: each scorer ranked for a patch, and the image’s usual match', async () => {
     const pool = randomPool(31);
     const refs = [0, 1, 2, 3];
     const session = new ScoringSession(config(), DIMS.length, slots);
@@ -224,37 +225,41 @@ describe('ScoringSession', () => {
       pick(pool, refs),
     );
     await session.add([{ id: idOf(4), role: 'query' }], pick(pool, [4]));
-    // Truth: image e's patch scores against one image j alone (a forced run over [j, e]) are its
-    // distances to j, averaged over the feature sets.
-    const against = async (e: number, j: number) =>
-      (await runMusc(pick(pool, [j, e]), { ...config(), kList: [], forceSmallBatch: true })).patchScores.subarray(
+    const sets = config().rList.length * DIMS.length;
+    const rows = session.scorerDistances(idOf(4));
+    expect(rows?.map((r) => r.id)).toEqual(refs.map(idOf));
+    // Truth: the query's patch scores against one reference alone (a forced run over [j, query])
+    // are its distances to j, averaged over the feature sets.
+    const against = async (j: number) =>
+      (await runMusc(pick(pool, [j, 4]), { ...config(), kList: [], forceSmallBatch: true })).patchScores.subarray(
         GRID * GRID,
       );
+    const truth = await Promise.all(refs.map(against));
     const patch = 5;
-    const found = session.nearestScorers(idOf(4), patch);
-    const expected = await Promise.all(
-      refs.map(async (j) => ({ id: idOf(j), distance: (await against(4, j))[patch] })),
-    );
+    const found = nearestScorers(rows ?? [], sets, patch);
+    const expected = refs.map((j, k) => ({ id: idOf(j), distance: truth[k][patch] }));
     expected.sort((a, b) => a.distance - b.distance);
-    expect(found?.matches.map((m) => m.id)).toEqual(expected.map((m) => m.id));
+    expect(found.matches.map((m) => m.id)).toEqual(expected.map((m) => m.id));
     expectClose(
-      found?.matches.map((m) => m.distance) ?? [],
+      found.matches.map((m) => m.distance),
       expected.map((m) => m.distance),
       'distances',
     );
-    // the usual nearest distance: median over every scored image's patches (references against the other references)
-    const nearest: number[] = [];
-    for (const e of [...refs, 4]) {
-      const scorers = e === 4 ? refs : refs.filter((j) => j !== e);
-      const rows = await Promise.all(scorers.map((j) => against(e, j)));
-      for (let p = 0; p < GRID * GRID; p++) nearest.push(Math.min(...rows.map((row) => row[p])));
-    }
-    nearest.sort((a, b) => a - b);
-    const mid = nearest.length >> 1;
-    const median = nearest.length % 2 ? nearest[mid] : (nearest[mid - 1] + nearest[mid]) / 2;
-    expect(Math.abs((found?.usual ?? NaN) - median)).toBeLessThanOrEqual(TOLERANCE);
-    expect(session.nearestScorers(idOf(4), GRID * GRID)).toBeNull();
-    expect(session.nearestScorers('missing', 0)).toBeNull();
+    const nearest = Array.from({ length: GRID * GRID }, (_, p) => Math.min(...truth.map((row) => row[p]))).sort(
+      (a, b) => a - b,
+    );
+    expect(Math.abs(found.usual - nearest[(GRID * GRID) >> 1])).toBeLessThanOrEqual(TOLERANCE);
+    expect(session.scorerDistances('missing')).toBeNull();
+
+    // The same distances from the taps alone, for a batch no session kept.
+    const layersOf = (n: number) => pick(pool, [n]).layers;
+    const fromFeatures = await scorerDistancesFromFeatures(
+      layersOf(4),
+      refs.map((j) => ({ id: idOf(j), layers: layersOf(j) })),
+      config().rList,
+      nearestSlots,
+    );
+    fromFeatures.forEach((row, k) => expectClose(row.distances, rows?.[k].distances ?? [], `features ${k}`));
   });
 
   it('one reference and one query is an inspection: a score, and no verdict until a second reference calibrates one', async () => {

@@ -13,6 +13,7 @@
 
 import { validateConfig, type RankInterval } from '../config.ts';
 import { MuscError, throwIfAborted } from '../errors.ts';
+import type { ScorerDistances } from '../evidence.ts';
 import { oneImage } from '../layers.ts';
 import { lnamd } from '../lnamd.ts';
 import { intervalMean, type FeatureSlots, type FeatureSlotsFactory } from '../msm.ts';
@@ -60,14 +61,6 @@ export interface SessionState {
   images: ScoredImage[];
   /** mutual scoring of fewer than 5 images was forced */
   forcedSmallBatch: boolean;
-}
-
-/** What `nearestScorers` finds for one patch. */
-export interface NearestScorers {
-  /** every scorer of the image with the patch's distance to it, nearest first */
-  matches: Array<{ id: string; distance: number }>;
-  /** the median, over every scored patch of the batch, of its distance to its nearest scorer */
-  usual: number;
 }
 
 interface Entry {
@@ -416,38 +409,18 @@ export class ScoringSession {
   }
 
   /**
-   * For patch `patch` of a kept, scored image: its distance to each of its scorers (the mean over
-   * the feature sets of the nearest-patch distances its score is taken from), nearest first, and
-   * the median over every scored image's patches of the distance to their nearest scorer, the
-   * "usual" nearest match. Read from the distances scoring kept, so it costs no scoring work.
+   * A kept, scored image's nearest-patch distances to each of its scorers, as scoring kept them
+   * ([sets·P] each, sets in degree-major order), for the evidence (engine evidence.ts).
    */
-  nearestScorers(id: string, patch: number): NearestScorers | null {
+  scorerDistances(id: string): ScorerDistances[] | null {
     this.rescore();
     const entry = this.entries.find((e) => e.id === id);
-    const P = this.patches;
-    if (!entry?.scoredBy || !entry.score || patch < 0 || patch >= P) return null;
+    if (!entry?.scoredBy || !entry.score) return null;
     const byHandle = new Map(this.entries.map((e) => [e.handle, e]));
-    const meanOverSets = (row: Float32Array, p: number): number => {
-      let sum = 0;
-      for (let s = 0; s < this.sets; s++) sum += row[s * P + p];
-      return sum / this.sets;
-    };
-    const matches = entry.scoredBy.scorers
-      .map((h) => ({
-        id: byHandle.get(h)?.id ?? '',
-        distance: meanOverSets(entry.nearest.get(h) as Float32Array, patch),
-      }))
-      .sort((a, b) => a.distance - b.distance);
-    const nearestOfEvery: number[] = [];
-    for (const e of this.entries) {
-      if (!e.scoredBy || !e.score) continue;
-      const rows = e.scoredBy.scorers.map((h) => e.nearest.get(h) as Float32Array);
-      for (let p = 0; p < P; p++) nearestOfEvery.push(Math.min(...rows.map((row) => meanOverSets(row, p))));
-    }
-    nearestOfEvery.sort((a, b) => a - b);
-    const mid = nearestOfEvery.length >> 1;
-    const usual = nearestOfEvery.length % 2 ? nearestOfEvery[mid] : (nearestOfEvery[mid - 1] + nearestOfEvery[mid]) / 2;
-    return { matches, usual };
+    return entry.scoredBy.scorers.map((h) => ({
+      id: byHandle.get(h)?.id ?? '',
+      distances: entry.nearest.get(h) as Float32Array,
+    }));
   }
 
   /** side of the patch grid (0 before the first images) */
