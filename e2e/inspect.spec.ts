@@ -81,6 +81,7 @@ test(DROPPED_BATCH, async ({ page }, info) => {
       timeout: 60_000,
     });
     await expect(page.getByTestId('evidence').first().getByTestId('evidence-match')).toHaveCount(3);
+    await page.keyboard.press('Escape');
     await expect(page.getByTestId('detail')).toHaveCount(0);
   });
 
