@@ -55,8 +55,13 @@ describe('buildResults', () => {
     expect(r.threshold.rule).toBe('batch');
     expect(r.scale).toBe('batch-relative');
     expect(r.range).toEqual({ min: 0, max: 1 });
-    // outline level: the hottest map among the images judged normal
-    expect(r.threshold.pixel).toBe(0.35);
+    // normal map level from the peaks of the 4 judged normal (0.30, 0.31, 0.32, 0.35): median 0.315,
+    // MAD 0.01, so 0.315 + 3·1.4826·0.01; each image's outline halfway from it to its own peak
+    expect(r.threshold.pixel).toMatchObject({ basis: 'images judged normal', images: 4 });
+    expect(r.threshold.pixel.value).toBeCloseTo(0.359478, 9);
+    const byName = new Map(r.rows.map((x) => [x.image.name, x.pixelThreshold]));
+    expect(byName.get('b,odd.png')).toBeCloseTo((0.359478 + 0.9) / 2, 9);
+    expect(byName.get('a.png')).toBeCloseTo(0.359478, 9); // a peak below the level: no region
     const manual = buildResults(names.map(image), batch, 0.03);
     expect(manual.counts).toEqual({ normal: 2, anomalous: 4, unjudged: 0 });
   });
@@ -113,8 +118,10 @@ describe('buildResults', () => {
     expect(r.rows.map((x) => x.image.name)).toEqual(['b,odd.png', 'e.png', 'f.png', 'c.png', 'd.png', 'a.png']);
     expect(r.findings.map((x) => x.rank)).toEqual([1, 2, 3, 4]);
     expect(r.counts).toEqual({ normal: 2, anomalous: 2, unjudged: 0 });
-    // outline level: the hottest map among the normal findings and the references
-    expect(r.threshold.pixel).toBe(0.6);
+    // 2 references are too few alone: with the 2 normal findings, peaks 0.4, 0.45, 0.5, 0.6 give
+    // median 0.475, MAD 0.05, so 0.475 + 3·1.4826·0.05
+    expect(r.threshold.pixel).toMatchObject({ basis: 'references and images judged normal', images: 4 });
+    expect(r.threshold.pixel.value).toBeCloseTo(0.69739, 9);
     const csv = scoresCsv(r).trim().split('\r\n');
     expect(csv).toHaveLength(5);
     expect(csv.slice(1).map((line) => line.split(',')[1])).not.toContain('a.png');

@@ -18,6 +18,12 @@ describe('pixel threshold', () => {
     expect(normalLevel([9, 9, 9], [true, true, true], judged)).toMatchObject({ basis: 'references', images: 5 });
     expect(normalLevel(judged, [true, true, false, false, false]).basis).toBe('all images');
     expect(normalLevel(judged, [true, true, false, false, false]).value).toBeCloseTo(level, 12);
+    // 2 references and 3 images judged normal make 5 normal maps together: the same 5 values
+    expect(normalLevel([0.4, 0.5, 0.6, 1.9], [true, true, true, false], [0.3, 0.4])).toMatchObject({
+      basis: 'references and images judged normal',
+      images: 5,
+    });
+    expect(normalLevel([0.4, 0.5, 0.6, 1.9], [true, true, true, false], [0.3, 0.4]).value).toBeCloseTo(level, 12);
   });
 
   it("puts an image's threshold halfway to its own peak, never below the normal level", () => {
