@@ -112,48 +112,47 @@ function fromSession(
   };
 }
 
-async function scoreWith(
+type Score = (
   model: Loaded,
-  { images, settings }: Calls['score']['request'],
+  request: Calls['score']['request'],
   progress: (p: RunProgress) => void,
   signal: AbortSignal,
-): Promise<BatchScores> {
-  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
-    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
-  const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
-  const withReferences = images.some((i) => i.role === 'reference');
+) => Promise<BatchScores>;
+
+/** The held session brought to the batch, each group of new images added as soon as it is encoded. */
+const scoreInSession: Score = async (model, { images, settings }, progress, signal) => {
   const common = { mapSize: settings.inputSize, model: model.reply };
-  // On the CPU, and whenever references are marked, an incremental session keeps the batch, so a
-  // change computes only its own pairs, and new images are scored while the next ones encode. A
-  // plain batch on the GPU keeps the path whose features never leave the GPU.
-  if (!gpuAlive || withReferences) {
-    forgetPlainBatch();
-    // Pairs scored while images still encode are reported with the encoding progress.
-    let encoding: RunProgress | null = { stage: 'encoding', done: 0, total: images.length };
-    const report = (p: RunProgress) => progress((encoding = p));
-    const feed = await feedSession(
-      model,
-      settings,
-      images,
-      (done, total) =>
-        encoding ? report({ ...encoding, pairsScored: done }) : progress({ stage: 'scoring', done, total }),
-      signal,
-    );
-    const encoded = await featuresFor(
-      model,
-      settings,
-      images,
-      (done, total) => encoding && report({ ...encoding, done, total }),
-      signal,
-      (indices, features) => feed.offer(indices, features),
-    ).catch(async (err: unknown) => {
-      await feed.abandon();
-      throw err;
-    });
-    encoding = null;
-    const scored = await feed.finish(encoded.features);
-    return { ...fromSession(images, scored), ...common, encodedNow: encoded.encodedNow };
-  }
+  forgetPlainBatch();
+  // Pairs scored while images still encode are reported with the encoding progress.
+  let encoding: RunProgress | null = { stage: 'encoding', done: 0, total: images.length };
+  const report = (p: RunProgress) => progress((encoding = p));
+  const feed = await feedSession(
+    model,
+    settings,
+    images,
+    (done, total) =>
+      encoding ? report({ ...encoding, pairsScored: done }) : progress({ stage: 'scoring', done, total }),
+    signal,
+  );
+  const encoded = await featuresFor(
+    model,
+    settings,
+    images,
+    (done, total) => encoding && report({ ...encoding, done, total }),
+    signal,
+    (indices, features) => feed.offer(indices, features),
+  ).catch(async (err: unknown) => {
+    await feed.abandon();
+    throw err;
+  });
+  encoding = null;
+  const scored = await feed.finish(encoded.features);
+  return { ...fromSession(images, scored), ...common, encodedNow: encoded.encodedNow };
+};
+
+/** A plain batch on the GPU, scored whole on the path whose features never leave the GPU. */
+const scoreWhole: Score = async (model, { images, settings }, progress, signal) => {
+  const common = { mapSize: settings.inputSize, model: model.reply };
   const { features, encodedNow } = await featuresFor(
     model,
     settings,
@@ -193,6 +192,24 @@ async function scoreWith(
     ...common,
     encodedNow,
   };
+};
+
+async function scoreWith(
+  model: Loaded,
+  request: Calls['score']['request'],
+  progress: (p: RunProgress) => void,
+  signal: AbortSignal,
+): Promise<BatchScores> {
+  const { images, settings } = request;
+  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
+    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
+  const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
+  const withReferences = images.some((i) => i.role === 'reference');
+  // On the CPU, and whenever references are marked, an incremental session keeps the batch, so a
+  // change computes only its own pairs, and new images are scored while the next ones encode. A
+  // plain batch on the GPU keeps the path whose features never leave the GPU.
+  const score = !gpuAlive || withReferences ? scoreInSession : scoreWhole;
+  return score(model, request, progress, signal);
 }
 
 export async function scoreBatch(
