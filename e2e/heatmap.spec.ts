@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { readNpyFloat32 } from '../src/cli/cliRun.testing.ts';
+import { COLORMAPS, type ColormapName } from '../src/engine/colormaps.ts';
+import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
+import { bottleImages, DEMO_ROOT, expectState } from '../tooling/browser/pages/batch.ts';
+
+// What a heatmap looks like, checked against an independent truth: the CLI (onnxruntime-node,
+// its own decoder) scores the same 12 demo bottles, and its S×S map of one image, coloured as
+// the page colours it, must be what the detail view's canvas shows at full heat opacity. A blank,
+// flipped, shifted or mis-scaled map fails: the same map flipped is checked to differ.
+
+test.use({ viewport: { width: 1440, height: 900 } });
+test.beforeEach(async ({ page }, info) => {
+  test.skip(info.project.name !== 'wasm', 'the rendering is the same on both backends; checked on WASM');
+  test.setTimeout(300_000);
+  await rememberWasmBackend(page);
+});
+
+interface Canvas {
+  width: number;
+  height: number;
+  rgba: number[];
+}
+
+async function detailCanvas(page: Page): Promise<Canvas> {
+  return page
+    .getByTestId('detail')
+    .locator('canvas[data-testid="heatmap"]')
+    .evaluate((el) => {
+      const canvas = el as HTMLCanvasElement;
+      const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+        0,
+        0,
+        canvas.width,
+        canvas.height,
+      );
+      return { width: canvas.width, height: canvas.height, rgba: Array.from(data) };
+    });
+}
+
+/** Mean absolute colour difference (0–255) between the canvas and the map coloured as the page does, sampled at map pixel centres. */
+function colourDistance(
+  shown: Canvas,
+  map: Float32Array,
+  size: number,
+  range: { min: number; max: number },
+  colormap: ColormapName,
+): number {
+  const table = COLORMAPS[colormap];
+  let sum = 0;
+  let count = 0;
+  for (let y = 2; y < size - 2; y += 4) {
+    for (let x = 2; x < size - 2; x += 4) {
+      const level = Math.round(
+        255 * Math.min(1, Math.max(0, (map[y * size + x] - range.min) / (range.max - range.min))),
+      );
+      const cx = Math.floor(((x + 0.5) * shown.width) / size);
+      const cy = Math.floor(((y + 0.5) * shown.height) / size);
+      const at = (cy * shown.width + cx) * 4;
+      for (let c = 0; c < 3; c++) sum += Math.abs(shown.rgba[at + c] - table[level * 3 + c]);
+      count += 3;
+    }
+  }
+  return sum / count;
+}
+
+test('the detail view draws the map the CLI computes for the same image: placed, oriented and coloured', async ({
+  page,
+}) => {
+  // The truth: the CLI on the demo folder.
+  const out = mkdtempSync(join(tmpdir(), 'muscope-heatmap-'));
+  try {
+    execFileSync('npx', ['tsx', 'src/cli/main.ts', 'score', join(DEMO_ROOT, 'test'), '--out', out, '--no-overlays'], {
+      stdio: 'pipe',
+    });
+    const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{ path: string; map: string }>;
+    const row = rows.find((r) => r.path.endsWith(join('broken_large', '000.png')));
+    expect(row, JSON.stringify(rows.map((r) => r.path))).toBeDefined();
+    const map = readNpyFloat32((row as { map: string }).map);
+    const size = Math.round(Math.sqrt(map.length));
+
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+    await dropFiles(page, bottleImages());
+    await expectState(page, 'done', 240_000);
+    await page.locator('[data-testid="result"][data-name="broken_large_000.png"] .card-open').click();
+    const detail = page.getByTestId('detail');
+    await expect(detail).toBeVisible();
+    // full heat, no outline, each map stretched over its own range, the JET colormap
+    await detail.getByLabel('Heatmap opacity').fill('1');
+    await detail.getByRole('radio', { name: 'Per image' }).check();
+    await detail.getByRole('checkbox', { name: /Outline/ }).uncheck();
+    await detail.locator('select').selectOption('jet');
+    await page.waitForTimeout(500); // one redraw
+
+    const shown = await detailCanvas(page);
+    expect([shown.width, shown.height]).toEqual([900, 900]);
+    // Per image: from the image's lowest patch score to its map peak. The CLI's map is the same
+    // bilinear upsampling: its minimum is at most a hair above the grid's lowest score.
+    let [min, max] = [Infinity, -Infinity];
+    for (const v of map) [min, max] = [Math.min(min, v), Math.max(max, v)];
+    const distance = colourDistance(shown, map, size, { min, max }, 'jet');
+    const flipped = map.map((_, p) => map[(size - 1 - Math.floor(p / size)) * size + (p % size)]);
+    const distanceFlipped = colourDistance(shown, flipped, size, { min, max }, 'jet');
+    console.log(
+      `heatmap vs CLI map: mean colour difference ${distance.toFixed(2)} / 255; flipped ${distanceFlipped.toFixed(2)}`,
+    );
+    expect(distance).toBeLessThan(2);
+    expect(distanceFlipped).toBeGreaterThan(5 * distance + 10);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
