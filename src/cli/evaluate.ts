@@ -1,4 +1,4 @@
-// `muscope eval <dataset-root> --category <name> --model <id>`: scores a category in the MVTec
+// `muscope eval <dataset-root> [--category <name>] [--model <id>]`: scores a category in the MVTec
 // layout as one unlabeled set and measures it against the ground truth (docs/method.md §9): image and
 // pixel AUROC, AP, F1-max and AUPRO, at S×S.
 
@@ -16,7 +16,7 @@ import { scoreCategory } from './scoreCategory.ts';
 import { SPLIT_SEED } from '../engine/subsets.ts';
 
 export const EVAL_USAGE =
-  'muscope eval <dataset-root> --category <name> --model <id> [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] ' +
+  'muscope eval <dataset-root> [--category <name>] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] ' +
   '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
 
 /** Six decimals; an undefined metric (one class only) stays null in the report. */

@@ -8,10 +8,12 @@ import { COLORMAPS, type ColormapName } from '../src/engine/colormaps.ts';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
 import { bottleImages, DEMO_ROOT, expectState } from '../tooling/browser/pages/batch.ts';
 
-// What a heatmap looks like, checked against an independent truth: the CLI (onnxruntime-node,
-// its own decoder) scores the same 12 demo bottles, and its S×S map of one image, coloured as
-// the page colours it, must be what the detail view's canvas shows at full heat opacity. A blank,
-// flipped, shifted or mis-scaled map fails: the same map flipped is checked to differ.
+// What the page shows, against an independent truth: the CLI (onnxruntime-node, its own decoder)
+// on the same demo bottles.
+// - The heatmap: the CLI's S×S map of one image, coloured as the page colours it, must be what the
+//   detail view's canvas shows at full heat opacity. A blank, flipped, shifted or mis-scaled map
+//   fails: the same map flipped is checked to differ.
+// - The evaluation: the page's metrics for the demo folder (MVTec layout) are `muscope eval`'s.
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.beforeEach(async ({ page }, info) => {
@@ -68,15 +70,21 @@ function colourDistance(
   return sum / count;
 }
 
+/** Runs the CLI from the repository root; resolves with its standard output. */
+function muscope(...args: string[]): string {
+  return execFileSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 test('the detail view draws the map the CLI computes for the same image: placed, oriented and coloured', async ({
   page,
 }) => {
   // The truth: the CLI on the demo folder.
   const out = mkdtempSync(join(tmpdir(), 'muscope-heatmap-'));
   try {
-    execFileSync('npx', ['tsx', 'src/cli/main.ts', 'score', join(DEMO_ROOT, 'test'), '--out', out, '--no-overlays'], {
-      stdio: 'pipe',
-    });
+    muscope('score', join(DEMO_ROOT, 'test'), '--out', out, '--no-overlays');
     const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{ path: string; map: string }>;
     const row = rows.find((r) => r.path.endsWith(join('broken_large', '000.png')));
     expect(row, JSON.stringify(rows.map((r) => r.path))).toBeDefined();
@@ -111,6 +119,35 @@ test('the detail view draws the map the CLI computes for the same image: placed,
     );
     expect(distance).toBeLessThan(2);
     expect(distanceFlipped).toBeGreaterThan(5 * distance + 10);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+interface CliEvaluation {
+  image: Record<'auroc' | 'ap' | 'f1Max', number | null>;
+  pixel: Record<'auroc' | 'ap' | 'f1Max' | 'aupro', number | null>;
+}
+
+test('the page evaluates the demo folder as muscope eval does, metric for metric', async ({ page }) => {
+  const out = mkdtempSync(join(tmpdir(), 'muscope-eval-'));
+  try {
+    const cli = JSON.parse(muscope('eval', DEMO_ROOT, '--out', out)) as CliEvaluation;
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+    await page.getByTestId('folder-input').setInputFiles(DEMO_ROOT);
+    await expectState(page, 'done', 240_000);
+    await expect(page.getByTestId('evaluation')).toBeVisible();
+    const shown = async (id: string) => Number(await page.getByTestId(id).textContent());
+    const pairs: Array<[string, number | null]> = [
+      ...(['auroc', 'ap', 'f1Max'] as const).map((k): [string, number | null] => [`image-${k}`, cli.image[k]]),
+      ...(['auroc', 'ap', 'f1Max', 'aupro'] as const).map((k): [string, number | null] => [`pixel-${k}`, cli.pixel[k]]),
+    ];
+    for (const [id, value] of pairs) {
+      expect(value, id).not.toBeNull();
+      // one decimal in %: equal, or a rounding step apart where the backends' 1e-6 differences meet a boundary
+      expect(Math.abs((await shown(id)) - 100 * (value as number)), id).toBeLessThanOrEqual(0.051);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
