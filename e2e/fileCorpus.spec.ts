@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
+import { DEMO_ROOT, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
+
+// The page's own decoder against files as they come from the field, made by Pillow (Debian's
+// python3-pil, which .ci/run installs) from one real good bottle: each readable variant is
+// scored, each broken file is listed with its reason, and a drop of only broken files says so.
+
+test.use({ viewport: { width: 1440, height: 900 } });
+test.beforeEach(async ({ page }, info) => {
+  test.skip(info.project.name !== 'wasm', 'decoding is checked on WASM');
+  test.setTimeout(300_000);
+  await rememberWasmBackend(page);
+});
+
+const MAKE = `
+import sys
+from PIL import Image
+src, out = sys.argv[1], sys.argv[2]
+im = Image.open(src).convert('RGB')
+im.save(f'{out}/webp.webp', quality=95)
+im.convert('CMYK').save(f'{out}/cmyk.jpg', quality=95)
+im.convert('RGBA').save(f'{out}/rgba.png')
+im.convert('L').save(f'{out}/gray.jpg', quality=95)
+im.convert('L').point(lambda v: v * 257).convert('I').save(f'{out}/gray16.png')
+# a 900×600 crop stored sideways (600×900 pixels) with EXIF orientation 6 (rotate 90° clockwise to view)
+crop = im.crop((0, 150, 900, 750)).transpose(Image.Transpose.ROTATE_90)
+exif = Image.Exif(); exif[0x0112] = 6
+crop.save(f'{out}/exif-rotated.jpg', quality=95, exif=exif.tobytes())
+Image.new('RGB', (12000, 9000), (12, 12, 12)).save(f'{out}/huge-dark.png')
+# the readable variants' own good bottles, so the batch has enough images to score
+for n in range(1, 4):
+    Image.open(src.replace('000.png', f'00{n}.png')).save(f'{out}/good-{n}.png')
+open(f'{out}/truncated.jpg', 'wb').write(open(f'{out}/cmyk.jpg', 'rb').read()[:2000])
+open(f'{out}/notes.png', 'w').write('not an image at all')
+open(f'{out}/empty.webp', 'wb').close()
+`;
+
+function corpus(): { dir: string; files: Array<{ name: string; bytes: Buffer; type: string }> } {
+  const dir = mkdtempSync(join(tmpdir(), 'muscope-corpus-'));
+  execFileSync('/usr/bin/python3', ['-c', MAKE, join(DEMO_ROOT, 'test', 'good', '000.png'), dir]);
+  const types: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', png: 'image/png' };
+  const files = readdirSync(dir)
+    .sort()
+    .map((name) => ({ name, bytes: readFileSync(join(dir, name)), type: types[name.split('.').pop() ?? ''] ?? '' }));
+  return { dir, files };
+}
+
+const BROKEN: Record<string, RegExp> = {
+  'truncated.jpg': /corrupt|truncated/i,
+  'notes.png': /not an image/i,
+  'empty.webp': /empty \(0 bytes\)/,
+};
+
+test('field files: WebP, CMYK, RGBA, grayscale, 16-bit, EXIF-rotated and huge images are scored; broken ones are listed with why', async ({
+  page,
+}) => {
+  const { dir, files } = corpus();
+  try {
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+    await dropFiles(page, files);
+    await expectState(page, 'done', 240_000);
+    const readable = files.filter((f) => !(f.name in BROKEN)).map((f) => f.name);
+    const shown = await shownResults(page);
+    expect(shown.map((r) => r.name).sort()).toEqual(readable.sort());
+    expect(shown.every((r) => Number.isFinite(r.score))).toBe(true);
+    for (const [name, reason] of Object.entries(BROKEN))
+      await expect(page.locator(`[data-testid="skipped-file"][data-name="${name}"]`)).toContainText(reason);
+
+    // EXIF orientation applied: the file's 600×900 pixels are shown upright, 900 wide and 600 high
+    await page.locator('[data-testid="result"][data-name="exif-rotated.jpg"] .card-open').click();
+    await expect(page.getByTestId('detail')).toContainText('900×600 px');
+    await page.keyboard.press('Escape');
+    // the 12000×9000 image was read (shrunk on decode), not refused
+    await page.locator('[data-testid="result"][data-name="huge-dark.png"] .card-open').click();
+    await expect(page.getByTestId('detail')).toContainText('12000×9000 px');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a drop of only broken files lists each with its reason and scores nothing', async ({ page }) => {
+  const { dir, files } = corpus();
+  try {
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+    await dropFiles(
+      page,
+      files.filter((f) => f.name in BROKEN),
+    );
+    for (const [name, reason] of Object.entries(BROKEN))
+      await expect(page.locator(`[data-testid="skipped-file"][data-name="${name}"]`)).toContainText(reason);
+    await expect(page.getByTestId('result')).toHaveCount(0);
+    await expect(page.getByTestId('status')).not.toHaveAttribute('data-state', 'error');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
