@@ -8,6 +8,7 @@ import { oneImage } from './layers.ts';
 import { lnamd } from './lnamd.ts';
 import type { FeatureSlotsFactory } from './msm.ts';
 import type { LayerFeatures } from './types.ts';
+import { median } from './verdict/robust.ts';
 
 /** One scorer's nearest-patch distances to an image: [sets·P], sets degree-major then layer, as a session keeps them. */
 export interface ScorerDistances {
@@ -36,9 +37,7 @@ export function nearestScorers(rows: readonly ScorerDistances[], sets: number, p
     .map(({ id, distances }) => ({ id, distance: meanOverSets(distances, patch) }))
     .sort((a, b) => a.distance - b.distance);
   const nearest = Array.from({ length: P }, (_, p) => Math.min(...rows.map((r) => meanOverSets(r.distances, p))));
-  nearest.sort((a, b) => a - b);
-  const mid = P >> 1;
-  return { matches, usual: P % 2 ? nearest[mid] : (nearest[mid - 1] + nearest[mid]) / 2 };
+  return { matches, usual: median(nearest.sort((a, b) => a - b)) };
 }
 
 /**
