@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { imageFormatOf, undecodable } from './imageFiles.ts';
+import { cutShort, imageFormatOf, SNIFF_BYTES, TAIL_BYTES, undecodable } from './imageFiles.ts';
+
+const BOTTLE = join(import.meta.dirname, '../../../../shared/data/mvtec_ad/bottle/test/good/000.png');
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -34,5 +39,25 @@ describe('what a file is, by its first bytes', () => {
       'corrupt',
       'cut.jpg: image data is truncated or corrupt (premature end)',
     ]);
+  });
+});
+
+describe('a file cut short, told by its ends', () => {
+  const ends = (file: Uint8Array) =>
+    cutShort(file.length, file.subarray(0, SNIFF_BYTES), file.subarray(Math.max(0, file.length - TAIL_BYTES)));
+
+  it('passes a whole PNG and WebP of a real bottle and names what is missing when either is cut', async () => {
+    const png = new Uint8Array(readFileSync(BOTTLE));
+    const webp = new Uint8Array(await sharp(png).webp().toBuffer());
+    expect(ends(png)).toBeNull();
+    expect(ends(webp)).toBeNull();
+    expect(ends(png.subarray(0, 300))).toBe('the PNG ends before its IEND chunk');
+    expect(ends(png.subarray(0, png.length - 20))).toBe('the PNG ends before its IEND chunk');
+    expect(ends(webp.subarray(0, 1000))).toBe(`the WebP is 1000 bytes, its header says ${webp.length}`);
+  });
+
+  it('leaves JPEG and unknown formats to the decoder', () => {
+    expect(ends(bytes([0xff, 0xd8, 0xff, 0xe0], [1, 2, 3]))).toBeNull();
+    expect(ends(bytes('not an image'))).toBeNull();
   });
 });

@@ -70,3 +70,25 @@ export function undecodable(file: string, size: number, head: Uint8Array, detail
     return new ImageFileError(file, 'not-an-image', 'not an image file (unknown format)');
   return new ImageFileError(file, 'corrupt', `image data is truncated or corrupt${detail ? ` (${detail})` : ''}`);
 }
+
+/** Bytes from a file's end enough for cutShort: a PNG's closing IEND chunk with some slack. */
+export const TAIL_BYTES = 64;
+
+/**
+ * Why a file whose format is known ends too early, or null: a PNG without its closing IEND
+ * chunk, a WebP shorter than its RIFF header says. Some decoders (Firefox's) draw such a file
+ * partly instead of failing, so the page checks before decoding. JPEG is not checked: valid
+ * files may carry long trailers after the end-of-image marker (motion photos append a video).
+ */
+export function cutShort(size: number, head: Uint8Array, tail: Uint8Array): string | null {
+  const format = imageFormatOf(head);
+  if (format === 'png') {
+    const text = String.fromCharCode(...tail);
+    return text.includes('IEND') ? null : 'the PNG ends before its IEND chunk';
+  }
+  if (format === 'webp') {
+    const declared = (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0;
+    return size < declared + 8 ? `the WebP is ${size} bytes, its header says ${declared + 8}` : null;
+  }
+  return null;
+}

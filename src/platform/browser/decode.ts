@@ -3,10 +3,12 @@
 // readback into the 8-bit rasters the preprocessing expects. Every failure names the file.
 import type { GrayImage, RgbImage } from '../../engine/preprocess/index.ts';
 import {
+  cutShort,
   ImageFileError,
   MAX_DECODED_SIDE,
   requireMinimumSize,
   SNIFF_BYTES,
+  TAIL_BYTES,
   undecodable,
 } from '../../engine/preprocess/imageFiles.ts';
 
@@ -26,7 +28,14 @@ export async function headOf(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
 }
 
+async function requireWhole(blob: Blob, fileName: string): Promise<void> {
+  const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - TAIL_BYTES)).arrayBuffer());
+  const missing = cutShort(blob.size, await headOf(blob), tail);
+  if (missing) throw undecodable(fileName, blob.size, await headOf(blob), missing);
+}
+
 async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): Promise<ImageBitmap> {
+  await requireWhole(blob, fileName);
   try {
     return await createImageBitmap(
       blob,
