@@ -192,7 +192,7 @@ describe.skipIf(!ready)('muscope score', () => {
       expect(Math.max(...readNpyFloat32(join(work, row.map)))).toBeCloseTo(row.score, 5);
     }
     const csv = readFileSync(join(work, 'ref-out/scores.csv'), 'utf8').split('\n');
-    expect(csv[0]).toBe('path,score,scale,threshold,verdict,raw_score,map,overlay');
+    expect(csv[0]).toBe('path,score,scale,threshold,verdict,raw_score,map,overlay,screening');
   });
 
   it('states the scale of mutual scores, and refuses options that do not fit references', () => {

@@ -7,6 +7,7 @@ import type { RgbImage } from '../engine/preprocess/index.ts';
 import { judge, type Judgement } from '../engine/session/judge.ts';
 import type { ImageRole, ScorerPolicy } from '../engine/session/scorers.ts';
 import { ScoringSession } from '../engine/session/session.ts';
+import { isGrayscale } from '../engine/screening/colour.ts';
 import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { upsampleMap } from '../engine/upsample.ts';
 import type { OpenModel } from './model.ts';
@@ -66,7 +67,8 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
         );
         const onProgress = ({ done, total }: { done: number; total: number }) =>
           progress.update(`mutual scoring ${label}`, done, total, 'image pairs');
-        evicted.push(...(await session.add(chunk, input, { onProgress })));
+        const images = chunk.map(({ id, role, image }) => ({ id, role, grayscale: isGrayscale(image) }));
+        evicted.push(...(await session.add(images, input, { onProgress })));
       }
       progress.update(`encode ${label}`, items.length, items.length);
       return evicted;

@@ -24,6 +24,8 @@ export interface ScoreRow {
   verdict: Verdict | null;
   /** max of the anomaly map (mean nearest-patch distance, in [0, 2]) */
   rawScore: number;
+  /** "near-duplicate of …" or why it is not comparable (engine screening/notes.ts); null when neither, or not screened */
+  screening: string | null;
   map: string;
   overlay: string | null;
 }
@@ -90,9 +92,11 @@ export class ResultWriter {
 
   async writeTables(rows: readonly ScoreRow[]): Promise<void> {
     await writeWhole(join(this.outDir, 'scores.json'), `${JSON.stringify(rows, null, 2)}\n`);
-    const header = 'path,score,scale,threshold,verdict,raw_score,map,overlay';
+    const header = 'path,score,scale,threshold,verdict,raw_score,map,overlay,screening';
     const lines = rows.map((r) =>
-      [r.path, r.score, r.scale, r.threshold, r.verdict, r.rawScore, r.map, r.overlay].map(csvField).join(','),
+      [r.path, r.score, r.scale, r.threshold, r.verdict, r.rawScore, r.map, r.overlay, r.screening]
+        .map(csvField)
+        .join(','),
     );
     await writeWhole(join(this.outDir, 'scores.csv'), `${[header, ...lines].join('\n')}\n`);
   }

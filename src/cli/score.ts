@@ -20,6 +20,7 @@ import {
   requireEnoughImages,
 } from './common.ts';
 import { findingsFiles } from '../engine/findings/files.ts';
+import { screeningText } from '../engine/screening/notes.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';
@@ -40,6 +41,10 @@ interface ScoredImages {
   scores: ArrayLike<number>;
   rawScores: ArrayLike<number>;
   verdicts: ReadonlyArray<Verdict | null>;
+  /** per image: near-duplicate or not comparable, in words (docs/method.md §19); null when neither or not screened */
+  screening: ReadonlyArray<string | null>;
+  /** the screening rule in words; null when the images were not screened (mutual scoring of the whole set at once) */
+  screeningRule: string | null;
   forced: boolean;
   map(n: number): Float32Array;
   grid: number;
@@ -73,6 +78,8 @@ async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): 
     scores: set.scores,
     rawScores: set.rawScores,
     verdicts: Array.from(set.scores, (s) => verdictOf(s, threshold)),
+    screening: loaded.paths.map(() => null),
+    screeningRule: null,
     forced: set.forcedSmallBatch,
     map: (n) => set.map(n, new Float32Array(size * size)),
     grid: set.grid,
@@ -118,6 +125,8 @@ async function scoreAgainstReferences(
     scores: findings.map((f) => f?.score ?? NaN),
     rawScores: findings.map((f) => f?.score ?? NaN),
     verdicts: findings.map((f) => f?.verdict ?? null),
+    screening: findings.map((f) => (f ? screeningText(f.screening, (id) => id.replace(/^reference:/, '')) : null)),
+    screeningRule: judgement.screeningRule,
     forced: false,
     map: (n) => maps[n] as Float32Array,
     grid: inspection.grid,
@@ -200,6 +209,7 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
         threshold: scored.threshold,
         verdict: scored.verdicts[n],
         rawScore: scored.rawScores[n],
+        screening: scored.screening[n],
         ...written,
       });
     }
@@ -214,11 +224,14 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
 
     const note = scored.forced ? ' [FORCED: fewer than 5 images, scores unreliable]' : '';
     for (const r of rows)
-      process.stdout.write(`${r.score.toFixed(4)}  ${r.verdict ?? 'no-verdict'}  ${r.path}${note}\n`);
+      process.stdout.write(
+        `${r.score.toFixed(4)}  ${r.verdict ?? 'no-verdict'}  ${r.path}${r.screening ? `  (${r.screening})` : ''}${note}\n`,
+      );
     const against = references ? ` against ${references.images.length} known-good references` : '';
     progress.note(
       `Scored ${rows.length} images${against} (${loaded.problems.length} skipped) with ${choice.id} at ${size}px in ${seconds.toFixed(1)} s; results in ${outDir}/scores.json${args.flags.has('regions') ? ', regions.json and annotations.coco.json' : ''}. ` +
-        `Scores are ${SCALE_TEXT[scored.scale]}. Verdicts: ${scored.rule}`,
+        `Scores are ${SCALE_TEXT[scored.scale]}. Verdicts: ${scored.rule}` +
+        (scored.screeningRule ? ` Screening: ${scored.screeningRule}` : ''),
     );
   } finally {
     await model.close();

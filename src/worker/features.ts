@@ -2,6 +2,7 @@
 // a settings change that does not touch the encoder, or added images) skips encoding. On WebGPU
 // they stay on the GPU, where the scoring kernels read them; a copy comes back to CPU memory in
 // the background, off the scoring path, for the CPU fallback and to outlive a lost GPU device.
+import { isGrayscale } from '../engine/screening/colour.ts';
 import { encodeImages } from '../encoders/encode.ts';
 import type { ModelManifest } from '../encoders/manifest.ts';
 import type { EncoderRunner } from '../encoders/runner.ts';
@@ -26,6 +27,8 @@ export interface ImageFeatures {
   host: Promise<LayerFeatures[]>;
   embedding: Promise<Float32Array | null>;
   embedDim: number;
+  /** decoded to grey pixels only, for the session's screening (engine screening/colour.ts) */
+  grayscale: boolean;
 }
 
 const cache = new Map<string, ImageFeatures>();
@@ -105,6 +108,7 @@ async function encodeOnCpu(
       host: Promise.resolve(layers),
       embedding: Promise.resolve(embeddings && embeddings.slice(n * embedDim, (n + 1) * embedDim)),
       embedDim,
+      grayscale: isGrayscale(images[n]),
     };
   });
 }
@@ -119,6 +123,7 @@ async function encodeOnGpu(model: Loaded, image: RgbImage, geometry: EncodeGeome
     host: quietly(Promise.all(layers.map(musc.download))),
     embedding: quietly(embedding),
     embedDim: manifest.embedding?.dim ?? 0,
+    grayscale: isGrayscale(image),
   };
 }
 

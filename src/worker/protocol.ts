@@ -1,5 +1,6 @@
 // The one worker boundary: typed requests, progress events and replies. Each call has an id;
 // the client cancels it by posting `{ type: 'cancel', id }` (wired to an AbortSignal).
+import type { ScreeningNote } from '../engine/screening/notes.ts';
 import type { VariantDtype } from '../encoders/manifest.ts';
 import type { AdapterSummary, BackendPreference, BrowserBackend, WebGpuCheck } from '../encoders/web/backendTypes.ts';
 import type { ImageProblem } from '../engine/preprocess/imageFiles.ts';
@@ -103,6 +104,10 @@ export interface BatchScores {
   calibrated?: { threshold: number | null; rule: string } | null;
   /** unordered image pairs this call computed (an incremental session computes only the new ones) */
   pairsComputed?: number;
+  /** per image, in request order: its near-duplicates and comparability (engine screening/); absent: not screened */
+  screening?: ScreeningNote[];
+  /** the screening rule in one sentence; absent: not screened */
+  screeningRule?: string;
   /** max of each upsampled anomaly map, in feature-distance units */
   imageScoresRaw: Float64Array;
   /** [N, grid²] patch scores; maps are their bilinear upsampling to mapSize² */

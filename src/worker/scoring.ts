@@ -5,6 +5,7 @@
 // (msmPool.ts). Progress
 // reports the stage the user waits on. A run whose GPU device is lost midway runs again on WASM
 // (deviceLoss.ts).
+import { unscreened } from '../engine/screening/notes.ts';
 import * as ort from 'onnxruntime-web/webgpu';
 import { deviceLostReason } from '../encoders/web/backend.ts';
 import { scorerWindow } from '../engine/config.ts';
@@ -94,7 +95,12 @@ function fromSession(
     const finding = findings.get(image.key);
     // A reference's score is its own against the other references (NaN while it has none).
     const score = finding ? finding.score : scored?.rawScore;
-    return { raw: scored?.rawScore ?? NaN, score: score ?? NaN, role: scored?.role ?? 'query' };
+    return {
+      raw: scored?.rawScore ?? NaN,
+      score: score ?? NaN,
+      role: scored?.role ?? 'query',
+      screening: scored?.screening ?? unscreened(image.key),
+    };
   });
   return {
     keys: images.map((i) => i.key),
@@ -108,6 +114,8 @@ function fromSession(
     roles: rows.map((r) => r.role),
     calibrated: judgement.scale === 'distance' ? { threshold: judgement.threshold, rule: judgement.rule } : null,
     pairsComputed: pairs,
+    screening: rows.map((r) => r.screening),
+    screeningRule: judgement.screeningRule,
     scoring: { on, fallbackReason: null },
   };
 }

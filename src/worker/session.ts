@@ -139,7 +139,7 @@ export async function feedSession(
     if (fresh.length === 0) return;
     const input = await assembleOnHost(model.manifest, fresh.map(features), settings.taps);
     const evicted = await session.add(
-      fresh.map((n) => ({ id: images[n].key, role: roleOf(images[n]) })),
+      fresh.map((n) => ({ id: images[n].key, role: roleOf(images[n]), grayscale: features(n).grayscale })),
       input,
       step(),
     );

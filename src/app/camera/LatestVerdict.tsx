@@ -12,6 +12,7 @@ const BIG_TEXT: Record<CaptureVerdict, string> = {
   normal: 'OK',
   anomalous: 'NG',
   unjudged: 'No verdict',
+  'not-comparable': 'Not comparable',
   reference: 'Known good',
   pending: 'Scoring…',
   skipped: 'Skipped',

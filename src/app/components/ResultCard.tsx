@@ -47,6 +47,7 @@ export function ResultCard({ row, scores, threshold, normalLevel, range, focused
       data-rank={rank}
       data-key={image.key}
       data-reference={String(reference)}
+      data-duplicate-of={row.screening.duplicateOf ?? undefined}
       tabIndex={-1}
       onFocus={onFocus}
       onKeyDown={removeOnDeleteKey(actions.onRemove)}
@@ -54,7 +55,7 @@ export function ResultCard({ row, scores, threshold, normalLevel, range, focused
       <button
         type="button"
         className="card-open"
-        aria-label={`${image.name}: score ${formatScore(score)}, ${VERDICT_TEXT[verdict]}`}
+        aria-label={`${image.name}: score ${formatScore(score)}, ${VERDICT_TEXT[verdict]}${row.screeningText ? `, ${row.screeningText}` : ''}`}
         onClick={onOpen}
         onMouseEnter={() => findings ?? setFindings(findingsOf(scores, row, normalLevel).sentence)}
         title={findings}
@@ -97,6 +98,11 @@ export function ResultCard({ row, scores, threshold, normalLevel, range, focused
               </span>
             )}
           </span>
+          {row.screeningText && (
+            <span className="screening" data-testid="screening" title={row.screeningText}>
+              {row.screeningText}
+            </span>
+          )}
         </span>
       </button>
       <CardActions {...actions} />

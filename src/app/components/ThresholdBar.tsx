@@ -36,6 +36,11 @@ export function ThresholdBar({ results }: { results: BatchResults }) {
           <span className="count count-normal" data-testid="count-normal">
             {counts.normal} normal
           </span>
+          {counts.notComparable > 0 && (
+            <span className="count count-unjudged" data-testid="count-not-comparable">
+              {counts.notComparable} not comparable
+            </span>
+          )}
           {counts.unjudged > 0 && (
             <span className="count count-unjudged" data-testid="count-unjudged">
               {counts.unjudged} without verdict
@@ -76,6 +81,12 @@ export function ThresholdBar({ results }: { results: BatchResults }) {
         )}
         <strong>{threshold.rule === 'references' ? 'Rule from the references:' : 'Automatic rule:'}</strong>{' '}
         {ruleSentence(results)}
+        {threshold.screeningRule && (
+          <span data-testid="screening-rule">
+            {' '}
+            <strong>Screening:</strong> {threshold.screeningRule}
+          </span>
+        )}
       </p>
     </section>
   );

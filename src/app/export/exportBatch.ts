@@ -55,6 +55,7 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
         basis: threshold.rule,
         rule: thresholdRule,
         pixelRule: PIXEL_THRESHOLD_RULE,
+        screeningRule: threshold.screeningRule,
         normalMapLevel: Number(formatDistance(threshold.pixel.value)),
       },
       counts,
@@ -66,6 +67,7 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
         verdict: r.verdict,
         mapMax: Number(formatDistance(r.mapMax)),
         pixelThreshold: Number(formatDistance(r.pixelThreshold)),
+        screening: r.screeningText,
       })),
       references: results.references.map((r) => ({
         file: r.image.name,
@@ -73,6 +75,7 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
         exportedAs: referenceFiles(results).get(r.image.key),
         score: Number(formatScore(r.score)),
         mapMax: Number(formatDistance(r.mapMax)),
+        screening: r.screeningText,
       })),
       ...(evaluation && {
         evaluationPercent: { image: metric({ ...evaluation.image }), pixel: metric({ ...evaluation.pixel }) },

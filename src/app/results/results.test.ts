@@ -50,7 +50,7 @@ describe('buildResults', () => {
   it('ranks by score and applies the threshold in force', () => {
     const r = buildResults(names.map(image), batch, null);
     expect(r.rows.map((x) => x.image.name)).toEqual(['b,odd.png', 'e.png', 'c.png', 'd.png', 'f.png', 'a.png']);
-    expect(r.counts).toEqual({ normal: 4, anomalous: 2, unjudged: 0 });
+    expect(r.counts).toEqual({ normal: 4, anomalous: 2, unjudged: 0, notComparable: 0 });
     expect(r.threshold.mode).toBe('auto');
     expect(r.threshold.rule).toBe('batch');
     expect(r.scale).toBe('batch-relative');
@@ -63,7 +63,7 @@ describe('buildResults', () => {
     expect(byName.get('b,odd.png')).toBeCloseTo((0.359478 + 0.9) / 2, 9);
     expect(byName.get('a.png')).toBeCloseTo(0.359478, 9); // a peak below the level: no region
     const manual = buildResults(names.map(image), batch, 0.03);
-    expect(manual.counts).toEqual({ normal: 2, anomalous: 4, unjudged: 0 });
+    expect(manual.counts).toEqual({ normal: 2, anomalous: 4, unjudged: 0, notComparable: 0 });
   });
 
   it('exports the CSV with the screen formatting, quoting odd names', () => {
@@ -106,7 +106,7 @@ describe('buildResults', () => {
     // a manual threshold works on distances too
     const manual = withReferences(1, 2);
     expect(manual.threshold).toMatchObject({ value: 2, mode: 'manual' });
-    expect(manual.counts).toEqual({ normal: 3, anomalous: 1, unjudged: 0 });
+    expect(manual.counts).toEqual({ normal: 3, anomalous: 1, unjudged: 0, notComparable: 0 });
   });
 
   it('lists references apart, never as findings, never counted or exported as findings', () => {
@@ -117,7 +117,7 @@ describe('buildResults', () => {
     ]);
     expect(r.rows.map((x) => x.image.name)).toEqual(['b,odd.png', 'e.png', 'f.png', 'c.png', 'd.png', 'a.png']);
     expect(r.findings.map((x) => x.rank)).toEqual([1, 2, 3, 4]);
-    expect(r.counts).toEqual({ normal: 2, anomalous: 2, unjudged: 0 });
+    expect(r.counts).toEqual({ normal: 2, anomalous: 2, unjudged: 0, notComparable: 0 });
     // 2 references are too few alone: with the 2 normal findings, peaks 0.4, 0.45, 0.5, 0.6 give
     // median 0.475, MAD 0.05, so 0.475 + 3·1.4826·0.05
     expect(r.threshold.pixel).toMatchObject({ basis: 'references and images judged normal', images: 4 });
@@ -132,7 +132,7 @@ describe('buildResults', () => {
     const r = withReferences(null);
     expect(r.threshold.value).toBeNull();
     expect(r.findings.every((x) => x.verdict === 'unjudged')).toBe(true);
-    expect(r.counts).toEqual({ normal: 0, anomalous: 0, unjudged: 4 });
+    expect(r.counts).toEqual({ normal: 0, anomalous: 0, unjudged: 4, notComparable: 0 });
   });
 
   it('keeps the last scores for the images they cover; new images wait as pending, removed ones drop out', () => {

@@ -7,6 +7,13 @@ import type { BatchScores, ImageRole, ScoreScale } from '../../worker/protocol.t
 import type { BatchImage } from '../batch/types.ts';
 import { imageThreshold, normalLevel, type NormalLevel } from '../../engine/findings/threshold.ts';
 import {
+  screeningText,
+  statisticsValues,
+  unscreened,
+  verdictScores,
+  type ScreeningNote,
+} from '../../engine/screening/notes.ts';
+import {
   autoThreshold,
   THRESHOLD_RULE,
   verdictOf,
@@ -22,6 +29,7 @@ export const VERDICT_TEXT: Record<RowVerdict, string> = {
   anomalous: 'anomalous',
   reference: 'known good',
   unjudged: 'no verdict',
+  'not-comparable': 'not comparable',
 };
 
 export interface ImageResult {
@@ -37,6 +45,10 @@ export interface ImageResult {
   verdict: RowVerdict;
   /** pixels hotter than this are its regions, outlined and exported as its mask (engine findings/threshold.ts) */
   pixelThreshold: number;
+  /** its near-duplicates and comparability (engine screening/) */
+  screening: ScreeningNote;
+  /** "near-duplicate of good_010.png", why it is not comparable, or null */
+  screeningText: string | null;
 }
 
 export interface ThresholdInForce {
@@ -51,6 +63,8 @@ export interface ThresholdInForce {
   auto: AutoThreshold | null;
   /** the batch's normal map level: each image's pixel threshold lies between it and the image's peak */
   pixel: NormalLevel;
+  /** how the batch was screened for near-duplicates and images that are not comparable; null when it was not */
+  screeningRule: string | null;
 }
 
 export interface BatchResults {
@@ -63,7 +77,7 @@ export interface BatchResults {
   pending: BatchImage[];
   threshold: ThresholdInForce;
   /** findings only: references are never counted */
-  counts: { normal: number; anomalous: number; unjudged: number };
+  counts: { normal: number; anomalous: number; unjudged: number; notComparable: number };
   /** score range for the slider and the score bars */
   range: { min: number; max: number };
 }
@@ -101,7 +115,8 @@ export function buildResults(
 ): BatchResults {
   const position = new Map(scores.keys.map((key, i) => [key, i]));
   const pending: BatchImage[] = [];
-  const scored: Array<Omit<ImageResult, 'rank' | 'verdict' | 'pixelThreshold'>> = [];
+  const scored: Array<Omit<ImageResult, 'rank' | 'verdict' | 'pixelThreshold' | 'screeningText'>> = [];
+  const nameOf = new Map(images.map((image) => [image.key, image.name]));
   for (const image of images) {
     const index = position.get(image.key);
     if (index === undefined) pending.push(image);
@@ -113,6 +128,7 @@ export function buildResults(
         role: image.role ?? 'query',
         score: scores.imageScores[index],
         mapMax: scores.imageScoresRaw[index],
+        screening: scores.screening?.[index] ?? unscreened(image.key),
       });
   }
   const queries = scored.filter((r) => r.role === 'query').sort(byScore);
@@ -120,11 +136,26 @@ export function buildResults(
 
   const scale = scores.scale ?? 'batch-relative';
   const calibrated = scale === 'distance' ? (scores.calibrated ?? null) : null;
-  const auto = calibrated ? null : autoThreshold(queries.map((r) => r.score));
+  const auto = calibrated
+    ? null
+    : autoThreshold(
+        statisticsValues(
+          queries.map((r) => r.score),
+          queries.map((r) => r.screening),
+        ),
+      );
   const autoValue = calibrated ? calibrated.threshold : (auto?.value ?? null);
   const value = manualThreshold ?? autoValue;
 
-  const verdicts = queries.map((r) => (value === null ? 'unjudged' : verdictOf(r.score, value)));
+  const onVerdict = verdictScores(
+    queries.map((r) => r.score),
+    queries.map((r) => r.screening),
+  );
+  const verdicts = queries.map((r, i): RowVerdict => {
+    if (r.screening.notComparable) return 'not-comparable';
+    return value === null ? 'unjudged' : verdictOf(onVerdict[i], value);
+  });
+  const textOf = (r: (typeof scored)[number]) => screeningText(r.screening, (key) => nameOf.get(key) ?? key);
   const pixel = normalLevel(
     queries.map((r) => r.mapMax),
     verdicts.map((v) => v === 'normal'),
@@ -135,15 +166,18 @@ export function buildResults(
     rank: i + 1,
     verdict: verdicts[i],
     pixelThreshold: imageThreshold(pixel.value, r.mapMax),
+    screeningText: textOf(r),
   }));
   const references: ImageResult[] = refs.map((r, i) => ({
     ...r,
     rank: i + 1,
     verdict: 'reference',
     pixelThreshold: imageThreshold(pixel.value, r.mapMax),
+    screeningText: textOf(r),
   }));
   const anomalous = findings.filter((r) => r.verdict === 'anomalous').length;
   const unjudged = findings.filter((r) => r.verdict === 'unjudged').length;
+  const notComparable = findings.filter((r) => r.verdict === 'not-comparable').length;
   return {
     scale,
     rows: [...findings, ...references],
@@ -157,8 +191,9 @@ export function buildResults(
       ruleText: calibrated ? calibrated.rule : THRESHOLD_RULE,
       auto,
       pixel,
+      screeningRule: scores.screeningRule ?? null,
     },
-    counts: { normal: findings.length - anomalous - unjudged, anomalous, unjudged },
+    counts: { normal: findings.length - anomalous - unjudged - notComparable, anomalous, unjudged, notComparable },
     range: rangeOf(scale, [...scored.map((r) => r.score), autoValue ?? 0]),
   };
 }

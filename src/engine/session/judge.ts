@@ -3,8 +3,13 @@
 // (verdict/referenceThreshold.ts): a verdict depends only on the image and the references.
 // Pure mutual scoring keeps MuSc's batch-relative score (min-max over the queries, then RsCIN)
 // and the batch rule (verdict/batchThreshold.ts): those verdicts move with the batch.
+// Either way the batch is screened first (docs/method.md §19): an image that is not comparable is
+// kept out of the normalisation and the threshold's statistics and gets that verdict, and a group
+// of near-duplicates gives the statistics one value.
 
 import { finalImageScores, type FinalScores } from '../rscin.ts';
+import { scoreOutsideBatch, statisticsValues, verdictScores, type ScreeningNote } from '../screening/notes.ts';
+import { SCREENING_RULE } from '../screening/screen.ts';
 import { autoThreshold, THRESHOLD_RULE, verdictOf, type Verdict } from '../verdict/batchThreshold.ts';
 import { MIN_CALIBRATION_REFERENCES, REFERENCE_RULE, referenceThreshold } from '../verdict/referenceThreshold.ts';
 import type { ScoringMode } from './scorers.ts';
@@ -23,6 +28,7 @@ export interface Finding {
   /** null while the image cannot be scored yet */
   score: number | null;
   verdict: Verdict | null;
+  screening: ScreeningNote;
 }
 
 export interface Judgement {
@@ -32,6 +38,8 @@ export interface Judgement {
   threshold: number | null;
   /** the rule in one sentence, or why there is no verdict yet */
   rule: string;
+  /** how the batch was screened for near-duplicates and images that are not comparable, in one sentence */
+  screeningRule: string;
   /** queries only (references are never findings), in session order */
   findings: Finding[];
   references: number;
@@ -60,24 +68,35 @@ function batchRelative(
 }
 
 function judgeMutual(queries: readonly ScoredImage[], kList: readonly number[], forceSmallBatch: boolean): Judgement {
-  const base = { mode: 'mutual', scale: 'batch-relative', references: 0 } as const;
+  const base = { mode: 'mutual', scale: 'batch-relative', references: 0, screeningRule: SCREENING_RULE } as const;
   if (queries.length === 0 || queries.some((q) => q.rawScore === null)) {
     return {
       ...base,
       rscinWindows: [],
       threshold: null,
       rule: 'Waiting for at least 5 images: mutual scoring compares each image with the others.',
-      findings: queries.map((q) => ({ id: q.id, score: null, verdict: null })),
+      findings: queries.map((q) => ({ id: q.id, score: null, verdict: null, screening: q.screening })),
     };
   }
-  const { scores, windows } = batchRelative(queries, kList, forceSmallBatch);
-  const threshold = autoThreshold(scores).value;
+  const comparable = queries.filter((q) => !q.screening.notComparable);
+  const { scores, windows } = batchRelative(comparable, kList, forceSmallBatch);
+  const final = new Map(comparable.map((q, i) => [q.id, scores[i]]));
+  const comparableRaw = comparable.map((q) => q.rawScore ?? 0);
+  const scoreOf = (q: ScoredImage): number => final.get(q.id) ?? scoreOutsideBatch(q.rawScore ?? 0, comparableRaw);
+  const notes = queries.map((q) => q.screening);
+  const threshold = autoThreshold(statisticsValues(queries.map(scoreOf), notes)).value;
+  const onVerdict = verdictScores(queries.map(scoreOf), notes);
   return {
     ...base,
     rscinWindows: windows,
     threshold,
     rule: THRESHOLD_RULE,
-    findings: queries.map((q, i) => ({ id: q.id, score: scores[i], verdict: verdictOf(scores[i], threshold) })),
+    findings: queries.map((q, i) => ({
+      id: q.id,
+      score: scoreOf(q),
+      verdict: q.screening.notComparable ? 'not-comparable' : verdictOf(onVerdict[i], threshold),
+      screening: q.screening,
+    })),
   };
 }
 
@@ -88,22 +107,36 @@ function judgeAgainstReferences(
   queries: readonly ScoredImage[],
   references: readonly ScoredImage[],
 ): Judgement {
-  const leaveOneOut = references.flatMap((r) => (r.rawScore === null ? [] : [r.rawScore]));
+  const calibrating = references.filter((r) => r.rawScore !== null);
+  const leaveOneOut = statisticsValues(
+    calibrating.map((r) => r.rawScore ?? 0),
+    calibrating.map((r) => r.screening),
+  );
   const calibrated = referenceThreshold(leaveOneOut);
   const threshold = calibrated?.value ?? null;
+  const onVerdict = verdictScores(
+    queries.map((q) => q.rawScore ?? 0),
+    queries.map((q) => q.screening),
+  );
   return {
     mode,
     scale: 'distance',
     threshold,
+    screeningRule: SCREENING_RULE,
     rule:
       (calibrated
         ? REFERENCE_RULE
         : `Mark at least ${MIN_CALIBRATION_REFERENCES} known-good references to calibrate a threshold; until then images get scores but no verdict.`) +
       (mode === 'mutual' ? ALSO_MUTUAL : ''),
-    findings: queries.map((q) => ({
+    findings: queries.map((q, i) => ({
       id: q.id,
       score: q.rawScore,
-      verdict: threshold === null || q.rawScore === null ? null : verdictOf(q.rawScore, threshold),
+      verdict: q.screening.notComparable
+        ? 'not-comparable'
+        : threshold === null || q.rawScore === null
+          ? null
+          : verdictOf(onVerdict[i], threshold),
+      screening: q.screening,
     })),
     references: references.length,
     rscinWindows: [],

@@ -27,8 +27,38 @@ export function scoringMode(policy: ScorerPolicy, members: readonly Member[]): S
 }
 
 /** The members that score `member` (never itself). */
-export function scorersOf(member: Member, members: readonly Member[], mode: ScoringMode): Member[] {
+export function scorersOf<M extends Member>(member: M, members: readonly M[], mode: ScoringMode): M[] {
   return members.filter((m) => m !== member && (mode === 'mutual' || m.role === 'reference'));
+}
+
+/** What screening (engine screening/screen.ts) says of one member. */
+export interface ScreenedMember {
+  /** its near-duplicate group */
+  group: number;
+  /** set when it is not comparable (screen.ts), which keeps it from scoring any image */
+  notComparable: string | null;
+}
+
+/**
+ * The scorers of `member` as groups that each count as one scorer (docs/method.md §19): its own
+ * near-duplicates never score it, the other near-duplicate groups score it as one, and an image
+ * that is not comparable scores no one. Groups are in the order of their first member.
+ */
+export function scorerGroups<M extends Member>(
+  member: M,
+  members: readonly M[],
+  mode: ScoringMode,
+  screened: (m: M) => ScreenedMember | null,
+): M[][] {
+  const own = screened(member)?.group;
+  const groups = new Map<number | M, M[]>();
+  for (const scorer of scorersOf(member, members, mode)) {
+    const s = screened(scorer);
+    if (s?.notComparable || (s && s.group === own)) continue;
+    const key = s ? s.group : scorer;
+    groups.set(key, [...(groups.get(key) ?? []), scorer]);
+  }
+  return [...groups.values()];
 }
 
 /**

@@ -273,7 +273,9 @@ describe('ScoringSession', () => {
       pick(pool, [0, 1]),
     );
     let judgement = judge(session.state(), DEFAULT_CONFIG.kList, false);
-    expect(judgement.findings).toEqual([{ id: idOf(1), score: expect.any(Number), verdict: null }]);
+    expect(judgement.findings).toEqual([
+      { id: idOf(1), score: expect.any(Number), verdict: null, screening: expect.any(Object) },
+    ]);
     expect(judgement.rule).toMatch(/^Mark at least 2 known-good references/);
     await session.add([{ id: idOf(2), role: 'reference' }], pick(pool, [2]));
     judgement = judge(session.state(), DEFAULT_CONFIG.kList, false);

@@ -18,8 +18,19 @@ import { oneImage } from '../layers.ts';
 import { lnamd } from '../lnamd.ts';
 import { intervalMean, type FeatureSlots, type FeatureSlotsFactory } from '../msm.ts';
 import type { MuscConfig, MuscInput, MuscProgress } from '../types.ts';
+import { elementwiseMin, typicalDistance } from '../screening/profiles.ts';
+import type { ScreeningNote } from '../screening/notes.ts';
+import { screen, type Screening } from '../screening/screen.ts';
 import { mapMaximum } from '../upsample.ts';
-import { scoringMode, scorersOf, windowFor, type ImageRole, type ScorerPolicy, type ScoringMode } from './scorers.ts';
+import {
+  scorerGroups,
+  scoringMode,
+  scorersOf,
+  windowFor,
+  type ImageRole,
+  type ScorerPolicy,
+  type ScoringMode,
+} from './scorers.ts';
 
 export interface SessionConfig extends MuscConfig {
   scorers: ScorerPolicy;
@@ -30,6 +41,8 @@ export interface SessionConfig extends MuscConfig {
 export interface SessionImage {
   id: string;
   role: ImageRole;
+  /** decoded to grey pixels only (engine screening/colour.ts); undefined when not known */
+  grayscale?: boolean;
 }
 
 export interface SessionOptions {
@@ -51,6 +64,8 @@ export interface ScoredImage {
   window: RankInterval | null;
   /** [E] image embedding for RsCIN, when the model has one */
   embedding: Float32Array | null;
+  /** its near-duplicates and comparability (docs/method.md §19) */
+  screening: ScreeningNote;
 }
 
 export interface SessionState {
@@ -70,10 +85,13 @@ interface Entry {
   /** its features' slot in every feature set's store */
   readonly slot: number;
   readonly embedding: Float32Array | null;
+  readonly grayscale: boolean | undefined;
   /** distances to this image's scorers, by scorer handle: [sets·P] */
   readonly nearest: Map<number, Float32Array>;
-  /** the mode and scorers its cached score was computed with, in member order */
-  scoredBy: { mode: ScoringMode; scorers: number[] } | null;
+  /** typicalDistance of each row of `nearest`, by scorer handle, computed when first screened */
+  readonly typical: Map<number, number>;
+  /** the mode and scorer groups (handles, each group one scorer) its cached score was computed with */
+  scoredBy: { mode: ScoringMode; scorers: number[][] } | null;
   score: { patchScores: Float64Array; rawScore: number; window: RankInterval; forced: boolean } | null;
 }
 
@@ -86,6 +104,9 @@ interface Shape {
 const sameList = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
+const sameGroups = (a: readonly number[][], b: readonly number[][]): boolean =>
+  a.length === b.length && a.every((group, i) => sameList(group, b[i]));
+
 function invalidInput(message: string): MuscError {
   return new MuscError('invalid-input', message);
 }
@@ -97,6 +118,8 @@ export class ScoringSession {
   private nextHandle = 0;
   private shape: Shape | null = null;
   private readonly sets: number;
+  /** the members' near-duplicates and comparability, in member order, as of the last rescore */
+  private screening: Screening = { images: [], typicalPair: null, typicalUsual: null };
   /** per feature set s = degree index · L + layer; made when the first images fix the shapes */
   private stores: FeatureSlots[] = [];
 
@@ -168,19 +191,29 @@ export class ScoringSession {
   state(): SessionState {
     this.rescore();
     const mode = scoringMode(this.config.scorers, this.entries);
+    const screened = this.screening.images;
     return {
       mode,
       grid: this.grid,
       imageSize: this.config.imageSize,
-      images: this.entries.map((e) => ({
-        id: e.id,
-        role: e.role,
-        patchScores: e.score?.patchScores ?? null,
-        rawScore: e.score?.rawScore ?? null,
-        scorers: e.scoredBy?.scorers.length ?? 0,
-        window: e.score?.window ?? null,
-        embedding: e.embedding,
-      })),
+      images: this.entries.map((e, i) => {
+        const group = this.entries.filter((_, j) => screened[j].group === screened[i].group);
+        return {
+          id: e.id,
+          role: e.role,
+          patchScores: e.score?.patchScores ?? null,
+          rawScore: e.score?.rawScore ?? null,
+          scorers: e.scoredBy?.scorers.length ?? 0,
+          window: e.score?.window ?? null,
+          embedding: e.embedding,
+          screening: {
+            duplicateOf: group.find((m) => m !== e)?.id ?? null,
+            group: group[0].id,
+            farness: screened[i].farness,
+            notComparable: screened[i].notComparable,
+          },
+        };
+      }),
       forcedSmallBatch: this.entries.some((e) => e.score?.forced),
     };
   }
@@ -251,7 +284,9 @@ export class ScoringSession {
       role: image.role,
       slot,
       embedding: embeddings ? embeddings.slice(n * embedDim, (n + 1) * embedDim) : null,
+      grayscale: image.grayscale,
       nearest: new Map(),
+      typical: new Map(),
       scoredBy: null,
       score: null,
     };
@@ -341,7 +376,10 @@ export class ScoringSession {
   /** Keeps `members` and drops what the others held; scores follow when next read (rescore). */
   private commit(members: Entry[]): void {
     const kept = new Set(members.map((m) => m.handle));
-    for (const e of members) for (const h of e.nearest.keys()) if (!kept.has(h)) e.nearest.delete(h);
+    for (const e of members) {
+      for (const h of e.nearest.keys()) if (!kept.has(h)) e.nearest.delete(h);
+      for (const h of e.typical.keys()) if (!kept.has(h)) e.typical.delete(h);
+    }
     this.entries = members;
     this.stale = true;
   }
@@ -356,14 +394,18 @@ export class ScoringSession {
     this.stale = false;
     const members = this.entries;
     const mode = scoringMode(this.config.scorers, members);
+    this.screening = this.screen(members);
+    const screened = new Map(members.map((m, i) => [m.handle, this.screening.images[i]]));
     const { imageSize } = this.config;
     const scratch = new Float64Array(imageSize * imageSize);
     for (const e of members) {
-      const scorers = scorersOf(e, members, mode).map((s) => s.handle);
+      const scorers = scorerGroups(e, members, mode, (m) => screened.get(m.handle) ?? null).map((group) =>
+        group.map((s) => s.handle),
+      );
       const window = windowFor(scorers.length, mode, this.config.interval, this.config.forceSmallBatch);
       if (
         e.scoredBy?.mode === mode &&
-        sameList(e.scoredBy.scorers, scorers) &&
+        sameGroups(e.scoredBy.scorers, scorers) &&
         (e.score !== null) === (window !== null)
       )
         continue;
@@ -382,15 +424,37 @@ export class ScoringSession {
     }
   }
 
-  /** Same operations, in the same order, as runMusc: mean over layers per degree, then over degrees. */
-  private patchScores(e: Entry, scorers: readonly number[], window: RankInterval): Float64Array {
+  /** Near-duplicates and comparability from the distances kept (docs/method.md §19); no pair is computed. */
+  private screen(members: readonly Entry[]): Screening {
+    return screen({
+      count: members.length,
+      sets: this.sets,
+      distances: (i, j) => members[i].nearest.get(members[j].handle),
+      grayscale: (i) => members[i].grayscale,
+      typical: (i, j) => {
+        const [e, scorer] = [members[i], members[j].handle];
+        const row = e.nearest.get(scorer);
+        if (!row) return undefined;
+        const known = e.typical.get(scorer) ?? typicalDistance(row, this.sets);
+        e.typical.set(scorer, known);
+        return known;
+      },
+    });
+  }
+
+  /**
+   * Same operations, in the same order, as runMusc: mean over layers per degree, then over degrees.
+   * A group of near-duplicates scores as one image: per value, its nearest member.
+   */
+  private patchScores(e: Entry, scorers: readonly number[][], window: RankInterval): Float64Array {
     const P = this.patches;
     const { rList } = this.config;
-    const rows = scorers.map((h) => {
+    const rowOf = (h: number): Float32Array => {
       const row = e.nearest.get(h);
       if (!row) throw new Error(`internal: distances of ${e.id} to a scorer are missing`);
       return row;
-    });
+    };
+    const rows = scorers.map((group) => (group.length === 1 ? rowOf(group[0]) : elementwiseMin(group.map(rowOf))));
     const out = new Float64Array(P);
     const perDegree = new Float64Array(P);
     const distances = new Float32Array(scorers.length);
@@ -417,10 +481,17 @@ export class ScoringSession {
     const entry = this.entries.find((e) => e.id === id);
     if (!entry?.scoredBy || !entry.score) return null;
     const byHandle = new Map(this.entries.map((e) => [e.handle, e]));
-    return entry.scoredBy.scorers.map((h) => ({
+    return entry.scoredBy.scorers.flat().map((h) => ({
       id: byHandle.get(h)?.id ?? '',
       distances: entry.nearest.get(h) as Float32Array,
     }));
+  }
+
+  /** Every nearest-patch distance row kept for a kept image, whoever scores it now (screening's figures). */
+  distancesKept(id: string): ScorerDistances[] {
+    const entry = this.entries.find((e) => e.id === id);
+    const byHandle = new Map(this.entries.map((e) => [e.handle, e.id]));
+    return [...(entry?.nearest ?? [])].map(([h, distances]) => ({ id: byHandle.get(h) ?? '', distances }));
   }
 
   /** side of the patch grid (0 before the first images) */

@@ -58,8 +58,9 @@ export function autoThreshold(scores: ArrayLike<number>): AutoThreshold {
   return { value: bound, split: true, reference };
 }
 
-export type Verdict = 'normal' | 'anomalous';
+/** 'not-comparable': screened out of the batch (docs/method.md §19), so no threshold judges it. */
+export type Verdict = 'normal' | 'anomalous' | 'not-comparable';
 
-export function verdictOf(score: number, threshold: number): Verdict {
+export function verdictOf(score: number, threshold: number): 'normal' | 'anomalous' {
   return score > threshold ? 'anomalous' : 'normal';
 }
