@@ -36,6 +36,11 @@ export function DetailView({ results }: { results: BatchResults }) {
           {image.name}
         </h2>
         <span className={`verdict verdict-${verdict}`}>{VERDICT_TEXT[verdict]}</span>
+        {row.screeningText && (
+          <span className="screening" data-testid="detail-screening">
+            {row.screeningText}
+          </span>
+        )}
         <span className="score-big">{formatScore(score)}</span>
         <button type="button" onClick={() => go(1)} aria-label="Next image">
           →
