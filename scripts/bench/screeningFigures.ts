@@ -12,8 +12,9 @@ import { encodeImages } from '../../src/encoders/encode.ts';
 import { loadSquashed } from '../../src/cli/loadImages.ts';
 import { openModel } from '../../src/cli/model.ts';
 import { createProgress } from '../../src/cli/progress.ts';
+import { isGrayscale } from '../../src/engine/screening/colour.ts';
 import { typicalDistance } from '../../src/engine/screening/profiles.ts';
-import { DUPLICATE_RATIO, NOT_COMPARABLE_RATIO, screen } from '../../src/engine/screening/screen.ts';
+import { DUPLICATE_RATIO, screen } from '../../src/engine/screening/screen.ts';
 import { ScoringSession } from '../../src/engine/session/session.ts';
 import { splitIntoSubsets } from '../../src/engine/subsets.ts';
 import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
@@ -66,7 +67,8 @@ for (const indices of subsets) {
     const row = distances(i, j);
     return row && typicalDistance(row, sets);
   };
-  const screening = screen({ count: ids.length, sets, distances, typical, grayscale: () => undefined });
+  const grayscale = (i: number) => isGrayscale(loaded.images[i]);
+  const screening = screen({ count: ids.length, sets, distances, typical, grayscale });
   const typicalPair = screening.typicalPair ?? NaN;
   const pairs: Array<{ a: string; b: string; ratio: number; duplicate: boolean }> = [];
   for (let a = 0; a < ids.length; a++)
@@ -94,7 +96,10 @@ for (const indices of subsets) {
       farnessLargest: far.slice(0, 4).map((f) => ({ ...f, farness: round(f.farness) })),
       farnessSmallest: round(far[far.length - 1].farness),
       groups: new Set(screening.images.map((s) => s.group)).size,
-      notComparable: far.filter((f) => f.farness > NOT_COMPARABLE_RATIO).map((f) => f.name),
+      grayscaleImages: ids.filter((_, i) => grayscale(i)).length,
+      notComparable: screening.images.flatMap((s, i) =>
+        s.notComparable ? [`${shortName(ids[i])}: ${s.notComparable}`] : [],
+      ),
       duplicates: pairs.filter((p) => p.ratio < DUPLICATE_RATIO).map((p) => `${p.a}~${p.b} ${round(p.ratio)}`),
     }),
   );

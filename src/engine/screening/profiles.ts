@@ -30,8 +30,10 @@ export function elementwiseMin(rows: readonly Float32Array[]): Float32Array {
  * the image's usual nearest distance, as the evidence defines it (docs/method.md §18).
  */
 export function usualNearest(rows: readonly Float32Array[], sets: number): number {
-  const profiles = rows.map((row) => meanOverSets(row, sets));
-  const P = profiles[0].length;
-  const nearest = Array.from({ length: P }, (_, p) => Math.min(...profiles.map((profile) => profile[p])));
-  return median(nearest.sort((a, b) => a - b));
+  const nearest = meanOverSets(rows[0], sets);
+  for (const row of rows.slice(1)) {
+    const profile = meanOverSets(row, sets);
+    for (let p = 0; p < nearest.length; p++) if (profile[p] < nearest[p]) nearest[p] = profile[p];
+  }
+  return median(Array.from(nearest).sort((a, b) => a - b));
 }
