@@ -8,7 +8,9 @@ import type { Loaded } from './models.ts';
 // its count, in CPU memory (WASM) or in a fake GPU buffer (WebGPU) whose read-back gives the count
 // unless the device is "lost".
 const gpu = vi.hoisted(() => ({ encoded: 0, lost: false, destroyed: [] as number[] }));
-vi.mock('../platform/browser/decode.ts', () => ({ decodeRgb: async () => ({}) }));
+vi.mock('../platform/browser/decode.ts', () => ({
+  decodeRgb: async () => ({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 }),
+}));
 vi.mock('../encoders/web/ortWeb.ts', () => ({ runSession: async () => ({}) }));
 vi.mock('../encoders/encode.ts', () => ({
   encodeImages: async (_runner: unknown, _manifest: unknown, batch: unknown[]) => ({

@@ -1,7 +1,9 @@
 // Who scores whom in a scoring session. Mutual scoring (MuSc) scores every image against every
 // other one; with known-good references a query is scored against the references alone by
 // default, so its score depends on nothing but the image and the references, and each
-// reference is scored against the other references (leave one out) to calibrate the threshold.
+// reference is scored against the other references (leave one out) to calibrate the threshold. Screening
+// (docs/method.md §19) then merges near-duplicates into one scorer and drops images that are not
+// comparable (scorerGroups).
 
 import { MIN_IMAGES, scorerWindow, type RankInterval } from '../config.ts';
 

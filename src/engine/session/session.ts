@@ -4,7 +4,9 @@
 // per ordered pair (the nearest-patch distance from each patch of image a to image b), so the
 // session keeps, per (degree r, layer), each image's unit features and, for each image, the
 // distances to each image that scores it. A score is then the same interval mean over the same
-// distances as a from-scratch run (pipeline.ts), in the same order of operations.
+// distances as a from-scratch run (pipeline.ts), in the same order of operations, unless
+// screening (../screening/, docs/method.md §19) finds near-duplicates, which then score as one
+// image, or an image that is not comparable, which then scores no one; the pipeline does not screen.
 //
 // Memory per image kept: R·L·P·D·4 bytes of features (the grid's patches P, each layer's
 // width D) in the feature slots, plus R·L·P·4 bytes per image that scores it. A window of the
