@@ -59,7 +59,10 @@ sw.addEventListener('activate', (event: ExtendableEvent) => {
     (async () => {
       for (const name of await caches.keys())
         if (name.startsWith('muscope-') && name !== CACHE) await caches.delete(name);
-      await sw.clients.claim();
+      // Not awaited: in Firefox ESR claim() took the open page over at once but its promise
+      // settled only after that page was gone (reloaded), and while activation waits every fetch
+      // waits with it: the page's first request hung for a minute and then failed.
+      void sw.clients.claim();
       await broadcast({ type: 'muscope-offline-ready' });
     })(),
   );
