@@ -3,6 +3,10 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium, never a downloaded browser. WebGPU runs headless through SwiftShader
 // (numerically real, timing-meaningless) on a 127.0.0.1 page, which is a secure context.
 const chromium = process.env.MUSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+// Debian's Firefox ESR, driven through WebDriver BiDi (Playwright's 'moz-firefox' channel). ESR
+// lacks a BiDi command Playwright sends when it opens a context and names downloads by URL
+// rather than by id; patches/ (applied by patch-package on install) bridges both. README: "Browsers".
+const firefox = process.env.MUSCOPE_FIREFOX ?? '/usr/bin/firefox-esr';
 const common = [
   '--no-sandbox',
   '--disable-background-networking',
@@ -36,5 +40,11 @@ export default defineConfig({
       use: { launchOptions: { executablePath: chromium, args: [...common, ...webgpu] } },
     },
     { name: 'wasm', metadata: { backend: 'wasm' }, use: { launchOptions: { executablePath: chromium, args: common } } },
+    {
+      name: 'firefox',
+      metadata: { backend: 'wasm' },
+      testMatch: ['inspect.spec.ts', 'offline.spec.ts', 'privacy.spec.ts', 'wasmKernel.spec.ts'],
+      use: { browserName: 'firefox', channel: 'moz-firefox', launchOptions: { executablePath: firefox } },
+    },
   ],
 });

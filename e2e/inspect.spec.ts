@@ -113,7 +113,9 @@ test(DROPPED_BATCH, async ({ page }, info) => {
   });
 });
 
-test('cancel mid-run keeps the app usable; an MVTec folder gets evaluated', async ({ page }, info) => {
+test('cancel mid-run keeps the app usable; an MVTec folder gets evaluated', async ({ page, browserName }, info) => {
+  // Playwright's Firefox (BiDi) never returns from setInputFiles on a folder input.
+  test.skip(browserName === 'firefox', 'picking a folder cannot be driven in Firefox');
   await page.goto('/');
   await expectState(page, 'idle', 120_000);
   await page.getByTestId('folder-input').setInputFiles(DEMO_ROOT);
