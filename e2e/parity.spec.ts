@@ -13,6 +13,8 @@ import { bottleImages, DEMO_ROOT, expectState } from '../tooling/browser/pages/b
 // - The heatmap: the CLI's S×S map of one image, coloured as the page colours it, must be what the
 //   detail view's canvas shows at full heat opacity. A blank, flipped, shifted or mis-scaled map
 //   fails: the same map flipped is checked to differ.
+// - The colormap and normalisation switches: a good bottle in inferno over the whole batch's range,
+//   against its own range and the other colormap.
 // - The evaluation: the page's metrics for the demo folder (MVTec layout) are `muscope eval`'s.
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -119,6 +121,35 @@ test('the detail view draws the map the CLI computes for the same image: placed,
     );
     expect(distance).toBeLessThan(2);
     expect(distanceFlipped).toBeGreaterThan(5 * distance + 10);
+
+    // The other colormap and the other normalisation, on a good bottle: one range for every map
+    // of the batch (its lowest patch score to its highest image score), against its own range.
+    await detail.getByRole('radio', { name: 'Whole batch' }).check();
+    await detail.locator('select').selectOption('inferno');
+    await detail.getByRole('button', { name: 'Close the detail view' }).click();
+    await page.locator('[data-testid="result"][data-name="good_000.png"] .card-open').click();
+    await expect(detail).toBeVisible();
+    await page.waitForTimeout(500); // one redraw
+    const goodRow = rows.find((r) => r.path.endsWith(join('good', '000.png')));
+    expect(goodRow).toBeDefined();
+    const goodMap = readNpyFloat32((goodRow as { map: string }).map);
+    const batch = { min: Infinity, max: -Infinity };
+    for (const r of rows)
+      for (const v of readNpyFloat32(r.map)) [batch.min, batch.max] = [Math.min(batch.min, v), Math.max(batch.max, v)];
+    const own = goodMap.reduce((r, v) => ({ min: Math.min(r.min, v), max: Math.max(r.max, v) }), {
+      min: Infinity,
+      max: -Infinity,
+    });
+    const goodShown = await detailCanvas(page);
+    const wholeBatch = colourDistance(goodShown, goodMap, size, batch, 'inferno');
+    const ownRange = colourDistance(goodShown, goodMap, size, own, 'inferno');
+    const otherColormap = colourDistance(goodShown, goodMap, size, batch, 'jet');
+    console.log(
+      `good_000 in inferno over the whole batch: ${wholeBatch.toFixed(2)} / 255; over its own range ${ownRange.toFixed(2)}; in jet ${otherColormap.toFixed(2)}`,
+    );
+    expect(wholeBatch).toBeLessThan(2);
+    expect(ownRange).toBeGreaterThan(5 * wholeBatch + 10);
+    expect(otherColormap).toBeGreaterThan(5 * wholeBatch + 10);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
