@@ -1,5 +1,6 @@
 // Browser end to end (`--case app`): what an inspector waits for. The built app in Debian's
-// Chromium with the backend's Playwright project flags, default model and settings; once the
+// Chromium with the backend's Playwright project flags (or, with --browser firefox, Debian's
+// Firefox ESR on WASM as the 'firefox' project runs it), default model and settings; once the
 // model is loaded and idle, the MVTec test images are dropped on it and timed in the page from the
 // drop until the status says 'done' (results shown). The app's own states split that time:
 // intake (reading and checking the files) up to 'encoding', encoding up to 'scoring' (the first
@@ -11,6 +12,7 @@ import type { Browser, Page } from '@playwright/test';
 import type { BenchBackend } from '../../tooling/browser/harness/protocol.ts';
 import { dropFiles, rememberWasmBackend, testImages, type TestImage } from '../../tooling/browser/pages/appPage.ts';
 import { launchChromium } from '../../tooling/browser/chromium.ts';
+import { launchFirefox } from '../../tooling/browser/firefox.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
 import type { BenchRecord } from './cases.ts';
 
@@ -20,10 +22,14 @@ export interface AppCaseOptions {
   backends: BenchBackend[];
   /** extra Chromium flags, after the Playwright project's */
   browserArgs: string[];
+  browserName: AppBrowser;
   /** the MVTec category folder (holding test/) */
   dataset: string;
   emit: (record: BenchRecord) => void;
 }
+
+export type AppBrowser = 'chromium' | 'firefox';
+export const APP_BROWSERS: readonly AppBrowser[] = ['chromium', 'firefox'];
 
 /** Fewer are refused by the app unless forced, which is not its default setting. */
 const MIN_IMAGES = 5;
@@ -123,7 +129,7 @@ async function measure(
     case: 'app',
     backend: backendLabel(backend, adapter?.architecture),
     images: images.length,
-    browser: `chromium ${browser.version()}`,
+    browser: `${browser.browserType().name()} ${browser.version()}`,
     ...(adapter && { adapter: `${adapter.vendor} ${adapter.architecture} ${adapter.description}`.trim() }),
   };
   // Decided before loading: on SwiftShader the load alone (with its check) takes minutes.
@@ -144,9 +150,18 @@ async function measure(
   return { ...common, model, ...timings(droppedAt, changes, images.length) };
 }
 
-export async function runAppCase({ images, backends, browserArgs, dataset, emit }: AppCaseOptions): Promise<void> {
+export async function runAppCase({
+  images,
+  backends,
+  browserArgs,
+  browserName,
+  dataset,
+  emit,
+}: AppCaseOptions): Promise<void> {
   if (images !== 0 && images < MIN_IMAGES)
     throw new Error(`--case app needs --images ${MIN_IMAGES} or more; the app refuses smaller batches by default`);
+  if (browserName === 'firefox' && backends.some((b) => b !== 'wasm'))
+    throw new Error('--browser firefox runs the wasm backend only: Firefox ESR offers no WebGPU here');
   if (!existsSync(join(dataset, 'test'))) {
     for (const backend of backends)
       emit({ case: 'app', backend, skipped: `${dataset}: no test/ folder (MVTec layout)` });
@@ -157,7 +172,7 @@ export async function runAppCase({ images, backends, browserArgs, dataset, emit 
   const server = await ensurePreview();
   try {
     for (const backend of backends) {
-      const browser = await launchChromium(backend, browserArgs);
+      const browser = browserName === 'firefox' ? await launchFirefox() : await launchChromium(backend, browserArgs);
       try {
         emit(await measure(browser, backend, chosen, all.length));
       } finally {

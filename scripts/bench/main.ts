@@ -1,11 +1,11 @@
 // `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
-//   [--dataset DIR] [--json]`
+//   [--browser chromium|firefox] [--dataset DIR] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
 // src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
 // pytorch-reference in python3. `bottle` times the `muscope eval` path end to end on the MVTec bottle set (--dataset,
 // default ../shared/data/mvtec_ad/bottle from the repo root) for each installed real model. `app` times the built app
-// in Chromium from dropping that set's test images (the first --images N, sorted by path; default all) until the
-// results show, per browser backend. `incremental` times one more image added to a scoring session (src/engine/session)
+// in Chromium (or Firefox ESR on wasm, --browser firefox) from dropping that set's test images (the first --images N,
+// sorted by path; default all) until the results show, per browser backend. `incremental` times one more image added to a scoring session (src/engine/session)
 // against that set (default model) scored from scratch, in a session and by the batch pipeline. `watch` runs `muscope
 // watch` against 5 good references while the set's other test images land one at a time, twice in two orders: image
 // AUROC of what it printed, and whether any score or verdict moved with the order. Neither runs by default (together
@@ -19,7 +19,7 @@ import { PYTORCH_BACKEND, runPytorchMsm } from './pytorchReference.ts';
 import { runWebgpuNodeMsm, WEBGPU_NODE_BACKEND } from './nodeWebgpu.ts';
 import { runEncoderCase } from './encoderCase.ts';
 import { DEFAULT_BOTTLE_DIR, runBottleCase } from './bottleCase.ts';
-import { runAppCase } from './appCase.ts';
+import { APP_BROWSERS, runAppCase, type AppBrowser } from './appCase.ts';
 import { runIncrementalCase } from './incrementalCase.ts';
 import { runWatchCase } from './watchCase.ts';
 
@@ -65,7 +65,17 @@ const DEFAULT_RUNS: PlannedRun[] = [
   { caseName: 'app', ...CASE_DEFAULTS.app },
 ];
 
-function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[]; dataset: string } {
+interface Plan {
+  runs: PlannedRun[];
+  json: boolean;
+  browserArgs: string[];
+  browserName: AppBrowser;
+  dataset: string;
+}
+
+const isAppBrowser = (name: string): name is AppBrowser => (APP_BROWSERS as readonly string[]).includes(name);
+
+function plan(): Plan {
   const { values } = parseArgs({
     options: {
       case: { type: 'string' },
@@ -75,12 +85,16 @@ function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[]; dat
       backends: { type: 'string' },
       json: { type: 'boolean', default: false },
       'browser-args': { type: 'string', default: '' },
+      browser: { type: 'string', default: 'chromium' },
       dataset: { type: 'string', default: DEFAULT_BOTTLE_DIR },
     },
   });
   const browserArgs = values['browser-args'].split(' ').filter(Boolean);
-  const { dataset } = values;
-  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, dataset };
+  const { dataset, browser: browserName } = values;
+  if (!isAppBrowser(browserName))
+    throw new Error(`unknown --browser ${browserName}; known: ${APP_BROWSERS.join(', ')}`);
+  if (browserName !== 'chromium' && values.case !== 'app') throw new Error('--browser applies to --case app only');
+  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, browserName, dataset };
   const defaults = CASE_DEFAULTS[values.case];
   if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASE_DEFAULTS).join(', ')}`);
   const count = (text: string | undefined, fallback: number) =>
@@ -97,6 +111,7 @@ function plan(): { runs: PlannedRun[]; json: boolean; browserArgs: string[]; dat
     ],
     json: values.json,
     browserArgs,
+    browserName,
     dataset,
   };
 }
@@ -130,7 +145,7 @@ function printTable(records: BenchRecord[]): void {
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
 }
 
-const { runs, json, browserArgs, dataset } = plan();
+const { runs, json, browserArgs, browserName, dataset } = plan();
 const records: BenchRecord[] = [];
 const emit = (record: BenchRecord) => {
   records.push(record);
@@ -158,7 +173,7 @@ for (const run of runs) {
   if (run.caseName === 'app') {
     if (inBrowser.length !== run.backends.length)
       throw new Error(`--case app runs only the browser backends: ${BROWSER_BACKENDS.join(', ')}`);
-    await runAppCase({ images, backends: inBrowser, browserArgs, dataset, emit });
+    await runAppCase({ images, backends: inBrowser, browserArgs, browserName, dataset, emit });
     continue;
   }
   if (inBrowser.length > 0 && run.caseName !== 'msm')
