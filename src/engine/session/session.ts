@@ -396,7 +396,7 @@ export class ScoringSession {
     this.stale = false;
     const members = this.entries;
     const mode = scoringMode(this.config.scorers, members);
-    this.screening = this.screen(members);
+    this.screening = this.screen(members, mode);
     const screened = new Map(members.map((m, i) => [m.handle, this.screening.images[i]]));
     const { imageSize } = this.config;
     const scratch = new Float64Array(imageSize * imageSize);
@@ -426,15 +426,21 @@ export class ScoringSession {
     }
   }
 
-  /** Near-duplicates and comparability from the distances kept (docs/method.md §19); no pair is computed. */
-  private screen(members: readonly Entry[]): Screening {
-    return screen({
-      count: members.length,
+  /**
+   * Near-duplicates and comparability from the distances kept (docs/method.md §19); no pair is
+   * computed. Against references only the references are screened, among themselves, so that a
+   * query's verdict still depends on nothing but the image and the references; each query is
+   * then its own group, comparable.
+   */
+  private screen(members: readonly Entry[], mode: ScoringMode): Screening {
+    const screened = mode === 'references' ? members.filter((m) => m.role === 'reference') : members;
+    const found = screen({
+      count: screened.length,
       sets: this.sets,
-      distances: (i, j) => members[i].nearest.get(members[j].handle),
-      grayscale: (i) => members[i].grayscale,
+      distances: (i, j) => screened[i].nearest.get(screened[j].handle),
+      grayscale: (i) => screened[i].grayscale,
       typical: (i, j) => {
-        const [e, scorer] = [members[i], members[j].handle];
+        const [e, scorer] = [screened[i], screened[j].handle];
         const row = e.nearest.get(scorer);
         if (!row) return undefined;
         const known = e.typical.get(scorer) ?? typicalDistance(row, this.sets);
@@ -442,6 +448,16 @@ export class ScoringSession {
         return known;
       },
     });
+    const position = new Map(screened.map((m, k) => [m.handle, k]));
+    return {
+      ...found,
+      images: members.map((m, i) => {
+        const k = position.get(m.handle);
+        if (k === undefined) return { group: i, farness: null, notComparable: null };
+        const image = found.images[k];
+        return { ...image, group: members.indexOf(screened[image.group]) };
+      }),
+    };
   }
 
   /**
