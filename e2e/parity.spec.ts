@@ -160,7 +160,9 @@ interface CliEvaluation {
   pixel: Record<'auroc' | 'ap' | 'f1Max' | 'aupro', number | null>;
 }
 
-test('the page evaluates the demo folder as muscope eval does, metric for metric', async ({ page }) => {
+test('the page evaluates the demo folder as muscope eval does, metric for metric, and keeps it over a reload', async ({
+  page,
+}) => {
   const out = mkdtempSync(join(tmpdir(), 'muscope-eval-'));
   try {
     const cli = JSON.parse(muscope('eval', DEMO_ROOT, '--out', out)) as CliEvaluation;
@@ -179,6 +181,13 @@ test('the page evaluates the demo folder as muscope eval does, metric for metric
       // one decimal in %: equal, or a rounding step apart where the backends' 1e-6 differences meet a boundary
       expect(Math.abs((await shown(id)) - 100 * (value as number)), id).toBeLessThanOrEqual(0.051);
     }
+
+    // An evaluated batch survives a reload, its evaluation with it.
+    const before = await Promise.all(pairs.map(([id]) => page.getByTestId(id).textContent()));
+    await page.reload();
+    await expectState(page, 'done', 120_000);
+    await expect(page.getByTestId('evaluation')).toBeVisible();
+    expect(await Promise.all(pairs.map(([id]) => page.getByTestId(id).textContent()))).toEqual(before);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
