@@ -35,6 +35,10 @@ Image.new('RGB', (12000, 9000), (12, 12, 12)).save(f'{out}/huge-dark.png')
 # the readable variants' own good bottles, so the batch has enough images to score
 for n in range(1, 4):
     Image.open(src.replace('000.png', f'00{n}.png')).save(f'{out}/good-{n}.png')
+# a valid PNG with no extension: the content decides, not the name
+open(f'{out}/photo-without-extension', 'wb').write(open(src.replace('000.png', '004.png'), 'rb').read())
+Image.new('RGB', (1, 1), (128, 128, 128)).save(f'{out}/one-pixel.png')
+open(f'{out}/truncated.png', 'wb').write(open(src, 'rb').read()[:5000])
 open(f'{out}/truncated.jpg', 'wb').write(open(f'{out}/cmyk.jpg', 'rb').read()[:2000])
 open(f'{out}/notes.png', 'w').write('not an image at all')
 open(f'{out}/empty.webp', 'wb').close()
@@ -52,11 +56,13 @@ function corpus(): { dir: string; files: Array<{ name: string; bytes: Buffer; ty
 
 const BROKEN: Record<string, RegExp> = {
   'truncated.jpg': /corrupt|truncated/i,
+  'truncated.png': /ends before its IEND chunk/,
+  'one-pixel.png': /1×1 px; images must be at least 8×8 px/,
   'notes.png': /not an image/i,
   'empty.webp': /empty \(0 bytes\)/,
 };
 
-test('field files: WebP, CMYK, RGBA, grayscale, 16-bit, EXIF-rotated and huge images are scored; broken ones are listed with why', async ({
+test('field files: WebP, CMYK, RGBA, grayscale, 16-bit, EXIF-rotated, huge and extensionless images are scored; broken ones are listed with why', async ({
   page,
 }) => {
   const { dir, files } = corpus();
