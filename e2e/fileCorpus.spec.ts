@@ -26,7 +26,7 @@ im.save(f'{out}/webp.webp', quality=95)
 im.convert('CMYK').save(f'{out}/cmyk.jpg', quality=95)
 im.convert('RGBA').save(f'{out}/rgba.png')
 im.convert('L').save(f'{out}/gray.jpg', quality=95)
-im.convert('L').point(lambda v: v * 257).convert('I').save(f'{out}/gray16.png')
+im.convert('L').convert('I').point(lambda v: v * 257).save(f'{out}/gray16.png')  # 16-bit: 0..65535
 # a 900×600 crop stored sideways (600×900 pixels) with EXIF orientation 6 (rotate 90° clockwise to view)
 crop = im.crop((0, 150, 900, 750)).transpose(Image.Transpose.ROTATE_90)
 exif = Image.Exif(); exif[0x0112] = 6
