@@ -37,7 +37,8 @@ export interface ExportContext {
 
 function scoresJson({ results, scores, settings, evaluation, thresholdRule }: ExportContext): string {
   const { threshold, counts, scale } = results;
-  // An undefined metric (one class only) is exported as null, never as a number.
+  // Scores and distances at full precision, for other programs (scores.csv carries the screen's
+  // text); metrics in % as shown. An undefined metric (one class only) is null, never a number.
   const metric = (m: Record<string, number | null>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : Number(formatMetric(v))]));
   return JSON.stringify(
@@ -50,31 +51,31 @@ function scoresJson({ results, scores, settings, evaluation, thresholdRule }: Ex
       scoresAreBatchRelative: scale === 'batch-relative',
       forcedSmallBatch: scores.forcedSmallBatch,
       threshold: {
-        value: threshold.value === null ? null : Number(formatScore(threshold.value)),
+        value: threshold.value,
         mode: threshold.mode,
         basis: threshold.rule,
         rule: thresholdRule,
         pixelRule: PIXEL_THRESHOLD_RULE,
         screeningRule: threshold.screeningRule,
-        normalMapLevel: Number(formatDistance(threshold.pixel.value)),
+        normalMapLevel: threshold.pixel.value,
       },
       counts,
       images: results.findings.map((r) => ({
         rank: r.rank,
         file: r.image.name,
         path: r.image.path,
-        score: Number(formatScore(r.score)),
+        score: r.score,
         verdict: r.verdict,
-        mapMax: Number(formatDistance(r.mapMax)),
-        pixelThreshold: Number(formatDistance(r.pixelThreshold)),
+        mapMax: r.mapMax,
+        pixelThreshold: r.pixelThreshold,
         screening: r.screeningText,
       })),
       references: results.references.map((r) => ({
         file: r.image.name,
         path: r.image.path,
         exportedAs: referenceFiles(results).get(r.image.key),
-        score: Number(formatScore(r.score)),
-        mapMax: Number(formatDistance(r.mapMax)),
+        score: r.score,
+        mapMax: r.mapMax,
         screening: r.screeningText,
       })),
       ...(evaluation && {
