@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import sharp from 'sharp';
 import { readNpyFloat32 } from '../src/cli/cliRun.testing.ts';
 import { COLORMAPS, type ColormapName } from '../src/engine/colormaps.ts';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, DEMO_ROOT, expectState } from '../tooling/browser/pages/batch.ts';
+import { bottleImages, DEMO_ROOT, expectState, unzipDownload } from '../tooling/browser/pages/batch.ts';
 
 // What the page shows, against an independent truth: the CLI (onnxruntime-node, its own decoder)
 // on the same demo bottles.
@@ -15,6 +16,8 @@ import { bottleImages, DEMO_ROOT, expectState } from '../tooling/browser/pages/b
 //   fails: the same map flipped is checked to differ.
 // - The colormap and normalisation switches: a good bottle in inferno over the whole batch's range,
 //   against its own range and the other colormap.
+// - The export: that overlay PNG as shown, a mask PNG against the CLI's map at the image's stated
+//   pixel threshold, and every image's score and map maximum against the CLI's (1e-4).
 // - The evaluation: the page's metrics for the demo folder (MVTec layout) are `muscope eval`'s.
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -72,6 +75,27 @@ function colourDistance(
   return sum / count;
 }
 
+/** A PNG's pixels as RGBA, decoded in Node (sharp), to read an exported file like a canvas. */
+async function pngCanvas(bytes: Uint8Array): Promise<Canvas> {
+  const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, rgba: Array.from(data) };
+}
+
+/** Share of map pixel centres where the mask's white/black disagrees with map > threshold. */
+function maskDisagreement(mask: Canvas, map: Float32Array, size: number, threshold: number): number {
+  let off = 0;
+  let count = 0;
+  for (let y = 1; y < size; y += 2) {
+    for (let x = 1; x < size; x += 2) {
+      const cx = Math.floor(((x + 0.5) * mask.width) / size);
+      const cy = Math.floor(((y + 0.5) * mask.height) / size);
+      if (mask.rgba[(cy * mask.width + cx) * 4] > 127 !== map[y * size + x] > threshold) off += 1;
+      count += 1;
+    }
+  }
+  return off / count;
+}
+
 /** Runs the CLI from the repository root; resolves with its standard output. */
 function muscope(...args: string[]): string {
   return execFileSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
@@ -87,7 +111,12 @@ test('the detail view draws the map the CLI computes for the same image: placed,
   const out = mkdtempSync(join(tmpdir(), 'muscope-heatmap-'));
   try {
     muscope('score', join(DEMO_ROOT, 'test'), '--out', out, '--no-overlays');
-    const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{ path: string; map: string }>;
+    const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{
+      path: string;
+      map: string;
+      score: number;
+      rawScore: number;
+    }>;
     const row = rows.find((r) => r.path.endsWith(join('broken_large', '000.png')));
     expect(row, JSON.stringify(rows.map((r) => r.path))).toBeDefined();
     const map = readNpyFloat32((row as { map: string }).map);
@@ -150,6 +179,42 @@ test('the detail view draws the map the CLI computes for the same image: placed,
     expect(wholeBatch).toBeLessThan(2);
     expect(ownRange).toBeGreaterThan(5 * wholeBatch + 10);
     expect(otherColormap).toBeGreaterThan(5 * wholeBatch + 10);
+
+    // The export draws the same: the overlay as the view now shows it, and the mask where the CLI's
+    // map exceeds the image's pixel threshold (scores.json). Its numbers are the CLI's.
+    await detail.getByRole('button', { name: 'Close the detail view' }).click();
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export').click();
+    const zip = await unzipDownload(await downloading);
+    const overlay = colourDistance(
+      await pngCanvas(zip['overlays/good_000_overlay.png']),
+      goodMap,
+      size,
+      batch,
+      'inferno',
+    );
+    const { images } = JSON.parse(new TextDecoder().decode(zip['scores.json'])) as {
+      images: Array<{ file: string; pixelThreshold: number; score: number; mapMax: number }>;
+    };
+    // the page names a dropped demo image <defect>_<file>
+    const cliRow = (file: string) => rows.find((r) => r.path.split(sep).slice(-2).join('_') === file);
+    const scoreGaps = images.map((i) => Math.abs(i.score - (cliRow(i.file)?.score ?? NaN)));
+    const mapMaxGaps = images.map((i) => Math.abs(i.mapMax - (cliRow(i.file)?.rawScore ?? NaN)));
+    console.log(
+      `export vs muscope score: largest score gap ${Math.max(...scoreGaps).toExponential(2)}, map maximum gap ${Math.max(...mapMaxGaps).toExponential(2)}`,
+    );
+    expect(images).toHaveLength(12);
+    for (const gap of [...scoreGaps, ...mapMaxGaps]) expect(gap).toBeLessThanOrEqual(1e-4);
+    const threshold = images.find((i) => i.file === 'broken_large_000.png')?.pixelThreshold ?? NaN;
+    const mask = await pngCanvas(zip['masks/broken_large_000_mask.png']);
+    const maskOff = maskDisagreement(mask, map, size, threshold);
+    const maskOffFlipped = maskDisagreement(mask, flipped, size, threshold);
+    console.log(
+      `export: overlay of good_000 ${overlay.toFixed(2)} / 255; mask of broken_large_000 at ${threshold} disagrees on ${(100 * maskOff).toFixed(2)} % of sampled pixels (flipped map ${(100 * maskOffFlipped).toFixed(2)} %)`,
+    );
+    expect(overlay).toBeLessThan(2);
+    expect(maskOff).toBeLessThan(0.01);
+    expect(maskOffFlipped).toBeGreaterThan(10 * maskOff + 0.02);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
