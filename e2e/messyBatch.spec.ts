@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
 import { bottleImages, DEMO_ROOT, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 
-// A messy batch (issue 13; docs/method.md §19): the 12 demo bottles (6 defective) dropped with
+// A messy batch (docs/method.md §19): the 12 demo bottles (6 defective) dropped with
 // copies of one good bottle saved other ways and a dark 12000×9000 frame, made by Pillow
 // (scripts/fixtures/messy_batch.py). The page screens the batch before its verdicts: the 6
 // defective bottles are flagged and nothing else, the re-encoded copies say whose near-duplicates

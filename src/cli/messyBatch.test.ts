@@ -1,4 +1,4 @@
-// A messy batch (issue 13; docs/method.md §19): the 12 demo bottles (6 defective) dropped with
+// A messy batch (docs/method.md §19): the 12 demo bottles (6 defective) dropped with
 // copies of one good bottle saved other ways and one dark 12000×9000 frame, made by Pillow
 // (scripts/fixtures/messy_batch.py). Scored in the incremental session as the page and watch score
 // it, on real features of the default model: the screening must keep the copies from vouching for
