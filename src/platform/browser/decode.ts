@@ -28,14 +28,15 @@ export async function headOf(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
 }
 
+/** Refuses a file cut short before a lenient decoder draws part of it (imageFiles.ts cutShort). */
 async function requireWhole(blob: Blob, fileName: string): Promise<void> {
+  const head = await headOf(blob);
   const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - TAIL_BYTES)).arrayBuffer());
-  const missing = cutShort(blob.size, await headOf(blob), tail);
-  if (missing) throw undecodable(fileName, blob.size, await headOf(blob), missing);
+  const missing = cutShort(blob.size, head, tail);
+  if (missing) throw undecodable(fileName, blob.size, head, missing);
 }
 
 async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): Promise<ImageBitmap> {
-  await requireWhole(blob, fileName);
   try {
     return await createImageBitmap(
       blob,
@@ -51,6 +52,7 @@ async function openBitmap(blob: Blob, fileName: string, resizeTo?: ImageSize): P
 
 /** Checks that the file decodes and is large enough; returns its size after EXIF orientation. */
 export async function probeImage(blob: Blob, fileName: string): Promise<ImageSize> {
+  await requireWhole(blob, fileName);
   const bitmap = await openBitmap(blob, fileName);
   const size = { width: bitmap.width, height: bitmap.height };
   bitmap.close();
@@ -66,6 +68,7 @@ function fitInside(size: ImageSize, maxSide: number): ImageSize | undefined {
 }
 
 async function readRgba(blob: Blob, fileName: string, maxSide: number): Promise<ImageData> {
+  await requireWhole(blob, fileName);
   let bitmap = await openBitmap(blob, fileName);
   try {
     requireMinimumSize(fileName, bitmap.width, bitmap.height);
