@@ -195,11 +195,17 @@ describe.skipIf(!ready)('muscope score', () => {
     expect(csv[0]).toBe('path,score,scale,threshold,verdict,raw_score,map,overlay,screening');
   });
 
-  it('states the scale of mutual scores, and refuses options that do not fit references', () => {
+  it('states the scale of mutual scores, screens out the plain green frame, and refuses options that do not fit references', () => {
     const rows = JSON.parse(readFileSync(join(work, 'out/scores.json'), 'utf8')) as ScoreRow[];
     for (const row of rows) {
       expect(row.scale).toBe('batch-relative');
-      expect(row.verdict).toBe(row.score > (row.threshold as number) ? 'anomalous' : 'normal');
+      if (row.path === huge) {
+        expect(row.verdict).toBe('not-comparable');
+        expect(row.screening).toMatch(/^not comparable: its usual nearest distance to the others is/);
+      } else {
+        expect(row.screening).toBeNull();
+        expect(row.verdict).toBe(row.score > (row.threshold as number) ? 'anomalous' : 'normal');
+      }
     }
     expect(muscope('score', set, '--with-batch').stderr).toBe(
       'muscope: --with-batch adds the other images as scorers next to the references, so it needs --reference\n',

@@ -1,16 +1,16 @@
 // The CLI's incremental inspection: images are encoded as they come and added to a scoring
 // session (engine/session), against known-good references or mutually within a window of recent
-// images. Shared by `score --reference` and `watch`.
+// images. Shared by `score` (one batch, or against references) and `watch`.
 
 import { encodeImages } from '../encoders/encode.ts';
 import type { RgbImage } from '../engine/preprocess/index.ts';
 import { judge, type Judgement } from '../engine/session/judge.ts';
 import type { ImageRole, ScorerPolicy } from '../engine/session/scorers.ts';
-import { ScoringSession } from '../engine/session/session.ts';
+import { ScoringSession, type SessionState } from '../engine/session/session.ts';
 import { isGrayscale } from '../engine/screening/colour.ts';
 import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { upsampleMap } from '../engine/upsample.ts';
-import type { OpenModel } from './model.ts';
+import { announceModel, type OpenModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
 
 export interface InspectionOptions {
@@ -33,6 +33,8 @@ export interface Inspection {
   /** Encodes and adds images; returns the ids that left the window. */
   add(items: readonly InspectionItem[], label: string): Promise<string[]>;
   judge(): Judgement;
+  /** every image kept, with its raw score and screening */
+  state(): SessionState;
   /** image `id`'s S×S anomaly map (unnormalised), or null while it has no score */
   map(id: string): Float32Array | null;
   /** side of the patch grid */
@@ -53,6 +55,7 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
     window: opts.window,
   };
   const session = new ScoringSession(config, model.manifest.taps.length, slots);
+  announceModel(model, progress);
   return {
     async add(items, label) {
       const evicted: string[] = [];
@@ -74,6 +77,7 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
       return evicted;
     },
     judge: () => judge(session.state(), DEFAULT_CONFIG.kList, opts.forceSmallBatch),
+    state: () => session.state(),
     get grid() {
       return session.grid;
     },

@@ -1,24 +1,25 @@
 // A messy batch (docs/method.md §19): the 12 demo bottles (6 defective) dropped with
 // copies of one good bottle saved other ways and one dark 12000×9000 frame, made by Pillow
-// (scripts/fixtures/messy_batch.py). Scored in the incremental session as the page and watch score
-// it, on real features of the default model: the screening must keep the copies from vouching for
+// (scripts/fixtures/messy_batch.py). Scored by `muscope score`, in the session the page scores a
+// batch in, on real features of the default model: the screening must keep the copies from vouching for
 // each other and the dark frame from rescaling the batch, so the batch rule flags exactly the 6
 // defective bottles. Against known-good references, copies of one good part among the references
 // count as one reference, so the threshold they calibrate is not that of a copy against itself, and
 // no query is screened: its verdict depends only on the image and the references.
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Judgement } from '../engine/session/judge.ts';
 import type { ImageRole } from '../engine/session/scorers.ts';
-import { MODEL, ready, REPO } from './cliRun.testing.ts';
+import { MODEL, ready, REPO, runMuscope } from './cliRun.testing.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';
 import { createProgress } from './progress.ts';
+import type { ScoreRow } from './score.ts';
 
 const PYTHON = '/usr/bin/python3';
 const DEMO = join(REPO, 'public/demo/bottle/test');
@@ -72,36 +73,33 @@ describe.skipIf(!ready || !pillow)('a messy batch', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('flags the 6 defective bottles and nothing else; the copies are near-duplicates, the dark frame not comparable', async () => {
-    const judgement = await judged([...bottles, ...COPIES, DARK].map((name) => ({ name, role: 'query' as const })));
-    const byName = new Map(judgement.findings.map((f) => [f.id, f]));
-    console.log(
-      judgement.threshold,
-      JSON.stringify(
-        judgement.findings.map((f) => [
-          f.id,
-          f.score?.toFixed(3),
-          f.verdict,
-          f.screening.group,
-          f.screening.farness?.toFixed(2),
-        ]),
-      ),
-    );
-    const anomalous = judgement.findings.filter((f) => f.verdict === 'anomalous').map((f) => f.id);
+  it('`muscope score` flags the 6 defective bottles and nothing else; the copies are near-duplicates, the dark frame not comparable', () => {
+    const out = join(work, 'out');
+    const run = runMuscope(work, 'score', ...[...bottles, ...COPIES, DARK].map((f) => join(work, f)), '--out', out);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as ScoreRow[];
+    const byName = new Map(rows.map((r) => [basename(r.path), r]));
+    console.log(JSON.stringify(rows.map((r) => [basename(r.path), r.score.toFixed(3), r.verdict, r.screening])));
+    const anomalous = rows.filter((r) => r.verdict === 'anomalous').map((r) => basename(r.path));
     expect(anomalous.sort()).toEqual(bottles.filter((b) => !b.startsWith('good_')).sort());
-    expect(byName.get(DARK)?.verdict).toBe('not-comparable');
-    // re-encoded copies (WebP, RGBA, EXIF-rotated) are near-duplicates of the original
-    for (const copy of ['copy-webp.webp', 'copy-rgba.png', 'copy-exif-rotated.jpg'])
-      expect(byName.get(copy)?.screening.group).toBe(byName.get('good_000.png')?.screening.group);
-    // the two grayscale copies are near-duplicates of each other, and not comparable among colour images
-    expect(byName.get('copy-gray16.png')?.screening.duplicateOf).toBe('copy-gray.jpg');
-    expect(
-      judgement.findings.filter((f) => f.verdict === 'not-comparable').map((f) => [f.id, f.screening.notComparable]),
-    ).toEqual([
-      ['copy-gray.jpg', 'grayscale among colour images'],
-      ['copy-gray16.png', 'grayscale among colour images'],
-      [DARK, 'unlike the others'],
-    ]);
+    // re-encoded copies (WebP, RGBA, EXIF-rotated) and the original are one group, each named after another of it
+    const group = ['good_000.png', 'copy-webp.webp', 'copy-rgba.png', 'copy-exif-rotated.jpg'];
+    for (const name of group) {
+      const other = /^near-duplicate of (.+)$/.exec(byName.get(name)?.screening ?? '')?.[1];
+      expect(
+        group.filter((g) => g !== name).map((g) => join(work, g)),
+        name,
+      ).toContain(other);
+    }
+    const notComparable = rows.filter((r) => r.verdict === 'not-comparable');
+    expect(notComparable.map((r) => basename(r.path))).toEqual(['copy-gray.jpg', 'copy-gray16.png', DARK]);
+    for (const r of notComparable.slice(0, 2))
+      expect(r.screening).toBe('not comparable: grayscale among colour images');
+    const farness = /usual nearest distance to the others is ([\d.]+)× the batch's median/.exec(
+      byName.get(DARK)?.screening ?? '',
+    );
+    expect(Number(farness?.[1])).toBeGreaterThan(3);
+    expect(run.stderr).toContain('Screening: Near-duplicates');
   }, 300_000);
 
   it('counts copies of one good part among the references as one reference, and screens no query', async () => {

@@ -11,6 +11,7 @@ import { createNodeRunner, type NodeEncoderRunner } from '../platform/node/ortRu
 import { createWebGpuRunner } from '../platform/node/ortWebGpuRunner.ts';
 import type { EncoderBackend } from './common.ts';
 import { adapterNote, GpuUnavailableError, openMsm, type MsmBackend } from './msm.ts';
+import type { ProgressReporter } from './progress.ts';
 
 export interface OpenModel {
   manifest: ModelManifest;
@@ -68,4 +69,12 @@ export async function openModel(
     msm.close();
     throw err;
   }
+}
+
+/** Notes printed before scoring: a test fixture's scores mean nothing, and where the work runs. */
+export function announceModel(model: OpenModel, progress: ProgressReporter): void {
+  const { manifest } = model;
+  if (manifest.fixture)
+    progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
+  for (const note of model.notes) progress.note(note);
 }

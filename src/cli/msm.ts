@@ -50,7 +50,8 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
   return {
     engine: { scoreFeatureSet: createWebGpuMusc(device, { storage }).scoreFeatureSet },
     slots: gpuSlots(device),
-    where: `WebGPU through Dawn (${storage} storage) on ${adapterNote(adapter.info)}`,
+    // A session's feature slots (gpuSlots) are f32 whatever the batch path stores.
+    where: `WebGPU through Dawn (${storage === 'f16' ? "f16 storage; a session's feature slots f32" : 'f32 storage'}) on ${adapterNote(adapter.info)}`,
     close: () => device.destroy(),
   };
 }

@@ -1,6 +1,8 @@
 // `muscope score <folder-or-files…> [--reference GOOD_DIR]`: scores every usable image and writes
 // scores.json / scores.csv, one float32 .npy map and one PNG overlay per image. Without references
-// every image is scored against the others (MuSc; scores relative to the set). With references
+// every image is scored against the others (MuSc; scores relative to the set), in one session
+// screened as the page screens a batch (near-duplicates, images not comparable), or in unscreened
+// subsets when --max-batch splits the set. With references
 // each image is scored against them alone (--with-batch adds the other images as scorers), on a
 // fixed distance scale with a threshold calibrated from the references. --regions adds each image's
 // regions above a label-free pixel threshold: regions.json and annotations.coco.json (findings.ts).
@@ -43,7 +45,7 @@ interface ScoredImages {
   verdicts: ReadonlyArray<Verdict | null>;
   /** per image: near-duplicate or not comparable, in words (docs/method.md §19); null when neither or not screened */
   screening: ReadonlyArray<string | null>;
-  /** the screening rule in words; null when the images were not screened (mutual scoring of the whole set at once) */
+  /** the screening rule in words; null when the images were not screened (mutual scoring in subsets) */
   screeningRule: string | null;
   forced: boolean;
   map(n: number): Float32Array;
@@ -60,7 +62,8 @@ interface Job {
   progress: ProgressReporter;
 }
 
-async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): Promise<ScoredImages> {
+/** Mutual scoring in subsets of at most maxBatch images (engine/subsets.ts): not screened, since no subset sees the whole set. */
+async function scoreInSubsets(job: Job, loaded: LoadedImages, maxBatch: number): Promise<ScoredImages> {
   const { size } = job;
   requireEnoughImages(loaded.images.length, loaded.problems.length, job.force);
   const set = await scoreImages(job.model, loaded.images, {
@@ -87,15 +90,21 @@ async function scoreMutually(job: Job, loaded: LoadedImages, maxBatch: number): 
   };
 }
 
-async function scoreAgainstReferences(
+/**
+ * One scoring session, as the page scores a batch: screened for near-duplicates and images that
+ * are not comparable (docs/method.md §19). Without references every image scores every other
+ * (MuSc); with them each image is scored against the references alone, or with the batch too.
+ */
+async function scoreInSession(
   job: Job,
   loaded: LoadedImages,
-  references: LoadedImages,
+  references: LoadedImages | null,
   withBatch: boolean,
 ): Promise<ScoredImages> {
-  if (references.images.length === 0)
+  if (references?.images.length === 0)
     throw new InputPathError('none of the reference images could be used (see above)');
   if (loaded.images.length === 0) throw new InputPathError('no usable images to score (see above)');
+  if (!references) requireEnoughImages(loaded.images.length, loaded.problems.length, job.force);
   const inspection = openInspection(job.model, {
     size: job.size,
     grid: job.grid,
@@ -103,31 +112,34 @@ async function scoreAgainstReferences(
     forceSmallBatch: job.force,
     progress: job.progress,
   });
-  const refIds = references.paths.map((p) => `reference:${p}`);
-  await inspection.add(
-    references.images.map((image, n) => ({ id: refIds[n], role: 'reference', image })),
-    'references',
-  );
+  const refIds = references ? references.paths.map((p) => `reference:${p}`) : [];
+  if (references)
+    await inspection.add(
+      references.images.map((image, n) => ({ id: refIds[n], role: 'reference', image })),
+      'references',
+    );
   await inspection.add(
     loaded.images.map((image, n) => ({ id: loaded.paths[n], role: 'query', image })),
     'images',
   );
   const judgement = inspection.judge();
+  const state = inspection.state();
   const byPath = new Map(judgement.findings.map((f) => [f.id, f]));
+  const rawByPath = new Map(state.images.map((i) => [i.id, i.rawScore]));
   const findings = loaded.paths.map((p) => byPath.get(p));
   const maps = loaded.paths.map((p) => inspection.map(p));
   if (findings.some((f) => f?.score === null || f?.score === undefined) || maps.some((m) => m === null))
-    throw new Error('internal: an image against the references has no score');
+    throw new Error('internal: an image in the session has no score');
   return {
     scale: judgement.scale,
     threshold: judgement.threshold,
     rule: judgement.rule,
     scores: findings.map((f) => f?.score ?? NaN),
-    rawScores: findings.map((f) => f?.score ?? NaN),
+    rawScores: loaded.paths.map((p) => rawByPath.get(p) ?? NaN),
     verdicts: findings.map((f) => f?.verdict ?? null),
     screening: findings.map((f) => (f ? screeningText(f.screening, (id) => id.replace(/^reference:/, '')) : null)),
     screeningRule: judgement.screeningRule,
-    forced: false,
+    forced: state.forcedSmallBatch,
     map: (n) => maps[n] as Float32Array,
     grid: inspection.grid,
     referenceMaxima: refIds.flatMap((id) => {
@@ -188,9 +200,10 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     const loaded = await loadSquashed(files, size, model.manifest.input.resize, progress);
     reportProblems(loaded.problems, progress);
     const started = performance.now();
-    const scored = references
-      ? await scoreAgainstReferences(job, loaded, references, args.flags.has('with-batch'))
-      : await scoreMutually(job, loaded, maxBatch);
+    const scored =
+      references || loaded.images.length <= maxBatch
+        ? await scoreInSession(job, loaded, references, args.flags.has('with-batch'))
+        : await scoreInSubsets(job, loaded, maxBatch);
     const seconds = (performance.now() - started) / 1000;
     loaded.images.length = 0; // the squashed copies are not needed for writing
 

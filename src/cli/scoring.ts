@@ -7,7 +7,7 @@ import type { RgbImage } from '../engine/preprocess/index.ts';
 import { runMusc } from '../engine/pipeline.ts';
 import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { upsampleMap } from '../engine/upsample.ts';
-import type { OpenModel } from './model.ts';
+import { announceModel, type OpenModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
 import { scoreInSubsets } from '../engine/subsets.ts';
 
@@ -44,9 +44,7 @@ export async function scoreImages(
 ): Promise<ScoredSet> {
   const { manifest, runner, msm } = model;
   const { size, progress } = opts;
-  if (manifest.fixture)
-    progress.note(`note: ${manifest.id} is a random-weight test fixture; its scores say nothing about defects.`);
-  for (const note of model.notes) progress.note(note);
+  announceModel(model, progress);
   let encodeSeconds = 0;
   let scoreSeconds = 0;
   let grid = 0;
