@@ -2,13 +2,13 @@ import { expect, test } from '@playwright/test';
 import { dropFiles } from '../tooling/browser/pages/appPage.ts';
 import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 
-// On WebGPU the encoder's taps stay on the GPU: our kernels resample the CNN maps there, average
-// the embedding there and run LNAMD + MSM on them without a trip through CPU memory. The same
-// batch scored again on WASM (encoder and kernels on the CPU) must give the same scores. MobileNetV2
+// On WebGPU our kernels resample the encoder's CNN maps on the GPU and average the embedding
+// there; the taps come back for the scoring session, whose pairs run in the GPU's feature slots.
+// The same batch scored again on WASM (encoder and kernels on the CPU) must give the same scores. MobileNetV2
 // (CNN maps, embedding averaged from a tap) and the DINOv2 fixture (tokens after a CLS token,
 // embedding from its own output) keep this affordable on SwiftShader.
 for (const MODEL of ['mobilenetv2-imagenet-trunk', 'fixture-dinov2-vit']) {
-  test(`${MODEL}: features left on the GPU score as the CPU path does`, async ({ page }, info) => {
+  test(`${MODEL}: taps made and scored on the GPU score as the CPU path does`, async ({ page }, info) => {
     test.skip(info.project.name !== 'webgpu', 'needs the SwiftShader WebGPU adapter of the webgpu project');
     test.setTimeout(1_200_000);
     await page.addInitScript((modelId) => {

@@ -74,8 +74,7 @@ test(DROPPED_BATCH, async ({ page }, info) => {
     await page.getByTestId('result').first().click();
     await expect(page.getByTestId('detail')).toBeVisible();
     expect(await canvasIsDrawn(page, '[data-testid="detail"] canvas')).toBe(true);
-    // The most anomalous bottle is explained from the other 11, on WASM from the session the
-    // worker keeps, on WebGPU (a plain batch, scored whole) from the cached taps.
+    // The most anomalous bottle is explained from the other 11, from the session the worker keeps.
     await expect(page.getByTestId('region').first()).toBeVisible();
     await expect(page.getByTestId('evidence-sentence').first()).toContainText('the 11 images that score it', {
       timeout: 60_000,

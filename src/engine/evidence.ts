@@ -1,12 +1,10 @@
 // Evidence for a finding (docs/method.md §18, "Evidence"): which images of the batch come nearest
 // to a patch and how far that is against the image's typical patch, from the nearest-patch
-// distances scoring measures (a session keeps them; scorerDistancesFromFeatures computes the same
-// for one image when none was kept), and where in another image the nearest patch is. Scoring
+// distances a scoring session keeps, and where in another image the nearest patch is. Scoring
 // keeps only each pair's minimum distances, not where they were found, so the position is
 // computed again here, for the few images shown.
 import { oneImage } from './layers.ts';
 import { lnamd } from './lnamd.ts';
-import type { FeatureSlotsFactory } from './msm.ts';
 import type { LayerFeatures } from './types.ts';
 import { median } from './verdict/robust.ts';
 
@@ -38,41 +36,6 @@ export function nearestScorers(rows: readonly ScorerDistances[], sets: number, p
     .sort((a, b) => a.distance - b.distance);
   const nearest = Array.from({ length: P }, (_, p) => Math.min(...rows.map((r) => meanOverSets(r.distances, p))));
   return { matches, usual: median(nearest.sort((a, b) => a - b)) };
-}
-
-/**
- * The distances a scoring session keeps for `query` against `scorers`, computed from their taps
- * (one image each, the chosen layers in order) on the given feature slots: LNAMD per degree and
- * layer, then one row of pairs per set.
- */
-export async function scorerDistancesFromFeatures(
-  query: readonly LayerFeatures[],
-  scorers: ReadonlyArray<{ id: string; layers: readonly LayerFeatures[] }>,
-  rList: readonly number[],
-  slots: FeatureSlotsFactory,
-): Promise<ScorerDistances[]> {
-  const { grid } = query[0];
-  const P = grid * grid;
-  const sets = rList.length * query.length;
-  const out = scorers.map(({ id }) => ({ id, distances: new Float32Array(sets * P) }));
-  const others = scorers.map((_, k) => k + 1);
-  for (const [ri, r] of rList.entries()) {
-    for (const [l, layer] of query.entries()) {
-      const store = slots(P, layer.dim);
-      try {
-        store.put(0, lnamd(layer, r));
-        scorers.forEach((scorer, k) => store.put(k + 1, lnamd(scorer.layers[l], r)));
-        const { forward } = await store.pairs(0, others);
-        const at = (ri * query.length + l) * P;
-        out.forEach(({ distances }, t) => {
-          for (let p = 0; p < P; p++) distances[at + p] = forward[p * others.length + t];
-        });
-      } finally {
-        store.destroy?.();
-      }
-    }
-  }
-  return out;
 }
 
 export interface NearestPatch {

@@ -1,7 +1,8 @@
 // Encoded features per image, cached in the worker so that re-running a batch (after a cancel,
 // a settings change that does not touch the encoder, or added images) skips encoding. On WebGPU
-// they stay on the GPU, where the scoring kernels read them; a copy comes back to CPU memory in
-// the background, off the scoring path, for the CPU fallback and to outlive a lost GPU device.
+// our kernels resample the taps where the encoder left them; they come back to CPU memory in the
+// background (the session puts them into its own feature slots, and they outlive a lost GPU
+// device), and their GPU copies are freed once read back.
 import { isGrayscale } from '../engine/screening/colour.ts';
 import { encodeImages } from '../encoders/encode.ts';
 import type { ModelManifest } from '../encoders/manifest.ts';
@@ -14,16 +15,13 @@ import { throwIfAborted } from '../engine/errors.ts';
 import { oneImage } from '../engine/layers.ts';
 import type { RgbImage } from '../engine/preprocess/index.ts';
 import type { LayerFeatures, LayerShape, MuscInput } from '../engine/types.ts';
-import { onDevice, type DeviceLayer } from '../gpu/index.ts';
 import { ortGpuMusc } from './gpuMusc.ts';
 import type { Loaded } from './models.ts';
 import type { ImageRef, LoadedModel } from './protocol.ts';
 
 /** One image's encoder output: every tap of the manifest (in its order) and the embedding. */
 export interface ImageFeatures {
-  /** on the GPU when encoded on WebGPU, else in CPU memory */
-  layers: LayerFeatures[] | DeviceLayer[];
-  /** the layers in CPU memory: the same ones on WASM, read back in the background on WebGPU */
+  /** the taps in CPU memory: at once on WASM, read back in the background on WebGPU */
   host: Promise<LayerFeatures[]>;
   embedding: Promise<Float32Array | null>;
   embedDim: number;
@@ -48,11 +46,6 @@ function cacheKey(model: Loaded, geometry: EncodeGeometry, image: ImageRef): str
   return `${modelKey(model.reply)}${geometry.inputSize}/${geometry.grid ?? 'default'}/${image.key}`;
 }
 
-function drop(key: string): void {
-  for (const layer of cache.get(key)?.layers ?? []) if (onDevice(layer)) layer.perImage.forEach((b) => b.destroy());
-  cache.delete(key);
-}
-
 /** A pending read-back that fails (a lost device) must not surface as an unhandled rejection. */
 function quietly<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -72,12 +65,11 @@ export async function carryFeatures(from: LoadedModel, to: LoadedModel): Promise
   if (old === next) return;
   for (const [key, features] of [...cache]) {
     if (!key.startsWith(old)) continue;
-    drop(key);
+    cache.delete(key);
     const [host, embedding] = await Promise.all([features.host, features.embedding]).catch(() => [null, null]);
     if (host)
       cache.set(next + key.slice(old.length), {
         ...features,
-        layers: host,
         host: Promise.resolve(host),
         embedding: Promise.resolve(embedding),
       });
@@ -104,7 +96,6 @@ async function encodeOnCpu(
       return { ...one, data: one.data.slice() };
     });
     return {
-      layers,
       host: Promise.resolve(layers),
       embedding: Promise.resolve(embeddings && embeddings.slice(n * embedDim, (n + 1) * embedDim)),
       embedDim,
@@ -118,9 +109,9 @@ async function encodeOnGpu(model: Loaded, image: RgbImage, geometry: EncodeGeome
   const musc = await ortGpuMusc();
   const grid = featureGrid(manifest, geometry.inputSize, geometry.grid ?? undefined);
   const { layers, embedding } = await encodeOnDevice(model.session, manifest, musc, image, geometry.inputSize, grid);
+  const freed = () => layers.forEach((layer) => layer.perImage.forEach((buffer) => buffer.destroy()));
   return {
-    layers,
-    host: quietly(Promise.all(layers.map(musc.download))),
+    host: quietly(Promise.all(layers.map(musc.download)).finally(freed)),
     embedding: quietly(embedding),
     embedDim: manifest.embedding?.dim ?? 0,
     grayscale: isGrayscale(image),
@@ -150,7 +141,7 @@ export async function featuresFor(
 ): Promise<{ features: ImageFeatures[]; encodedNow: number }> {
   const keys = images.map((image) => cacheKey(model, geometry, image));
   const wanted = new Set(keys);
-  for (const key of cache.keys()) if (!wanted.has(key)) drop(key);
+  for (const key of cache.keys()) if (!wanted.has(key)) cache.delete(key);
   const gpu = model.reply.backendInfo.backend === 'webgpu';
   const missing = images.flatMap((_, n) => (cache.has(keys[n]) ? [] : [n]));
   const groupSize = gpu ? 1 : CPU_ENCODER_BATCH;
@@ -217,20 +208,5 @@ export async function assembleOnHost(
     hosts.forEach((h, n) => data.set(h[index].data, n * perImage));
     return { ...shapeOf(hosts[0][index], hosts.length), data };
   });
-  return { layers, ...(await batchEmbeddings(features)) };
-}
-
-/** The batch with the chosen taps left on the GPU, or null when some image's features are not there. */
-export async function assembleOnDevice(
-  manifest: ModelManifest,
-  features: ImageFeatures[],
-  taps: readonly string[],
-): Promise<MuscInput<DeviceLayer> | null> {
-  const perImage = features.map((f) => f.layers.filter(onDevice));
-  if (perImage.some((layers, n) => layers.length !== features[n].layers.length)) return null;
-  const layers = chosenTaps(manifest, taps).map((index) => ({
-    ...shapeOf(perImage[0][index], features.length),
-    perImage: perImage.map((l) => l[index].perImage[0]),
-  }));
   return { layers, ...(await batchEmbeddings(features)) };
 }

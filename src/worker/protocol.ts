@@ -126,7 +126,6 @@ export interface BatchScores {
 /** Where LNAMD and MSM ran, and why not on WebGPU when the model did. */
 export interface ScoringInfo {
   on: BrowserBackend;
-  fallbackReason: string | null;
 }
 
 export interface EvaluationRequest {

@@ -1,84 +1,17 @@
-// The `score` call: model → features (cached) → MuSc. On the CPU, and whenever known-good
-// references are marked, an incremental session (session.ts) keeps the batch between calls. A
-// plain batch on WebGPU runs LNAMD + MSM with our kernels on the device onnxruntime created,
-// reading the taps it left there; if that fails, the WebAssembly SIMD kernel on a pool of workers
-// (msmPool.ts). Progress
-// reports the stage the user waits on. A run whose GPU device is lost midway runs again on WASM
-// (deviceLoss.ts).
+// The `score` call: model → features (cached) → MuSc in the incremental session the worker keeps
+// for the batch on screen (session.ts), on the WASM kernel pool or, when the model runs on WebGPU,
+// on the GPU's feature slots. One path for every batch: a change computes only its own pairs, new
+// images are scored while the next ones encode, and every batch is screened for near-duplicates
+// and images that are not comparable (docs/method.md §19). A run whose GPU device is lost midway
+// runs again on WASM (deviceLoss.ts).
 import { unscreened } from '../engine/screening/notes.ts';
-import * as ort from 'onnxruntime-web/webgpu';
-import { deviceLostReason } from '../encoders/web/backend.ts';
 import { scorerWindow } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
-import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
-import { runMusc } from '../engine/pipeline.ts';
-import type { MuscConfig, MuscInput, MuscResult, RunOptions, SimilarityKernel } from '../engine/types.ts';
-import type { DeviceLayer } from '../gpu/index.ts';
 import { retryOnDeviceLoss } from './deviceLoss.ts';
-import { assembleOnDevice, assembleOnHost, carryFeatures, featuresFor } from './features.ts';
-import { ortGpuMusc } from './gpuMusc.ts';
+import { carryFeatures, featuresFor } from './features.ts';
 import { ensureModel, type Loaded } from './models.ts';
-import { forgetPlainBatch, keepPlainBatch } from './evidence.ts';
-import { dropSession, feedSession, type SessionScores } from './session.ts';
-import { createMsmPool } from './msmPool.ts';
-import type { BatchScores, Calls, RunProgress, ScoringInfo } from './protocol.ts';
-
-let similarity: SimilarityKernel | null = null;
-
-/** onnxruntime's wasm MatMul: the CPU fallback when the kernel pool cannot run (no memory for its copies). */
-function ortSimilarity(): SimilarityKernel {
-  similarity ??= createOrtMatmulKernel(ort, { executionProviders: ['wasm'] });
-  return similarity;
-}
-
-/** Runs `run`; the engine's own errors (a cancel among them) pass through, any other failure is logged and given back. */
-async function attempt<T>(what: string, run: () => Promise<T>): Promise<{ value: T } | { failure: string }> {
-  try {
-    return { value: await run() };
-  } catch (err) {
-    if (err instanceof MuscError) throw err;
-    console.warn(`MuScope: ${what} failed (${String(err)}); scoring another way instead.`);
-    return { failure: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-interface Batch {
-  /** the features left on the GPU, when they all are and the device is alive */
-  onDevice: MuscInput<DeviceLayer> | null;
-  /** the features in CPU memory (read back from the GPU if they were encoded there) */
-  onHost: () => Promise<MuscInput>;
-}
-
-/**
- * On WebGPU first (the features never leave the GPU), then the WebAssembly SIMD kernel on a
- * worker pool, then onnxruntime's wasm MatMul: each failure other than a cancel (a lost GPU device
- * included: its readbacks reject) falls to the next, same results, and the user is told why.
- */
-async function runScoring(
-  batch: Batch,
-  config: MuscConfig,
-  opts: RunOptions,
-): Promise<{ result: MuscResult; scoring: ScoringInfo }> {
-  const { onDevice } = batch;
-  let gpuFailure: string | null = null;
-  if (onDevice) {
-    const gpu = await attempt('mutual scoring on WebGPU', async () =>
-      runMusc(onDevice, config, { ...opts, scoreFeatureSet: (await ortGpuMusc()).scoreFeatureSet }),
-    );
-    if ('value' in gpu) return { result: gpu.value, scoring: { on: 'webgpu', fallbackReason: null } };
-    gpuFailure = `Mutual scoring on WebGPU failed (${gpu.failure}); it ran on the CPU instead.`;
-  }
-  const scoring: ScoringInfo = { on: 'wasm', fallbackReason: gpuFailure };
-  const input = await batch.onHost();
-  const pool = createMsmPool();
-  const onPool = await attempt('mutual scoring on the WASM kernel pool', () =>
-    runMusc(input, config, { ...opts, scoreFeatureSet: pool.scoreFeatureSet }),
-  ).finally(() => pool.close());
-  return {
-    result: 'value' in onPool ? onPool.value : await runMusc(input, config, { ...opts, similarity: ortSimilarity() }),
-    scoring,
-  };
-}
+import { feedSession, type SessionScores } from './session.ts';
+import type { BatchScores, Calls, RunProgress } from './protocol.ts';
 
 /** The session's scores in the request's order, as the page reads a batch. */
 function fromSession(
@@ -116,21 +49,19 @@ function fromSession(
     pairsComputed: pairs,
     screening: rows.map((r) => r.screening),
     screeningRule: judgement.screeningRule,
-    scoring: { on, fallbackReason: null },
+    scoring: { on },
   };
 }
 
-type Score = (
+/** The held session brought to the batch, each group of new images added as soon as it is encoded. */
+async function scoreInSession(
   model: Loaded,
-  request: Calls['score']['request'],
+  { images, settings }: Calls['score']['request'],
   progress: (p: RunProgress) => void,
   signal: AbortSignal,
-) => Promise<BatchScores>;
-
-/** The held session brought to the batch, each group of new images added as soon as it is encoded. */
-const scoreInSession: Score = async (model, { images, settings }, progress, signal) => {
-  const common = { mapSize: settings.inputSize, model: model.reply };
-  forgetPlainBatch();
+): Promise<BatchScores> {
+  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
+    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
   // Pairs scored while images still encode are reported with the encoding progress.
   let encoding: RunProgress | null = { stage: 'encoding', done: 0, total: images.length };
   const report = (p: RunProgress) => progress((encoding = p));
@@ -155,69 +86,12 @@ const scoreInSession: Score = async (model, { images, settings }, progress, sign
   });
   encoding = null;
   const scored = await feed.finish(encoded.features);
-  return { ...fromSession(images, scored), ...common, encodedNow: encoded.encodedNow };
-};
-
-/** A plain batch on the GPU, scored whole on the path whose features never leave the GPU. */
-const scoreWhole: Score = async (model, { images, settings }, progress, signal) => {
-  const common = { mapSize: settings.inputSize, model: model.reply };
-  const { features, encodedNow } = await featuresFor(
-    model,
-    settings,
-    images,
-    (done, total) => progress({ stage: 'encoding', done, total }),
-    signal,
-  );
-  const onPairs = (done: number, total: number) => progress({ stage: 'scoring', done, total });
-  dropSession();
-  keepPlainBatch(model.manifest, images, features, settings.taps, settings.rList);
-  const { result, scoring } = await runScoring(
-    {
-      onDevice: await assembleOnDevice(model.manifest, features, settings.taps),
-      onHost: () => assembleOnHost(model.manifest, features, settings.taps),
-    },
-    {
-      rList: settings.rList,
-      interval: settings.interval,
-      kList: settings.kList,
-      imageSize: settings.inputSize,
-      forceSmallBatch: settings.forceSmallBatch,
-    },
-    { signal, onProgress: (p) => p.stage === 'msm' && onPairs(p.done, p.total) },
-  );
   return {
-    keys: images.map((i) => i.key),
-    imageScores: result.imageScores,
-    imageScoresRaw: result.imageScoresRaw,
-    patchScores: result.patchScores,
-    grid: result.grid,
-    forcedSmallBatch: result.forcedSmallBatch,
-    rscinWindows: result.rscinWindows,
-    scale: 'batch-relative',
-    calibrated: null,
-    pairsComputed: (images.length * (images.length - 1)) / 2,
-    scoring,
-    ...common,
-    encodedNow,
+    ...fromSession(images, scored),
+    mapSize: settings.inputSize,
+    model: model.reply,
+    encodedNow: encoded.encodedNow,
   };
-};
-
-async function scoreWith(
-  model: Loaded,
-  request: Calls['score']['request'],
-  progress: (p: RunProgress) => void,
-  signal: AbortSignal,
-): Promise<BatchScores> {
-  const { images, settings } = request;
-  if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
-    throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
-  const gpuAlive = model.reply.backendInfo.backend === 'webgpu' && deviceLostReason() === null;
-  const withReferences = images.some((i) => i.role === 'reference');
-  // On the CPU, and whenever references are marked, an incremental session keeps the batch, so a
-  // change computes only its own pairs, and new images are scored while the next ones encode. A
-  // plain batch on the GPU keeps the path whose features never leave the GPU.
-  const score = !gpuAlive || withReferences ? scoreInSession : scoreWhole;
-  return score(model, request, progress, signal);
 }
 
 export async function scoreBatch(
@@ -234,7 +108,7 @@ export async function scoreBatch(
     () => ensureModel({ modelId: settings.modelId, backend: settings.backend, variant: settings.variant }, progress),
     async (model, lost) => {
       if (lost) await carryFeatures(lost.reply, model.reply);
-      return scoreWith(model, request, progress, signal);
+      return scoreInSession(model, request, progress, signal);
     },
     signal,
   );

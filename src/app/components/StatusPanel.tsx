@@ -111,7 +111,6 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
                 {scores.scoring.on === 'webgpu' ? 'WebGPU' : 'the CPU (WASM)'}.
               </span>
             )}
-            {scores.scoring?.fallbackReason && <span className="error"> {scores.scoring.fallbackReason}</span>}
             {scores.forcedSmallBatch && (
               <strong className="forced"> Forced: the batch is too small for reliable scores.</strong>
             )}

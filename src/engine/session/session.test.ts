@@ -5,7 +5,7 @@ import { matmulSlots } from '../msm.ts';
 import { runMusc } from '../pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../random.ts';
 import { DEFAULT_CONFIG, type LayerFeatures, type MuscInput, type MuscProgress } from '../types.ts';
-import { nearestScorers, scorerDistancesFromFeatures } from '../evidence.ts';
+import { nearestScorers } from '../evidence.ts';
 import { judge } from './judge.ts';
 import type { ImageRole, ScorerPolicy } from './scorers.ts';
 import { ScoringSession, type SessionConfig, type SessionState } from './session.ts';
@@ -250,16 +250,6 @@ describe('ScoringSession', () => {
     );
     expect(Math.abs(found.usual - nearest[(GRID * GRID) >> 1])).toBeLessThanOrEqual(TOLERANCE);
     expect(session.scorerDistances('missing')).toBeNull();
-
-    // The same distances from the taps alone, for a batch no session kept.
-    const layersOf = (n: number) => pick(pool, [n]).layers;
-    const fromFeatures = await scorerDistancesFromFeatures(
-      layersOf(4),
-      refs.map((j) => ({ id: idOf(j), layers: layersOf(j) })),
-      config().rList,
-      nearestSlots,
-    );
-    fromFeatures.forEach((row, k) => expectClose(row.distances, rows?.[k].distances ?? [], `features ${k}`));
   });
 
   it('one reference and one query is an inspection: a score, and no verdict until a second reference calibrates one', async () => {
