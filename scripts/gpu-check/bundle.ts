@@ -25,7 +25,7 @@ const ORT_RUNTIME = [
   'ort-wasm-simd-threaded.asyncify.mjs',
   'ort-wasm-simd-threaded.asyncify.wasm',
 ];
-const VULKAN_LOADER = '/usr/lib/x86_64-linux-gnu/libvulkan.so.1';
+const SYSTEM_LIBS = '/usr/lib/x86_64-linux-gnu';
 
 const require = createRequire(import.meta.url);
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -70,7 +70,10 @@ async function stage(staging: string): Promise<void> {
   const webgpuDir = dirname(require.resolve('webgpu'));
   copyInto(staging, join(webgpuDir, 'dist/linux-x64/dawn.node'), 'dist/linux-x64/dawn.node');
   // A bare machine may have the NVIDIA driver's ICD but no loader; run.sh uses this one only then.
-  copyInto(staging, realpathSync(VULKAN_LOADER), 'lib/libvulkan.so.1');
+  copyInto(staging, realpathSync(join(SYSTEM_LIBS, 'libvulkan.so.1')), 'lib/vulkan/libvulkan.so.1');
+  // dawn.node needs GLIBCXX_3.4.30 (GCC 12's libstdc++); run.sh uses these only where the system's cannot load it.
+  for (const lib of ['libstdc++.so.6', 'libgcc_s.so.1'])
+    copyInto(staging, realpathSync(join(SYSTEM_LIBS, lib)), `lib/cxx/${lib}`);
   const manifest = loadManifest(MODEL);
   copyInto(staging, join(MODELS_DIR, MODEL, 'manifest.json'), `models/${MODEL}/manifest.json`);
   for (const dtype of ['fp32', 'fp16'] as const) {
