@@ -1,7 +1,8 @@
-// The WebAssembly SIMD MSM kernel on its worker pool (src/worker/msmPool.ts) in real Chromium:
-// the whole engine on every golden file of the reference, as the app's WASM path runs it, and a
-// scoring session on the pool's feature slots against the same session on the in-page kernel.
-// Firefox runs it too: its pool once failed to start there.
+// The WebAssembly SIMD MSM kernel on its worker pool (src/worker/msmPool.ts) in real Chromium, as
+// the page's WASM path runs it: a scoring session on the pool's feature slots on every golden file
+// of the reference (fed in pieces, engine golden/goldenSession.ts), and a session on the pool's
+// slots against the same session on the in-page kernel. Firefox runs it too: its pool once failed
+// to start there.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,15 +31,19 @@ test.describe('WASM MSM worker pool', () => {
   });
 
   for (const file of files) {
-    test(`${file}: the engine on the pool matches the reference`, async ({ page }) => {
+    test(`${file}: a scoring session on the pool’s feature slots matches the reference`, async ({ page }) => {
       const json = readFileSync(resolve(goldenDir, file), 'utf8');
-      const report = await page.evaluate((r) => globalThis.muscopeHarness!.goldenWasm(r), { json });
+      const report = await page.evaluate((r) => globalThis.muscopeHarness!.goldenOnPoolSlots(r), { json });
+      console.log(
+        `${file}: ${report.threads} threads, pairs answered ${report.pairsAnswered.join('/')}, ` +
+          report.deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}`).join(', '),
+      );
       expect(report.threads).toBeGreaterThanOrEqual(1);
+      // the session's pairs ran on the pool: every thread answered its pairs requests
+      expect(report.pairsAnswered).toHaveLength(report.threads);
+      for (const answered of report.pairsAnswered) expect(answered).toBeGreaterThan(0);
       expect(report.deviations.length).toBeGreaterThan(0);
       for (const d of report.deviations) expect.soft(d.worst, `${file} ${d.output}`).toBeLessThanOrEqual(d.tolerance);
-      console.log(
-        `${file}: ${report.threads} threads, ${report.deviations.map((d) => `${d.output} ${d.worst.toExponential(2)}`).join(', ')}`,
-      );
     });
   }
 

@@ -1,14 +1,16 @@
 // Browser side of the GPU tests and the browser bench, bundled by build.ts and served on the app's
-// origin by serve.ts. It runs the engine's CPU stages and src/gpu side by side on the same inputs
+// origin by serve.ts. It runs the engine's CPU stages and src/gpu side by side on the same inputs,
+// and scoring sessions on the feature slots of the page's WASM kernel pool (src/worker/msmPool.ts),
 // and returns only deviations and timings.
 
 import { scorerWindow } from '../../../src/engine/config.ts';
 import { MuscError } from '../../../src/engine/errors.ts';
-import { checkGoldenCase, goldenLayers, worstDeviation } from '../../../src/engine/golden/checkGolden.ts';
+import { goldenLayers, worstDeviation } from '../../../src/engine/golden/checkGolden.ts';
 import { parseGoldenCase, type PipelineGoldenCase } from '../../../src/engine/golden/goldenCase.ts';
+import { feedInPieces, sessionDeviations } from '../../../src/engine/golden/goldenSession.ts';
 import { tsKernel } from '../../../src/engine/kernels/tsKernel.ts';
 import { lnamd } from '../../../src/engine/lnamd.ts';
-import { mutualScores, mutualScoresByRows } from '../../../src/engine/msm.ts';
+import { laterRows, mutualScores, mutualScoresByRows } from '../../../src/engine/msm.ts';
 import type { RunOptions } from '../../../src/engine/types.ts';
 import { createWebGpuMusc, requestMuscDevice } from '../../../src/gpu/index.ts';
 import { createMsmPool, type MsmPool } from '../../../src/worker/msmPool.ts';
@@ -26,7 +28,7 @@ import type {
   SessionPoolReport,
   SessionPoolRequest,
   SetDeviation,
-  WasmGoldenReport,
+  PoolGoldenReport,
 } from './protocol.ts';
 
 let gpuDevice: Promise<{ adapter: GPUAdapter; device: GPUDevice }> | undefined;
@@ -129,25 +131,41 @@ async function withPool<T>(threads: number | undefined, use: (pool: MsmPool) => 
   }
 }
 
-const goldenWasm = ({ json }: GoldenRequest): Promise<WasmGoldenReport> =>
-  withPool(undefined, async (pool) => ({
-    deviations: await checkGoldenCase(parseGoldenCase(JSON.parse(json)), { scoreFeatureSet: pool.scoreFeatureSet }),
-    threads: pool.threads,
-  }));
+/** The golden case in a scoring session on the pool's feature slots, fed in pieces as the page feeds a batch. */
+const goldenOnPoolSlots = ({ json }: GoldenRequest): Promise<PoolGoldenReport> =>
+  withPool(undefined, async (pool) => {
+    const c = pipelineCase(json);
+    const session = await feedInPieces(c, pool.slots, c.config.images);
+    try {
+      return {
+        deviations: await sessionDeviations(c, session),
+        threads: pool.threads,
+        pairsAnswered: pool.pairsAnswered(),
+      };
+    } finally {
+      session.close();
+    }
+  });
 
 const sessionPool = (request: SessionPoolRequest): Promise<SessionPoolReport> =>
   withPool(request.threads, (pool) => sessionOnPool(pool, request));
 
+/** MSM on the pool's feature slots, as a session computes it: every image put, then the triangle's rows, `rowsAtOnce` in flight. */
 function benchWasm(request: BenchRequest): Promise<BenchResult> {
   const patches = request.grid * request.grid;
   return withPool(request.threads, async (pool) => {
-    const measurement = await measureMsm(
-      async (z, images, window) =>
-        mutualScoresByRows(images, patches, window, await pool.load({ z, images, patches, dim: request.dim }), {
-          concurrency: pool.threads,
-        }),
-      request,
-    );
+    const measurement = await measureMsm(async (z, images, window) => {
+      const slots = pool.slots(patches, request.dim);
+      try {
+        const size = patches * request.dim;
+        for (let n = 0; n < images; n++) slots.put(n, z.subarray(n * size, (n + 1) * size));
+        return await mutualScoresByRows(images, patches, window, laterRows(slots.pairs, images), {
+          concurrency: slots.rowsAtOnce,
+        });
+      } finally {
+        slots.destroy?.();
+      }
+    }, request);
     return {
       ...measurement,
       crossOriginIsolated: globalThis.crossOriginIsolated,
@@ -180,7 +198,7 @@ async function benchMsm(request: BenchRequest): Promise<BenchResult> {
 globalThis.muscopeHarness = {
   adapter,
   golden,
-  goldenWasm,
+  goldenOnPoolSlots,
   sessionPool,
   cancel,
   brokenFeatures,

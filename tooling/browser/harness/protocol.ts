@@ -46,10 +46,15 @@ export interface CancelReport {
   progressCalls: number;
 }
 
-/** The WASM pool's whole pipeline on a golden case (checkGoldenCase's deviations). */
-export interface WasmGoldenReport {
+/**
+ * A golden case in a scoring session on the WASM pool's feature slots, fed in pieces
+ * (engine golden/goldenSession.ts): its outputs' deviations from the case's expected values.
+ */
+export interface PoolGoldenReport {
   deviations: Array<{ output: string; worst: number; tolerance: number }>;
   threads: number;
+  /** pairs requests each pool thread answered */
+  pairsAnswered: number[];
 }
 
 export interface SessionPoolRequest {
@@ -106,8 +111,8 @@ export type BenchResult = Measurement & {
 export interface MuscopeHarness {
   adapter(): Promise<AdapterReport>;
   golden(request: GoldenRequest): Promise<GoldenReport>;
-  /** the golden case through the engine with MSM on the WASM worker pool */
-  goldenWasm(request: GoldenRequest): Promise<WasmGoldenReport>;
+  /** the golden case in a scoring session on the WASM pool's feature slots, as the page scores */
+  goldenOnPoolSlots(request: GoldenRequest): Promise<PoolGoldenReport>;
   /** a scoring session on the WASM pool's feature slots against one on the in-page kernel */
   sessionPool(request: SessionPoolRequest): Promise<SessionPoolReport>;
   /** scores the golden case on the GPU with small buffers, aborting at the first progress report */
