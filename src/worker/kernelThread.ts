@@ -1,5 +1,5 @@
-// One worker of the MSM pool (msmPool.ts) seen from the pool: calls are matched to their replies
-// by id, so the batch rows and a session's pairs may share a worker; notices (a session's
+// One worker of the MSM pool (msmPool.ts) seen from the pool: calls (a session's pairs) are
+// matched to their replies by id, so several may be in flight on one worker; notices (a session's
 // features) go out without a reply, and the worker's message order keeps them before later calls.
 import type { KernelCall, KernelNotice, KernelReply, KernelRequest } from './msmKernel.worker.ts';
 
@@ -29,7 +29,7 @@ export class KernelThread {
       if (!pending) return;
       if (data.type === 'error') pending.reject(new Error(`MSM worker: ${data.message}`));
       else {
-        if (data.type === 'pairs') this.answeredPairs += 1;
+        this.answeredPairs += 1;
         pending.resolve(data);
       }
     };

@@ -1,10 +1,8 @@
-// One thread of the WebAssembly MSM pool (msmPool.ts): keeps the current feature set in its own
-// kernel instance and answers one row of image pairs at a time; for scoring sessions it also
-// holds feature slot stores (slotStores.ts). Internal to the scoring worker, like onnxruntime's
-// own wasm threads; the app still talks to one worker.
-import { createNearestRows } from '../engine/kernels/nearestRows.ts';
-import type { PairRow, PairRows } from '../engine/msm.ts';
-import type { FeatureSet } from '../engine/types.ts';
+// One thread of the WebAssembly MSM pool (msmPool.ts): holds the feature slot stores of scoring
+// sessions (slotStores.ts, the WebAssembly SIMD kernel over each) and answers pairs of images
+// between their slots. Internal to the scoring worker, like onnxruntime's own wasm threads; the
+// app still talks to one worker.
+import type { PairRow } from '../engine/msm.ts';
 import { SlotStores } from './slotStores.ts';
 
 /** Messages the pool sends without waiting: message order per worker puts them before any later call. */
@@ -13,34 +11,17 @@ export type KernelNotice =
   | { type: 'put'; store: number; slot: number; z: Float32Array }
   | { type: 'drop'; store: number };
 /** Messages answered by a reply carrying the same id. */
-export type KernelCall =
-  | { type: 'load'; set: FeatureSet }
-  | { type: 'row'; i: number }
-  | { type: 'pairs'; store: number; i: number; js: number[] };
+export type KernelCall = { type: 'pairs'; store: number; i: number; js: number[] };
 export type KernelRequest = KernelNotice | (KernelCall & { id: number });
-export type KernelReply = { id: number } & (
-  { type: 'loaded' } | ({ type: 'row' } & PairRow) | ({ type: 'pairs' } & PairRow) | { type: 'error'; message: string }
-);
+export type KernelReply = { id: number } & (({ type: 'pairs' } & PairRow) | { type: 'error'; message: string });
 
-let rows: PairRows | null = null;
 const stores = new SlotStores();
 
 const reply = (message: KernelReply, transfer: Transferable[] = []): void => self.postMessage(message, { transfer });
 
-async function answer(request: KernelCall & { id: number }): Promise<void> {
-  const { id } = request;
-  if (request.type === 'load') {
-    rows = null; // drop the previous set's memory before allocating the next
-    rows = createNearestRows(request.set);
-    reply({ id, type: 'loaded' });
-  } else if (request.type === 'row') {
-    if (!rows) throw new Error('no feature set is loaded');
-    const { forward, backward } = await rows(request.i);
-    reply({ id, type: 'row', forward, backward }, [forward.buffer, backward.buffer]);
-  } else {
-    const { forward, backward } = await stores.pairs(request.store, request.i, request.js);
-    reply({ id, type: 'pairs', forward, backward }, [forward.buffer, backward.buffer]);
-  }
+async function answer({ id, store, i, js }: KernelCall & { id: number }): Promise<void> {
+  const { forward, backward } = await stores.pairs(store, i, js);
+  reply({ id, type: 'pairs', forward, backward }, [forward.buffer, backward.buffer]);
 }
 
 self.onmessage = async ({ data: request }: MessageEvent<KernelRequest>) => {

@@ -28,11 +28,8 @@ export function splitRuns(
   return runs;
 }
 
-async function pairsOn(worker: KernelPort, store: number, i: number, js: number[]): Promise<PairRow> {
-  const reply = await worker.call({ type: 'pairs', store, i, js });
-  if (reply.type !== 'pairs') throw new Error(`MSM worker answered ${reply.type} to pairs`);
-  return reply;
-}
+const pairsOn = (worker: KernelPort, store: number, i: number, js: number[]): Promise<PairRow> =>
+  worker.call({ type: 'pairs', store, i, js });
 
 export function poolSlots(workers: readonly KernelPort[]): FeatureSlotsFactory {
   return (patches, dim): FeatureSlots => {
