@@ -1,9 +1,19 @@
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, expectState, extraGoodBottles, shownResults } from '../tooling/browser/pages/batch.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dragPaths, dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
+import {
+  bottleImages,
+  DEMO_ROOT,
+  expectState,
+  extraGoodBottles,
+  shownResults,
+} from '../tooling/browser/pages/batch.ts';
 
 // The page's controls a user drives by hand, each checked against what the cards themselves
-// show: the threshold slider and its live counts, pasting an image, zoom and pan in the detail view.
+// show: the threshold slider and its live counts, pasting an image, zoom and pan in the detail view,
+// and folders dragged from disk (a dataset, an empty folder, a folder of only bad files).
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.beforeEach(async ({ page }, info) => {
@@ -81,4 +91,41 @@ test('the threshold slider moves the verdicts and the counts with it; a pasted i
     await detail.getByRole('button', { name: 'Fit' }).click();
     await expect.poll(async () => scaleOf(await transform())).toBeCloseTo(fitted, 5);
   });
+});
+
+test('folders dragged from disk: a dataset is scored and evaluated; an empty folder and one of only bad files each say why nothing came of them', async ({
+  page,
+}) => {
+  const work = mkdtempSync(join(tmpdir(), 'muscope-folders-'));
+  try {
+    const empty = join(work, 'empty');
+    const bad = join(work, 'only-bad');
+    mkdirSync(empty);
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'notes.png'), 'not an image\n');
+    writeFileSync(join(bad, 'zero.jpg'), '');
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+
+    await dragPaths(page, page.getByTestId('drop-zone'), [empty, bad]);
+    const skipped = page.getByTestId('skipped-file');
+    await expect(skipped).toHaveCount(3);
+    await expect(page.getByTestId('skipped')).toContainText('empty/: no image files found in this folder');
+    await expect(skipped.filter({ hasText: 'notes.png' })).toContainText('not an image');
+    await expect(skipped.filter({ hasText: 'zero.jpg' })).toContainText('empty');
+    await expect(page.getByTestId('result')).toHaveCount(0);
+
+    // An empty folder through the folder picker: the input cannot say which folder it was.
+    await page.getByTestId('folder-input').setInputFiles(empty);
+    await expect(skipped).toHaveCount(4);
+    await expect(skipped.last()).toHaveText('the chosen folder/: no image files found in this folder');
+
+    // The demo dataset as a folder: its MVTec layout comes with the drag (paths inside the folder).
+    await dragPaths(page, page.getByTestId('drop-zone'), [DEMO_ROOT]);
+    await expectState(page, 'done', 240_000);
+    await expect(page.getByTestId('result')).toHaveCount(12);
+    await expect(page.getByTestId('image-auroc')).toHaveText('100.0');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });

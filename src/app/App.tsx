@@ -13,7 +13,7 @@ import { StatusPanel } from './components/StatusPanel.tsx';
 import { ThresholdBar } from './components/ThresholdBar.tsx';
 import { Timeline } from './components/Timeline.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
-import { filesFromClipboard } from './intake/collect.ts';
+import { filesFromClipboard, loose } from './intake/collect.ts';
 import { useLoadedModel, useModelIndex, useModelManifest } from './queries.ts';
 import { useKeyboardNavigation } from './results/useKeyboardNavigation.ts';
 import { useResults } from './results/useResults.ts';
@@ -38,7 +38,7 @@ export function App() {
   useEffect(() => void restoreBatch(), []);
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
-      if (e.clipboardData?.files.length) void addFiles(filesFromClipboard(e.clipboardData), manifest.data);
+      if (e.clipboardData?.files.length) void addFiles(loose(filesFromClipboard(e.clipboardData)), manifest.data);
     };
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);

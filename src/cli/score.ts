@@ -22,6 +22,7 @@ import {
   requireEnoughImages,
 } from './common.ts';
 import { findingsFiles } from '../engine/findings/files.ts';
+import { NO_IMAGE_FILES } from '../engine/preprocess/imageFiles.ts';
 import { screeningText } from '../engine/screening/notes.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
@@ -182,12 +183,12 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
   const outDir = args.values.get('out') ?? DEFAULT_OUT_DIR;
 
   const referenceFiles = referenceDir ? await listImages([referenceDir]) : [];
-  if (referenceDir && referenceFiles.length === 0) throw new InputPathError(`no image files found in ${referenceDir}`);
+  if (referenceDir && referenceFiles.length === 0) throw new InputPathError(`${NO_IMAGE_FILES} in ${referenceDir}`);
   const asReference = new Set(referenceFiles.map((f) => resolve(f)));
   const files = (await listImages(args.positional)).filter((f) => !asReference.has(resolve(f)));
   if (files.length === 0)
     throw new InputPathError(
-      `no image files found in ${args.positional.join(', ')}${referenceDir ? ' besides the references' : ''}`,
+      `${NO_IMAGE_FILES} in ${args.positional.join(', ')}${referenceDir ? ' besides the references' : ''}`,
     );
   const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { useBatchStore } from '../batch/batchStore.ts';
 import { useResults } from '../results/useResults.ts';
+import { loose } from '../intake/collect.ts';
 import { addFiles } from '../run/controller.ts';
 import { useCaptureStore, nextCaptureName } from './captureStore.ts';
 import { captureFrame, hasFrame, sampleContext, sampleGrey, type Roi } from './frame.ts';
@@ -112,7 +113,7 @@ function CameraPanel({ manifest }: { manifest: ModelManifest | undefined }) {
     addCapture({ name, takenAt, verdictAfterMs: null });
     try {
       const file = await captureFrame(el, roi, name);
-      await addFiles([{ file, path: name }], manifest);
+      await addFiles(loose([{ file, path: name }]), manifest);
       setCaptureError(null);
     } catch (err) {
       setCaptureError(`The frame could not be captured: ${err instanceof Error ? err.message : String(err)}`);

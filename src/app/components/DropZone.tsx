@@ -5,7 +5,7 @@ import { addFiles } from '../run/controller.ts';
 
 /** Accepts dropped files and folders anywhere over its area. */
 export function DropZone({ manifest, children }: { manifest: ModelManifest | undefined; children: ReactNode }) {
-  const { over, setOver, onDragOver, onDrop } = useFileDrop((incoming) => void addFiles(incoming, manifest));
+  const { over, setOver, onDragOver, onDrop } = useFileDrop((handed) => void addFiles(handed, manifest));
   return (
     <div
       className={`dropzone${over ? ' dropzone-over' : ''}`}

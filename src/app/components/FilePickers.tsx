@@ -20,7 +20,7 @@ export function FilePickers({ manifest, role = 'query', labels, testIds, primary
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
   const pick = (input: HTMLInputElement) => {
-    void addFiles(filesFromList(input.files ?? []), manifest, role);
+    void addFiles(filesFromList(input.files ?? [], input === folder.current), manifest, role);
     input.value = '';
   };
   return (

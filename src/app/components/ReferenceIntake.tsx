@@ -11,7 +11,7 @@ import { FilePickers } from './FilePickers.tsx';
 export function ReferenceIntake({ manifest }: { manifest: ModelManifest | undefined }) {
   const count = useBatchStore((s) => s.images.filter((i) => i.role === 'reference').length);
   // The drop is taken here (preventDefault), so the page-wide drop zone around leaves it alone.
-  const { over, setOver, onDragOver, onDrop } = useFileDrop((found) => void addFiles(found, manifest, 'reference'));
+  const { over, setOver, onDragOver, onDrop } = useFileDrop((handed) => void addFiles(handed, manifest, 'reference'));
   return (
     <div
       className={`refzone${over ? ' refzone-over' : ''}`}

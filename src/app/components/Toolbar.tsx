@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { isBusy, useBatchStore } from '../batch/batchStore.ts';
+import { loose } from '../intake/collect.ts';
 import { fetchDemoSet } from '../intake/demo.ts';
 import { addFiles, clearBatch, runBatch } from '../run/controller.ts';
 import { changedSinceScored } from '../results/results.ts';
@@ -27,7 +28,7 @@ export function DemoButton({ manifest, className }: { manifest: ModelManifest | 
   const load = async () => {
     setError(null);
     try {
-      await addFiles(await fetchDemoSet(), manifest);
+      await addFiles(loose(await fetchDemoSet()), manifest);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }

@@ -8,6 +8,13 @@ export interface IncomingFile {
   path: string;
 }
 
+/** What one drop or pick handed over: its files, and the folders in it that held none. */
+export interface Handover {
+  files: IncomingFile[];
+  /** folders dropped that held no file (hidden ones aside), or the picked folder when it held none */
+  emptyFolders: string[];
+}
+
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
   return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
 }
@@ -30,7 +37,7 @@ async function walk(entry: FileSystemEntry, into: IncomingFile[]): Promise<void>
 }
 
 /** Must be called synchronously in the drop handler: the items are gone after it returns. */
-export function filesFromDataTransfer(data: DataTransfer): Promise<IncomingFile[]> {
+export function filesFromDataTransfer(data: DataTransfer): Promise<Handover> {
   const entries: FileSystemEntry[] = [];
   const loose: File[] = [];
   for (const item of Array.from(data.items)) {
@@ -42,15 +49,27 @@ export function filesFromDataTransfer(data: DataTransfer): Promise<IncomingFile[
   }
   if (entries.length === 0 && loose.length === 0) loose.push(...Array.from(data.files));
   return (async () => {
-    const found = loose.map((file) => ({ file, path: file.name }));
-    for (const entry of entries) await walk(entry, found);
-    return found;
+    const files = loose.map((file) => ({ file, path: file.name }));
+    const emptyFolders: string[] = [];
+    for (const entry of entries) {
+      const before = files.length;
+      await walk(entry, files);
+      if (entry.isDirectory && files.length === before) emptyFolders.push(entry.name);
+    }
+    return { files, emptyFolders };
   })();
 }
 
+/** Files handed over one by one (a paste, the demo set, a capture): no folder among them. */
+export const loose = (files: IncomingFile[]): Handover => ({ files, emptyFolders: [] });
+
+/** What a folder pick that held no file is called: the input does not say which folder it was. */
+export const PICKED_FOLDER = 'the chosen folder';
+
 /** From an <input type=file>; folder pickers fill webkitRelativePath. */
-export function filesFromList(list: FileList | readonly File[]): IncomingFile[] {
-  return Array.from(list).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+export function filesFromList(list: FileList | readonly File[], folder: boolean): Handover {
+  const files = Array.from(list).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+  return { files, emptyFolders: folder && files.length === 0 ? [PICKED_FOLDER] : [] };
 }
 
 /** Pasted images get a generated name when the clipboard gives none. */

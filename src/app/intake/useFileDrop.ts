@@ -1,12 +1,12 @@
 import { useState, type DragEvent } from 'react';
-import { filesFromDataTransfer, type IncomingFile } from './collect.ts';
+import { filesFromDataTransfer, type Handover } from './collect.ts';
 
 /**
  * Drag-over highlighting and the drop of files and folders onto an area. A drop a target inside
  * has already taken (preventDefault) is left to it, so a Known-good target can sit inside the
  * page-wide drop zone.
  */
-export function useFileDrop(onFiles: (files: IncomingFile[]) => void) {
+export function useFileDrop(onFiles: (handed: Handover) => void) {
   const [over, setOver] = useState(false);
   const onDragOver = (e: DragEvent) => {
     if (!e.dataTransfer.types.includes('Files')) return;

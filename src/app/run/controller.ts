@@ -7,7 +7,8 @@ import { WorkerCallError } from '../../worker/client.ts';
 import type { ImageRole, RunStage } from '../../worker/protocol.ts';
 import { IDLE_RUN, reportProgress, setRun, useBatchStore, type RunPhase } from '../batch/batchStore.ts';
 import type { BatchImage, BatchRecord } from '../batch/types.ts';
-import type { IncomingFile } from '../intake/collect.ts';
+import type { Handover } from '../intake/collect.ts';
+import { NO_IMAGE_FILES } from '../../engine/preprocess/imageFiles.ts';
 import { intakeWithVideos } from '../video/videoIntake.ts';
 import { clearSavedBatch, loadBatch, saveBatch } from '../persistence/batchDb.ts';
 import { showLoadedModel } from '../queryClient.ts';
@@ -144,10 +145,12 @@ export function cancelRun(): void {
  * the last scores stay shown and the new images wait as pending until the new scores arrive.
  */
 export async function addFiles(
-  incoming: readonly IncomingFile[],
+  { files: incoming, emptyFolders }: Handover,
   manifest: ModelManifest | undefined,
   role: ImageRole = 'query',
 ): Promise<void> {
+  const empty = emptyFolders.map((folder) => ({ name: `${folder}/`, reason: `${NO_IMAGE_FILES} in this folder` }));
+  if (empty.length > 0) useBatchStore.setState((s) => ({ skipped: [...s.skipped, ...empty] }));
   if (incoming.length === 0) return;
   setRun({ checkingFiles: true });
   try {

@@ -4,6 +4,9 @@
 
 /** Smaller images carry too few pixels for any patch grid to mean something. */
 export const MIN_IMAGE_SIDE = 8;
+
+/** A folder with nothing to score, in the page's and the CLI's words. */
+export const NO_IMAGE_FILES = 'no image files found';
 /**
  * Larger images are shrunk on decode (aspect kept) so memory stays bounded: a 4096-px side is
  * already ≥ 8× any encoder input, so the later squash-resize sees practically the same pixels.

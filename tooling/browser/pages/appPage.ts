@@ -1,8 +1,8 @@
-// Driving the app page: an MVTec category's test images as files, a synthesized drop, and a
-// remembered WASM preference. Free of @playwright/test's `expect`, so `npm run bench` uses them too.
+// Driving the app page: an MVTec category's test images as files, a synthesized drop, a real drag
+// of files and folders from disk, and a remembered WASM preference. Free of @playwright/test's `expect`, so `npm run bench` uses them too.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 export interface TestImage {
   /** unique file name: '<defect folder>_<file>' */
@@ -47,6 +47,28 @@ export async function dropFiles(
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     return droppedAt;
   }, payload);
+}
+
+/**
+ * Drags files or folders from this machine's disk onto `target` through Chromium's own drag and
+ * drop (DevTools Input.dispatchDragEvent): a folder arrives as a real directory entry, as a
+ * user's drag from a file manager gives it, which a script-made DataTransfer cannot hold.
+ */
+export async function dragPaths(page: Page, target: Locator, paths: readonly string[]): Promise<void> {
+  const box = await target.boundingBox();
+  if (!box) throw new Error('the drop target is not visible');
+  // The middle of the part of the target inside the viewport: what a user's pointer can reach.
+  const height = Math.min(box.y + box.height, page.viewportSize()?.height ?? Infinity) - box.y;
+  const [x, y] = [box.x + box.width / 2, box.y + height / 2];
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const data = { items: [], files: [...paths], dragOperationsMask: 1 };
+    await page.mouse.move(x, y);
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const)
+      await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Makes the app start on WASM, as a user who chose it in the settings on an earlier visit. */
