@@ -1,33 +1,14 @@
-// Reading and writing whole models. Encoding is deterministic: the same message gives the same bytes.
+// Reading and writing model files in Node; the bytes ⇄ message part is src/encoders/onnx/codec.ts.
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { DataLocation, ModelProto, type onnx } from './proto.ts';
-
-export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
-  return ModelProto.decode(bytes);
-}
-
-export function encodeModel(model: onnx.IModelProto): Uint8Array {
-  return ModelProto.encode(model).finish();
-}
+import { decodeModelFile, encodeModel, type onnx } from '../../src/encoders/onnx/index.ts';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 export async function readModel(path: string): Promise<onnx.ModelProto> {
-  let model: onnx.ModelProto;
-  try {
-    model = decodeModel(await readFile(path));
-  } catch (error) {
-    throw new Error(`${path} is not a readable ONNX model (${(error as Error).message})`, { cause: error });
-  }
-  const external = (model.graph?.initializer ?? []).some((t) => t.dataLocation === DataLocation.EXTERNAL);
-  if (external)
-    throw new Error(
-      `${path} keeps its weights in external data files, which this tool does not read: re-export with the weights inside the .onnx`,
-    );
-  return model;
+  return decodeModelFile(await readFile(path), path);
 }
 
 export interface WrittenFile {

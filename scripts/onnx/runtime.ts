@@ -1,13 +1,6 @@
 // Running models in onnxruntime-node: the shape and value checks of the model tools and tests.
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { encodeModel } from './io.ts';
-import { createPrng } from './prng.ts';
-import type { onnx } from './proto.ts';
-
-export interface FloatTensor {
-  dims: number[];
-  data: Float32Array;
-}
+import { encodeModel, type FloatTensor, type onnx } from '../../src/encoders/onnx/index.ts';
 
 export interface RunOptions {
   /** ORT graph optimisation level; 'all' is what the app gets */
@@ -43,20 +36,4 @@ export async function runModel(
   } finally {
     await session.release();
   }
-}
-
-/** Seeded values in [-2, 2): the range of mean/std-normalised pixels. */
-export function randomFloatTensor(dims: readonly number[], seed: number): FloatTensor {
-  const prng = createPrng(seed);
-  const data = new Float32Array(dims.reduce((n, d) => n * d, 1));
-  for (let i = 0; i < data.length; i++) data[i] = prng.symmetric(2);
-  return { dims: [...dims], data };
-}
-
-/** Largest |a − b| over two tensors of the same shape. */
-export function maxAbsDiff(a: FloatTensor, b: FloatTensor): number {
-  if (a.dims.join() !== b.dims.join()) throw new Error(`shapes differ: [${a.dims}] vs [${b.dims}]`);
-  let max = 0;
-  for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i] - b.data[i]));
-  return max;
 }

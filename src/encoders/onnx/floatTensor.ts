@@ -1,0 +1,30 @@
+// Float32 tensors as the model checks see them, and how a check runs a model: the runner is the
+// caller's (onnxruntime-node in scripts/onnx/runtime.ts; onnxruntime-web in the page).
+import { createPrng } from './prng.ts';
+
+export interface FloatTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+/** Runs encoded model bytes once on float32 feeds and returns every graph output (all float32). */
+export type RunFloatModel = (
+  model: Uint8Array,
+  feeds: Record<string, FloatTensor>,
+) => Promise<Record<string, FloatTensor>>;
+
+/** Seeded values in [-2, 2): the range of mean/std-normalised pixels. */
+export function randomFloatTensor(dims: readonly number[], seed: number): FloatTensor {
+  const prng = createPrng(seed);
+  const data = new Float32Array(dims.reduce((n, d) => n * d, 1));
+  for (let i = 0; i < data.length; i++) data[i] = prng.symmetric(2);
+  return { dims: [...dims], data };
+}
+
+/** Largest |a − b| over two tensors of the same shape. */
+export function maxAbsDiff(a: FloatTensor, b: FloatTensor): number {
+  if (a.dims.join() !== b.dims.join()) throw new Error(`shapes differ: [${a.dims}] vs [${b.dims}]`);
+  let max = 0;
+  for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i] - b.data[i]));
+  return max;
+}
