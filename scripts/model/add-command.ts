@@ -10,7 +10,7 @@ import { addModel } from './add.ts';
 import { catalogEntry, modelCatalog } from './catalog.ts';
 import type { Command } from './command.ts';
 import { parseSize } from './tap-command.ts';
-import { parseLayerList } from './tap-plan.ts';
+import { parseLayerList } from '../../src/encoders/import/tapPlan.ts';
 import { summarize } from './tapped-folder.ts';
 
 const usage = `<${modelCatalog.map((e) => e.name).join('|')}> [--from <file.onnx>] [--size S] [--layers 2,5,8,11] [--models-dir DIR]`;

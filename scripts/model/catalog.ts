@@ -1,6 +1,6 @@
 // Encoders `npm run model -- add <name>` can install: a Hugging Face ONNX export at a fixed revision,
 // pinned by sha256. An entry without a trustworthy sha256 is unpinned, and its download is refused.
-import type { VitFamily } from './families.ts';
+import type { VitFamily } from '../../src/encoders/import/families.ts';
 
 export interface CatalogEntry {
   name: string;

@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { sha256File } from '../../src/platform/node/sha256File.ts';
 import { readModel } from '../onnx/index.ts';
 import type { Command } from './command.ts';
-import { parseFamily } from './families.ts';
+import { parseFamily } from '../../src/encoders/import/families.ts';
 import { tapModel } from './tap.ts';
-import { parseLayerList } from './tap-plan.ts';
+import { parseLayerList } from '../../src/encoders/import/tapPlan.ts';
 import { summarize, writeTappedModel } from './tapped-folder.ts';
 
 export function parseSize(value: string | undefined): number | undefined {

@@ -1,27 +1,12 @@
 // Writing a tapped encoder as an installed model folder, and the summary the commands print.
 import { join } from 'node:path';
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
-import { modelFileName, writeModelFolder } from './model-folder.ts';
-import type { TappedEncoder } from './tap.ts';
-
-export interface Provenance {
-  id: string;
-  displayName: string;
-  license: string;
-  source: string;
-  notes?: string;
-}
+import { modelFileName, type Provenance, tappedDescription } from '../../src/encoders/import/modelManifest.ts';
+import type { TappedEncoder } from '../../src/encoders/import/tap.ts';
+import { writeModelFolder } from './model-folder.ts';
 
 export function writeTappedModel(dir: string, tapped: TappedEncoder, provenance: Provenance): Promise<ModelManifest> {
-  return writeModelFolder(dir, tapped.model, {
-    ...provenance,
-    family: tapped.family,
-    fixture: false,
-    inputName: tapped.inputName,
-    size: tapped.size,
-    taps: tapped.taps,
-    embedding: tapped.embedding,
-  });
+  return writeModelFolder(dir, tapped.model, tappedDescription(tapped, provenance));
 }
 
 export function summarize(tapped: TappedEncoder, manifest: ModelManifest, dir: string): string[] {

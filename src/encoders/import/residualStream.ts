@@ -3,7 +3,7 @@
 // residual Adds chain along the stream, two per block (attention, then MLP). Tensor names only
 // confirm what the structure says.
 import { type GraphIndex, nodeInputs, nodeOutputs } from '../onnx/index.ts';
-import type { NormRegion } from './layer-norms.ts';
+import type { NormRegion } from './layerNorms.ts';
 
 export interface Block {
   /** 0-based, in stream order */

@@ -12,7 +12,7 @@ import {
   readIntegers,
   tensorDims,
 } from '../onnx/index.ts';
-import type { NormRegion } from './layer-norms.ts';
+import type { NormRegion } from './layerNorms.ts';
 
 const out = (node: onnx.INodeProto): string => nodeOutputs(node)[0] ?? '';
 
