@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { cutShort, imageFormatOf, SNIFF_BYTES, TAIL_BYTES, undecodable } from './imageFiles.ts';
+import { cutShort, imageFormatOf, jpegCutShort, SNIFF_BYTES, TAIL_BYTES, undecodable } from './imageFiles.ts';
 
 const BOTTLE = join(import.meta.dirname, '../../../../shared/data/mvtec_ad/bottle/test/good/000.png');
 
@@ -59,5 +59,34 @@ describe('a file cut short, told by its ends', () => {
   it('leaves JPEG and unknown formats to the decoder', () => {
     expect(ends(bytes([0xff, 0xd8, 0xff, 0xe0], [1, 2, 3]))).toBeNull();
     expect(ends(bytes('not an image'))).toBeNull();
+  });
+});
+
+describe('a JPEG cut short, told by its end-of-image marker after the first scan', () => {
+  const CUT = 'the JPEG ends before its end-of-image marker';
+
+  it('passes whole baseline, progressive and EXIF-carrying JPEGs of a real bottle, and one with a trailer after its end', async () => {
+    const png = readFileSync(BOTTLE);
+    for (const jpeg of [
+      await sharp(png).jpeg().toBuffer(),
+      await sharp(png).jpeg({ progressive: true }).toBuffer(),
+      await sharp(png)
+        .withExif({ IFD0: { Make: 'MuScope' } })
+        .jpeg({ quality: 60 })
+        .toBuffer(),
+    ]) {
+      const whole = new Uint8Array(jpeg);
+      expect(jpegCutShort(whole)).toBeNull();
+      // a motion photo: a video appended after the end-of-image marker
+      const trailer = Uint8Array.from({ length: 5000 }, (_, i) => (i * 131) & 0xff);
+      expect(jpegCutShort(new Uint8Array([...whole, ...trailer]))).toBeNull();
+      for (const share of [0.1, 0.5, 0.99])
+        expect(jpegCutShort(whole.subarray(0, Math.round(whole.length * share)))).toBe(CUT);
+      expect(jpegCutShort(whole.subarray(0, whole.length - 1))).toBe(CUT);
+    }
+  });
+
+  it('refuses a JPEG that ends inside its headers', () => {
+    expect(jpegCutShort(bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]))).toBe(CUT);
   });
 });

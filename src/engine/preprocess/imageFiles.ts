@@ -80,8 +80,8 @@ export const TAIL_BYTES = 64;
 /**
  * Why a file whose format is known ends too early, or null: a PNG without its closing IEND
  * chunk, a WebP shorter than its RIFF header says. Some decoders (Firefox's) draw such a file
- * partly instead of failing, so the page checks before decoding. JPEG is not checked: valid
- * files may carry long trailers after the end-of-image marker (motion photos append a video).
+ * partly instead of failing, so the page checks before decoding. A JPEG's end cannot be told
+ * from its last bytes (motion photos append a video after it): see jpegCutShort.
  */
 export function cutShort(size: number, head: Uint8Array, tail: Uint8Array): string | null {
   const format = imageFormatOf(head);
@@ -94,4 +94,34 @@ export function cutShort(size: number, head: Uint8Array, tail: Uint8Array): stri
     return size < declared + 8 ? `the WebP is ${size} bytes, its header says ${declared + 8}` : null;
   }
   return null;
+}
+
+/** Where a JPEG's entropy-coded data starts (after its first start-of-scan header); null when the headers end first. */
+function firstScan(bytes: Uint8Array): number | null {
+  let at = 2; // after the start-of-image marker
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at += 1; // a fill byte before a marker
+      continue;
+    }
+    const next = at + 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
+    if (marker === 0xda) return next;
+    at = next;
+  }
+  return null;
+}
+
+/**
+ * Why a JPEG (its whole bytes) ends too early, or null: no end-of-image marker (0xFFD9) after
+ * its first scan. Entropy-coded data never holds that pair (a 0xFF there is stuffed with 0x00 or
+ * starts a restart marker), so a file cut anywhere before its end lacks it, while whatever
+ * follows the marker (a motion photo's video) is allowed. Firefox draws a cut JPEG partly.
+ */
+export function jpegCutShort(bytes: Uint8Array): string | null {
+  const scan = firstScan(bytes);
+  if (scan !== null)
+    for (let i = scan; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return null;
+  return 'the JPEG ends before its end-of-image marker';
 }

@@ -5,6 +5,8 @@ import type { GrayImage, RgbImage } from '../../engine/preprocess/index.ts';
 import {
   cutShort,
   ImageFileError,
+  imageFormatOf,
+  jpegCutShort,
   MAX_DECODED_SIDE,
   requireMinimumSize,
   SNIFF_BYTES,
@@ -31,8 +33,11 @@ export async function headOf(blob: Blob): Promise<Uint8Array> {
 /** Refuses a file cut short before a lenient decoder draws part of it (imageFiles.ts cutShort). */
 async function requireWhole(blob: Blob, fileName: string): Promise<void> {
   const head = await headOf(blob);
-  const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - TAIL_BYTES)).arrayBuffer());
-  const missing = cutShort(blob.size, head, tail);
+  // A JPEG's end-of-image marker may lie anywhere after its first scan: the whole file is read.
+  const missing =
+    imageFormatOf(head) === 'jpeg'
+      ? jpegCutShort(new Uint8Array(await blob.arrayBuffer()))
+      : cutShort(blob.size, head, new Uint8Array(await blob.slice(Math.max(0, blob.size - TAIL_BYTES)).arrayBuffer()));
   if (missing) throw undecodable(fileName, blob.size, head, missing);
 }
 
