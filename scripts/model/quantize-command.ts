@@ -1,7 +1,8 @@
 // `npm run model -- quantize <modelDir> [--dtypes fp16,int8-weight,int8-dynamic] [--check-images DIR]`
 import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
-import { QUANTIZED_DTYPES, quantizeModel, type QuantizedDtype } from './quantize.ts';
+import { QUANTIZED_DTYPES, type QuantizedDtype } from '../../src/encoders/import/quantize/variants.ts';
+import { quantizeModel } from './quantize.ts';
 import { defaultCheckImageDir, selectCheckImages } from './variant-check-images.ts';
 
 const usage = `<modelDir> [--dtypes ${QUANTIZED_DTYPES.join(',')}] [--check-images DIR]`;

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from './pinnedModels.ts';
 import { sharedDir } from '../files/paths.ts';
-import { buildVariant, checkedOutputs, type QuantizedDtype } from './quantize.ts';
+import { buildVariant, checkedOutputs, type QuantizedDtype } from '../../src/encoders/import/quantize/variants.ts';
+import { compareOutputs, type ModelOutputs } from '../../src/encoders/import/variantCheck.ts';
 import { defaultCheckImageDir, loadCheckImages, selectCheckImages, type CheckImage } from './variant-check-images.ts';
-import { compareOutputs, runOutputs, type ModelOutputs } from './variant-check.ts';
+import { runOutputs } from './variant-check.ts';
 
 const entry = CATALOG.find((e) => e.manifest.id === 'resnet50v2-imagenet-trunk');
 if (!entry) throw new Error('the install catalog has no resnet50v2-imagenet-trunk');

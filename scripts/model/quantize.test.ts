@@ -17,10 +17,12 @@ import {
   tensorDims,
   type onnx,
 } from '../onnx/index.ts';
-import { buildVariant, quantizeModel, variantFileName } from './quantize.ts';
-import { emulateFloat16Storage } from './quantize/fp16-emulation.ts';
+import { buildVariant, variantFileName } from '../../src/encoders/import/quantize/variants.ts';
+import { emulateFloat16Storage } from '../../src/encoders/import/quantize/fp16Emulation.ts';
+import { compareOutputs, type ModelOutputs } from '../../src/encoders/import/variantCheck.ts';
+import { quantizeModel } from './quantize.ts';
 import { TEST_INPUT, TEST_OUTPUTS, buildQuantizeTestModel, testImages } from './quantize-test-model.ts';
-import { compareOutputs, runOutputs, type ModelOutputs } from './variant-check.ts';
+import { runOutputs } from './variant-check.ts';
 
 const fp32 = encodeModel(buildQuantizeTestModel());
 const images = testImages(4);

@@ -1,44 +1,29 @@
 // Builds the quantized variants of an installed model next to its fp32 file, checks each against
 // fp32 on real images, and records the ones that pass in the model's manifest.json (file, bytes,
 // sha256, backends, check). Driven by the manifest alone. Variant files depend only on the fp32
-// file's bytes, so rebuilding gives byte-identical files and the install step stays idempotent.
+// file's bytes (src/encoders/import/quantize/variants.ts), so rebuilding gives byte-identical files
+// and the install step stays idempotent.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import type { Backend, ModelManifest, ModelVariant, VariantDtype } from '../../src/encoders/manifest.ts';
+import { join } from 'node:path';
+import type { ModelManifest } from '../../src/encoders/manifest.ts';
+import {
+  buildVariant,
+  checkedOutputs,
+  type QuantizedDtype,
+  VARIANT_RECIPES,
+  variantFileName,
+  withVariant,
+} from '../../src/encoders/import/quantize/variants.ts';
+import {
+  MIN_TAP_COSINE,
+  compareOutputs,
+  isWorse,
+  type VariantCheckReport,
+} from '../../src/encoders/import/variantCheck.ts';
 import { checkFile } from '../files/integrity.ts';
 import { decodeModel, encodeModel, sha256Hex } from '../onnx/index.ts';
-import { emulateFloat16Storage } from './quantize/fp16-emulation.ts';
-import { buildFp16Variant } from './quantize/fp16-variant.ts';
-import { buildInt8DynamicVariant } from './quantize/int8-dynamic-variant.ts';
-import { buildInt8WeightVariant } from './quantize/int8-weight-variant.ts';
-import type { Model } from './quantize/onnx-extras.ts';
 import { loadCheckImages } from './variant-check-images.ts';
-import { MIN_TAP_COSINE, compareOutputs, isWorse, runOutputs, type VariantCheckReport } from './variant-check.ts';
-
-export type QuantizedDtype = Exclude<VariantDtype, 'fp32'>;
-
-interface VariantRecipe {
-  build: (model: Model) => Model;
-  /** twins of the variant that the CPU check runs as well, where CPU would not run the file faithfully */
-  checkTwins?: (variant: Model) => { label: string; model: Model }[];
-  backends: Backend[];
-  requiresFeature?: 'shader-f16';
-}
-
-export const VARIANT_RECIPES: Readonly<Record<QuantizedDtype, VariantRecipe>> = {
-  // fp16 compute needs shader-f16 on WebGPU; onnxruntime's CPU EP runs it in float32 behind Casts
-  fp16: {
-    build: buildFp16Variant,
-    checkTwins: (variant) => [{ label: 'fp16-storage twin', model: emulateFloat16Storage(variant) }],
-    backends: ['webgpu'],
-    requiresFeature: 'shader-f16',
-  },
-  'int8-weight': { build: buildInt8WeightVariant, backends: ['webgpu', 'wasm', 'node'] },
-  // integer kernels exist only on the CPU backends (and make the CNN trunks slower there: see the builder)
-  'int8-dynamic': { build: buildInt8DynamicVariant, backends: ['wasm', 'node'] },
-};
-
-export const QUANTIZED_DTYPES = Object.keys(VARIANT_RECIPES) as QuantizedDtype[];
+import { runOutputs } from './variant-check.ts';
 
 export interface QuantizeOptions {
   dtypes: QuantizedDtype[];
@@ -49,41 +34,10 @@ export interface QuantizeOptions {
   log?: (line: string) => void;
 }
 
-/** `model.onnx` → `model.int8-weight.onnx`, beside the fp32 file. */
-export function variantFileName(fp32File: string, dtype: QuantizedDtype): string {
-  return `${basename(fp32File, '.onnx')}.${dtype}.onnx`;
-}
-
-/** Builds the variant's file bytes; pure, so the same fp32 bytes always give the same variant. */
-export function buildVariant(fp32: Uint8Array, dtype: QuantizedDtype): Uint8Array {
-  const model = VARIANT_RECIPES[dtype].build(decodeModel(fp32));
-  model.metadataProps = [
-    ...(model.metadataProps ?? []).filter((p) => p.key !== 'muscope.variant'),
-    { key: 'muscope.variant', value: dtype },
-  ];
-  return encodeModel(model);
-}
-
-/** The outputs the check compares: every tap, and the embedding when it is an output of its own. */
-export function checkedOutputs(manifest: ModelManifest): string[] {
-  const names = manifest.taps.map((t) => t.name);
-  if (manifest.embedding?.source === 'output') names.push(manifest.embedding.name);
-  return [...new Set(names)];
-}
-
 async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
   const partial = `${path}.partial`;
   await writeFile(partial, bytes);
   await rename(partial, path);
-}
-
-const DTYPE_ORDER: VariantDtype[] = ['fp32', ...QUANTIZED_DTYPES];
-
-function withVariant(variants: ModelVariant[], dtype: QuantizedDtype, variant: ModelVariant | null): ModelVariant[] {
-  const others = variants.filter((v) => v.dtype !== dtype);
-  return [...others, ...(variant ? [variant] : [])].sort(
-    (a, b) => DTYPE_ORDER.indexOf(a.dtype) - DTYPE_ORDER.indexOf(b.dtype),
-  );
 }
 
 interface LabelledReport {

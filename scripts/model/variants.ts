@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
-import { QUANTIZED_DTYPES, quantizeModel } from './quantize.ts';
+import { QUANTIZED_DTYPES } from '../../src/encoders/import/quantize/variants.ts';
+import { quantizeModel } from './quantize.ts';
 import { defaultCheckImageDir, selectCheckImages } from './variant-check-images.ts';
 
 /** Builds and checks the variants the model in each of `dirs` lacks. */

@@ -7,3 +7,14 @@ export { embeddingSpec, familyTraits, parseFamily, vitFamilies } from './familie
 export type { FamilyTraits, VitFamily } from './families.ts';
 export { buildManifest, fp32Variant, modelFileName, tappedDescription } from './modelManifest.ts';
 export type { ModelDescription, Provenance } from './modelManifest.ts';
+export {
+  QUANTIZED_DTYPES,
+  VARIANT_RECIPES,
+  buildVariant,
+  checkedOutputs,
+  variantFileName,
+  withVariant,
+} from './quantize/variants.ts';
+export type { QuantizedDtype, VariantRecipe } from './quantize/variants.ts';
+export { MIN_TAP_COSINE, compareOutputs, cosineSimilarity, isWorse } from './variantCheck.ts';
+export type { ModelOutputs, VariantCheckReport } from './variantCheck.ts';

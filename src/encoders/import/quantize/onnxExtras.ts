@@ -1,4 +1,4 @@
-// What the variant builders need beside scripts/onnx: an independent copy of a model to rewrite.
+// What the variant builders need beside src/encoders/onnx: an independent copy of a model to rewrite.
 import { decodeModel, encodeModel, type onnx } from '../../onnx/index.ts';
 
 export type Model = onnx.IModelProto;

@@ -15,9 +15,9 @@ import {
   tensorDims,
   toNumber,
 } from '../../onnx/index.ts';
-import { inferElementTypes } from './element-types.ts';
+import { inferElementTypes } from './elementTypes.ts';
 import { readFloat16 } from './float16.ts';
-import { cloneModel, type Model, type Node, type Tensor } from './onnx-extras.ts';
+import { cloneModel, type Model, type Node, type Tensor } from './onnxExtras.ts';
 
 function widen(tensor: Tensor): Tensor {
   if (tensor.dataType !== DataType.FLOAT16) return tensor;

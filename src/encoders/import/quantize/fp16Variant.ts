@@ -15,9 +15,9 @@ import {
   tensorDims,
   toNumber,
 } from '../../onnx/index.ts';
-import { inferElementTypes } from './element-types.ts';
+import { inferElementTypes } from './elementTypes.ts';
 import { toFloat16Bits } from './float16.ts';
-import { cloneModel, type Model, type Node, type Tensor } from './onnx-extras.ts';
+import { cloneModel, type Model, type Node, type Tensor } from './onnxExtras.ts';
 
 /**
  * Ops kept in float32: normalisation statistics and softmax sums need more than fp16's 11 bits,

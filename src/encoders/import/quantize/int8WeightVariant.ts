@@ -5,8 +5,8 @@
 // `session.disable_quant_qdq = '1'`, when it folds them at load: measured 1.5–2× slower than fp32
 // without it, fp32 speed with it.
 import { GraphEditor, attr, defaultOpset, floatTensor, int8Tensor, pruneGraph } from '../../onnx/index.ts';
-import { quantizableWeights, quantizePerChannel, type WeightSlot } from './int8-weights.ts';
-import { cloneModel, type Model } from './onnx-extras.ts';
+import { quantizableWeights, quantizePerChannel, type WeightSlot } from './int8Weights.ts';
+import { cloneModel, type Model } from './onnxExtras.ts';
 
 /** DequantizeLinear gained its `axis` (per-channel scales) in opset 13. */
 const MIN_OPSET = 13;

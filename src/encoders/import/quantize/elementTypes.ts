@@ -3,7 +3,7 @@
 // propagates them through the nodes in order. Ops not in the table are taken to output their
 // first input's type, which holds for the elementwise, conv, pooling and shape-moving ops.
 import { DataType, intAttr, nodeInputs, nodeOutputs } from '../../onnx/index.ts';
-import type { Graph, Node } from './onnx-extras.ts';
+import type { Graph, Node } from './onnxExtras.ts';
 
 const INT64_OUTPUT = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin']);
 const BOOL_OUTPUT = new Set([

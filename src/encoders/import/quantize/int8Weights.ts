@@ -10,7 +10,7 @@ import {
   readFloats,
   tensorDims,
 } from '../../onnx/index.ts';
-import type { Graph, Node, Tensor } from './onnx-extras.ts';
+import type { Graph, Node, Tensor } from './onnxExtras.ts';
 
 /** int8 range used: ±127 keeps the grid symmetric, so a zero point of 0 is exact. */
 const QMAX = 127;

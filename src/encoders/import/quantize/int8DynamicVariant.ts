@@ -22,8 +22,8 @@ import {
   tensorDims,
   type onnx,
 } from '../../onnx/index.ts';
-import { quantizableWeights, quantizePerChannel, type WeightSlot } from './int8-weights.ts';
-import { cloneModel, type Model, type Node } from './onnx-extras.ts';
+import { quantizableWeights, quantizePerChannel, type WeightSlot } from './int8Weights.ts';
+import { cloneModel, type Model, type Node } from './onnxExtras.ts';
 
 /** DynamicQuantizeLinear exists from opset 11. */
 const MIN_OPSET = 11;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { float16Bits, float16ToNumber, readFloat16, toFloat16Bits } from './quantize/float16.ts';
+import { float16Bits, float16ToNumber, readFloat16, toFloat16Bits } from './float16.ts';
 
 describe('float16 conversion', () => {
   it('encodes exact values, signs, zero, infinities and NaN', () => {
