@@ -8,7 +8,7 @@
 
 import type { RankInterval } from './config.ts';
 import { throwIfAborted } from './errors.ts';
-import type { FeatureSet, SimilarityKernel } from './types.ts';
+import type { SimilarityKernel } from './types.ts';
 
 export const DEFAULT_MAX_TILE_BYTES = 32 * 1024 * 1024;
 /** How long the loop may run before it yields, so a worker can receive an abort message. */
@@ -24,8 +24,6 @@ export interface PairRow {
   backward: Float32Array;
 }
 export type PairRows = (i: number) => Promise<PairRow>;
-/** Makes a row source over one feature set: a kernel instance, or a pool of workers holding it. */
-export type PairRowsLoader = (set: FeatureSet) => Promise<PairRows>;
 
 export interface MsmProgressOptions {
   signal?: AbortSignal;

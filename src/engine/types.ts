@@ -91,7 +91,7 @@ export interface RunOptions<L extends LayerShape = LayerFeatures> {
   keepLayerScores?: boolean;
   /**
    * Scores one (degree, layer) feature set in place of the CPU lnamd + mutualScores, e.g. on
-   * WebGPU (src/gpu) or on the WebAssembly kernel (kernels/nearestRows.ts, src/worker/msmPool.ts).
+   * WebGPU (src/gpu) or on the WebAssembly kernel (kernels/nearestRows.ts).
    */
   scoreFeatureSet?: FeatureSetScorer<L>;
 }

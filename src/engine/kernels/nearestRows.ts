@@ -1,8 +1,8 @@
 // MSM rows on the WebAssembly SIMD kernel (wasm/nearest.wat): a feature set is copied into the
 // kernel's memory once (or, for a scoring session, image by image into slots), then image i runs
 // against a list of images, both directions, and returns nearest-patch distances (msm.ts PairRow). Plain TypeScript over
-// WebAssembly, so it runs the same in a Web Worker, in Node and in Vitest; the browser spreads
-// rows over several workers (src/worker/msmPool.ts).
+// WebAssembly, so it runs the same in a Web Worker, in Node and in Vitest; the browser spreads a
+// session's pairs over several workers' slots (src/worker/msmPool.ts).
 //
 // Layout in the kernel's memory: images of `stride` rows of `width` floats, then float64 squared
 // norms, then the two minima buffers. Rows are padded to a multiple of 4 floats with zeros (dot
@@ -19,7 +19,6 @@ import {
   type FeatureSlotsFactory,
   type PairRow,
   type PairRows,
-  type PairRowsLoader,
 } from '../msm.ts';
 import type { FeatureSet, FeatureSetScorer } from '../types.ts';
 import plainKernel from './wasm/nearest.wat';
@@ -171,17 +170,9 @@ export function createNearestRows(
 /** Growable feature slots on the WebAssembly kernel, for a scoring session. */
 export const nearestSlots: FeatureSlotsFactory = (patches, dim) => new NearestMemory(patches, dim, 8, kernelFlavour);
 
-/**
- * A RunOptions.scoreFeatureSet from a row source: LNAMD on the CPU, then MSM with `load`'s rows,
- * `concurrency` rows in flight (a pool of workers each holding the set, or one in-process copy).
- */
-export function rowsScorer(load: PairRowsLoader, concurrency = 1): FeatureSetScorer {
-  return async (layer, r, window, progress) => {
-    const patches = layer.grid * layer.grid;
-    const rows = await load({ z: lnamd(layer, r), images: layer.images, patches, dim: layer.dim });
-    return mutualScoresByRows(layer.images, patches, window, rows, { ...progress, concurrency });
-  };
-}
-
-/** The WebAssembly kernel on the calling thread (Node, tests; the browser uses the worker pool). */
-export const nearestRowsScorer: FeatureSetScorer = rowsScorer((set) => Promise.resolve(createNearestRows(set)));
+/** The WebAssembly kernel on the calling thread as a RunOptions.scoreFeatureSet (Node, tests): LNAMD on the CPU, then MSM by rows. */
+export const nearestRowsScorer: FeatureSetScorer = async (layer, r, window, progress) => {
+  const patches = layer.grid * layer.grid;
+  const rows = createNearestRows({ z: lnamd(layer, r), images: layer.images, patches, dim: layer.dim });
+  return mutualScoresByRows(layer.images, patches, window, rows, progress ?? {});
+};
