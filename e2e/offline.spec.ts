@@ -42,14 +42,6 @@ test('second visit works with the network off', async ({ page, context, browser,
   expect(model, 'the model was fetched after the reload').toBeDefined();
   expect(notFromServiceWorker()).toEqual([]);
 
-  // Not yet in Firefox: after the offline reload, a batch dropped there stayed at 'loading-model'
-  // in the full suite (it scored when this spec ran alone). Known and open: README, "Browsers".
-  if (browserName === 'firefox') {
-    testInfo.annotations.push({ type: 'not checked', description: 'a batch scored offline after the reload' });
-    await context.setOffline(false);
-    return;
-  }
-
   // A fresh batch, still offline, on the project's backend.
   const images = bottleImages();
   await dropFiles(page, images);
