@@ -1,12 +1,14 @@
 // `muscope score <folder-or-files…> [--reference GOOD_DIR]`: scores every usable image and writes
 // scores.json / scores.csv, one float32 .npy map and one PNG overlay per image. Without references
 // every image is scored against the others (MuSc; scores relative to the set), in one session
-// screened as the page screens a batch (near-duplicates, images not comparable), or in unscreened
-// subsets when --max-batch splits the set. With references
+// screened as the page screens a batch (near-duplicates, images not comparable), or unscreened
+// in subsets when --max-batch splits the set (or whole, when a session's distances would not fit
+// this machine). With references
 // each image is scored against them alone (--with-batch adds the other images as scorers), on a
 // fixed distance scale with a threshold calibrated from the references. --regions adds each image's
 // regions above a label-free pixel threshold: regions.json and annotations.coco.json (findings.ts).
 
+import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { MapRange } from '../platform/node/heatmap.ts';
 import { listImages, InputPathError } from '../platform/node/listImages.ts';
@@ -24,6 +26,9 @@ import {
 import { findingsFiles } from '../engine/findings/files.ts';
 import { NO_IMAGE_FILES } from '../engine/preprocess/imageFiles.ts';
 import { screeningText } from '../engine/screening/notes.ts';
+import { sessionBytes } from '../engine/session/budget.ts';
+import { DEFAULT_CONFIG } from '../engine/types.ts';
+import { featureGrid } from '../encoders/taps.ts';
 import { openInspection } from './inspection.ts';
 import { loadSquashed, type LoadedImages } from './loadImages.ts';
 import { openModel, type OpenModel } from './model.ts';
@@ -150,6 +155,31 @@ async function scoreInSession(
   };
 }
 
+/** Whether a session for the set fits a quarter of this machine's memory (engine session/budget.ts); says so when not. */
+function sessionFits(
+  model: OpenModel,
+  size: number,
+  grid: number | undefined,
+  loaded: LoadedImages,
+  progress: ProgressReporter,
+): boolean {
+  const { manifest } = model;
+  const patches = featureGrid(manifest, size, grid) ** 2;
+  const degrees = DEFAULT_CONFIG.rList.length;
+  const bytes = sessionBytes({
+    queries: loaded.images.length,
+    references: 0,
+    sets: degrees * manifest.taps.length,
+    patches,
+    featureFloats: patches * degrees * manifest.taps.reduce((sum, tap) => sum + tap.dim, 0),
+  });
+  if (bytes <= totalmem() / 4) return true;
+  progress.note(
+    `note: scored whole, without screening for near-duplicates: a session for ${loaded.images.length} images would hold ${(bytes / 1e9).toFixed(1)} GB, more than a quarter of this machine's memory.`,
+  );
+  return false;
+}
+
 /** Smallest and largest value over every map, so overlays share one colour scale. */
 function mapRange(scored: ScoredImages, count: number): MapRange {
   const range = { min: Infinity, max: -Infinity };
@@ -202,9 +232,9 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     reportProblems(loaded.problems, progress);
     const started = performance.now();
     const scored =
-      references || loaded.images.length <= maxBatch
+      references || (loaded.images.length <= maxBatch && sessionFits(model, size, choice.grid, loaded, progress))
         ? await scoreInSession(job, loaded, references, args.flags.has('with-batch'))
-        : await scoreInSubsets(job, loaded, maxBatch);
+        : await scoreInSubsets(job, loaded, Math.min(maxBatch, loaded.images.length));
     const seconds = (performance.now() - started) / 1000;
     loaded.images.length = 0; // the squashed copies are not needed for writing
 

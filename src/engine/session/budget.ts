@@ -1,0 +1,26 @@
+// What a scoring session holds grows with the square of the batch: for each image and each image
+// that scores it, the nearest-patch distance of every patch in every feature set (session.ts),
+// float32, besides each image's features in its slots. 83 images at a 14×14 grid with 6 feature
+// sets (3 degrees × 2 layers, the default ResNet50-v2 setting) keep 32 MB of distances; 1344
+// would keep 8.5 GB. The CLI checks this before it opens a session for a large set.
+
+export interface SessionShape {
+  queries: number;
+  references: number;
+  /** feature sets: degrees × layers */
+  sets: number;
+  /** patches per image (grid²) */
+  patches: number;
+  /** floats of one image's features over every feature set (patches × the sum of their dims) */
+  featureFloats: number;
+}
+
+/**
+ * Bytes a session holds at least: the distances of every ordered pair mutually, or against
+ * references of each query by the references and each reference by the others (scorers.ts),
+ * and one copy of every image's features.
+ */
+export function sessionBytes({ queries, references, sets, patches, featureFloats }: SessionShape): number {
+  const pairs = references > 0 ? queries * references + references * (references - 1) : queries * (queries - 1);
+  return (pairs * sets * patches + (queries + references) * featureFloats) * 4;
+}
