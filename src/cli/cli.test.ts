@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestNodeGpu } from '../platform/node/webgpu.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { BOTTLE, MODEL, readNpyFloat32, ready, runMuscope } from './cliRun.testing.ts';
+import { BOTTLE, MODEL, readNpyFloat32, ready, runMuscope, runMuscopeOn } from './cliRun.testing.ts';
 import { MODEL_OPTIONS, modelChoice } from './common.ts';
 import { softwareRenderer } from '../platform/node/webgpu.ts';
 import { GpuUnavailableError, gpuMsm } from './msm.ts';
@@ -211,6 +211,35 @@ describe.skipIf(!ready)('muscope score', () => {
       'muscope: --with-batch adds the other images as scorers next to the references, so it needs --reference\n',
     );
     expect(muscope('score', set, '--reference', set, '--max-batch', '5').code).toBe(2);
+  });
+
+  it('scores a set whose session would not fit the machine whole, unscreened, and says so', () => {
+    // A machine of 4 MB (os.totalmem replaced before the CLI starts): the 7 usable images' session
+    // at 64 px would hold more than a quarter of it.
+    const preload = join(work, 'tiny-machine.cjs');
+    writeFileSync(
+      preload,
+      "const os = require('node:os'); os.totalmem = () => 4e6; require('node:module').syncBuiltinESMExports();\n",
+    );
+    const r = runMuscopeOn(
+      ['--require', preload],
+      work,
+      'score',
+      set,
+      '--size',
+      '64',
+      '--no-overlays',
+      '--out',
+      'whole-out',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'note: scored whole, without screening for near-duplicates: a session for 7 images would hold',
+    );
+    const rows = JSON.parse(readFileSync(join(work, 'whole-out/scores.json'), 'utf8')) as ScoreRow[];
+    expect(rows).toHaveLength(7);
+    // unscreened: the plain green frame is scored like the others, not set apart
+    expect(rows.every((row) => row.screening === null && row.verdict !== 'not-comparable')).toBe(true);
   });
 
   it('refuses an empty folder in one line', () => {

@@ -15,7 +15,16 @@ const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 const argsFor = (args: readonly string[]) => ['--import', TSX, join(REPO, 'src/cli/main.ts'), ...args];
 
 export function runMuscope(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, argsFor(args), { cwd, encoding: 'utf8' });
+  return runMuscopeOn([], cwd, ...args);
+}
+
+/** `muscope` with Node options before the script, e.g. `--require` of a preload that stands in for the machine. */
+export function runMuscopeOn(
+  nodeOptions: readonly string[],
+  cwd: string,
+  ...args: string[]
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeOptions, ...argsFor(args)], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
