@@ -26,7 +26,7 @@ import {
 import { findingsFiles } from '../engine/findings/files.ts';
 import { NO_IMAGE_FILES } from '../engine/preprocess/imageFiles.ts';
 import { screeningText } from '../engine/screening/notes.ts';
-import { sessionBytes } from '../engine/session/budget.ts';
+import { mutualSessionBytes } from '../engine/session/budget.ts';
 import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { featureGrid } from '../encoders/taps.ts';
 import { openInspection } from './inspection.ts';
@@ -166,9 +166,8 @@ function sessionFits(
   const { manifest } = model;
   const patches = featureGrid(manifest, size, grid) ** 2;
   const degrees = DEFAULT_CONFIG.rList.length;
-  const bytes = sessionBytes({
-    queries: loaded.images.length,
-    references: 0,
+  const bytes = mutualSessionBytes({
+    images: loaded.images.length,
     sets: degrees * manifest.taps.length,
     patches,
     featureFloats: patches * degrees * manifest.taps.reduce((sum, tap) => sum + tap.dim, 0),

@@ -64,7 +64,7 @@ export function filesFromDataTransfer(data: DataTransfer): Promise<Handover> {
 export const loose = (files: IncomingFile[]): Handover => ({ files, emptyFolders: [] });
 
 /** What a folder pick that held no file is called: the input does not say which folder it was. */
-export const PICKED_FOLDER = 'the chosen folder';
+const PICKED_FOLDER = 'the chosen folder';
 
 /** From an <input type=file>; folder pickers fill webkitRelativePath. */
 export function filesFromList(list: FileList | readonly File[], folder: boolean): Handover {

@@ -5,8 +5,7 @@
 // would keep 8.5 GB. The CLI checks this before it opens a session for a large set.
 
 export interface SessionShape {
-  queries: number;
-  references: number;
+  images: number;
   /** feature sets: degrees × layers */
   sets: number;
   /** patches per image (grid²) */
@@ -15,12 +14,7 @@ export interface SessionShape {
   featureFloats: number;
 }
 
-/**
- * Bytes a session holds at least: the distances of every ordered pair mutually, or against
- * references of each query by the references and each reference by the others (scorers.ts),
- * and one copy of every image's features.
- */
-export function sessionBytes({ queries, references, sets, patches, featureFloats }: SessionShape): number {
-  const pairs = references > 0 ? queries * references + references * (references - 1) : queries * (queries - 1);
-  return (pairs * sets * patches + (queries + references) * featureFloats) * 4;
+/** Bytes a mutual session holds at least: the distances of every ordered pair, and one copy of every image's features. */
+export function mutualSessionBytes({ images, sets, patches, featureFloats }: SessionShape): number {
+  return (images * (images - 1) * sets * patches + images * featureFloats) * 4;
 }
