@@ -70,10 +70,11 @@ test(DROPPED_BATCH, async ({ page }, info) => {
   });
 
   await test.step('heatmaps are drawn, in the gallery and in the detail view', async () => {
-    expect(await canvasIsDrawn(page, '[data-testid="result"] canvas')).toBe(true);
+    // Canvases are drawn once their image is decoded (createImageBitmap, off the main thread).
+    await expect.poll(() => canvasIsDrawn(page, '[data-testid="result"] canvas')).toBe(true);
     await page.getByTestId('result').first().click();
     await expect(page.getByTestId('detail')).toBeVisible();
-    expect(await canvasIsDrawn(page, '[data-testid="detail"] canvas')).toBe(true);
+    await expect.poll(() => canvasIsDrawn(page, '[data-testid="detail"] canvas')).toBe(true);
     // The most anomalous bottle is explained from the other 11, from the session the worker keeps.
     await expect(page.getByTestId('region').first()).toBeVisible();
     await expect(page.getByTestId('evidence-sentence').first()).toContainText('the 11 images that score it', {

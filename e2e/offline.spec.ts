@@ -6,7 +6,7 @@ import { bottleImages, expectState, shownResults } from '../tooling/browser/page
 // serves the app, onnxruntime and the models from its cache.
 test('second visit works with the network off', async ({ page, context, browser, browserName, baseURL }, testInfo) => {
   // SwiftShader encodes about one image per 20–30 s.
-  const scoring = testInfo.project.name === 'webgpu' ? 900_000 : 240_000;
+  const scoring = testInfo.project.name === 'webgpu' ? 600_000 : 240_000;
   test.setTimeout(scoring + 300_000);
   // Control: with the network off and no service worker, the page cannot load at all.
   const bare = await browser.newContext();
@@ -42,16 +42,20 @@ test('second visit works with the network off', async ({ page, context, browser,
   expect(model, 'the model was fetched after the reload').toBeDefined();
   expect(notFromServiceWorker()).toEqual([]);
 
-  // A fresh batch, still offline, on the project's backend.
-  const images = bottleImages();
+  // A fresh batch, still offline, on the project's backend. SwiftShader gets half the demo set
+  // (3 defective, 3 good): the same check at half the CI time.
+  const demo = bottleImages();
+  const images =
+    testInfo.project.name === 'webgpu'
+      ? [...demo.filter((i) => i.defective).slice(0, 3), ...demo.filter((i) => !i.defective).slice(0, 3)]
+      : demo;
+  const defective = images.filter((i) => i.defective).map((i) => i.name);
   await dropFiles(page, images);
   await expectState(page, 'done', scoring);
   await expect(page.getByTestId('backend')).toHaveText(testInfo.project.metadata.backend as string);
   const ranked = (await shownResults(page)).sort((a, b) => b.score - a.score);
-  expect(ranked).toHaveLength(12);
-  expect(new Set(ranked.slice(0, 6).map((r) => r.name))).toEqual(
-    new Set(images.filter((i) => i.defective).map((i) => i.name)),
-  );
+  expect(ranked).toHaveLength(images.length);
+  expect(new Set(ranked.slice(0, defective.length).map((r) => r.name))).toEqual(new Set(defective));
   expect(notFromServiceWorker()).toEqual([]);
   await context.setOffline(false);
 });
