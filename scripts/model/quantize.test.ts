@@ -146,7 +146,7 @@ describe('int8-dynamic variant', () => {
 
   it('stays within 3% (max relative error) and cosine 0.999 of fp32', async () => {
     const outputs = await run(bytes);
-    // measured: max relative error 0.7–1.5%, cosine ≥ 0.99988
+    // measured with 7-bit weights (AMD EPYC, AVX2): max relative error 1.3–1.9%, cosine 0.99984
     TEST_OUTPUTS.forEach((_, o) => expect(maxRelativeError(outputs, o)).toBeLessThan(0.03));
     expect(compareOutputs(reference, outputs, TEST_OUTPUTS, names).minTapCosine).toBeGreaterThan(0.999);
   });

@@ -6,6 +6,11 @@
 // onnxruntime-node 1.30's CPU kernels take uint8 × int8 for both (probed, grouped/depthwise
 // ConvInteger included). WebGPU has none of these kernels: never offer this variant there.
 // Gemm stays float; so do the weights quantizableWeights keeps float32.
+// Weights use 7 bits (±63), as onnxruntime's own quantize_dynamic does with reduce_range: on x86
+// CPUs without VNNI (AVX2, AVX-512 without VNNI) its u8×s8 kernels add pairs of products in
+// saturating int16 (vpmaddubsw), and 255·127·2 overflows it. Measured on an AMD EPYC without
+// AVX-512: 8-bit weights gave a 28 % error on the quantize test model, and the variant failed its
+// check there while passing on an AVX-512 Xeon; 255·63·2 fits, so every x86 CPU computes the same.
 // Speed, measured in onnxruntime-node 1.30 (1 thread, busy 2-core machine): the CNN trunks run
 // 2.5–3.5× slower than fp32 this way (a DynamicQuantizeLinear per conv and ConvInteger's slower
 // path), so for them this variant buys a 4× smaller file, not speed.
@@ -27,6 +32,8 @@ import { cloneModel, type Model, type Node } from './onnxExtras.ts';
 
 /** DynamicQuantizeLinear exists from opset 11. */
 const MIN_OPSET = 11;
+/** int16 saturation-safe weight range for u8×s8 pair sums (see above). */
+const WEIGHT_QMAX = 63;
 
 interface QuantizedActivation {
   values: string;
@@ -72,7 +79,7 @@ export function buildInt8DynamicVariant(source: Model): Model {
     if (bias && biasTensor?.dataType !== DataType.FLOAT) return false; // a run-time bias would need a Reshape
     const base = node.name || node.opType || 'node';
     const output = node.output?.[0] ?? '';
-    const q = quantizePerChannel(slot.weight, slot.axis);
+    const q = quantizePerChannel(slot.weight, slot.axis, WEIGHT_QMAX);
     // broadcast shapes: [1, C, 1, …] against the NC… conv output, [N] against the matmul's last axis
     const channelShape = isConv
       ? [

@@ -84,7 +84,8 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export function quantizePerChannel(weight: Tensor, axis: number): QuantizedWeight {
+/** Per output channel, symmetric, onto ±qmax (default ±127; the dynamic variant uses 7 bits, see there). */
+export function quantizePerChannel(weight: Tensor, axis: number, qmax = QMAX): QuantizedWeight {
   const data = readFloats(weight);
   const dims = tensorDims(weight);
   const channels = dims[axis];
@@ -98,11 +99,11 @@ export function quantizePerChannel(weight: Tensor, axis: number): QuantizedWeigh
   }
   // A channel of zeros keeps scale 1 (any value reproduces it); fround so the quantizer divides
   // by exactly the scale DequantizeLinear will multiply by.
-  const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? Math.fround(m / QMAX) : 1));
+  const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? Math.fround(m / qmax) : 1));
   const values = new Int8Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const q = roundHalfEven(data[i] / scales[channelOf(i)]);
-    values[i] = Math.max(-QMAX, Math.min(QMAX, q));
+    values[i] = Math.max(-qmax, Math.min(qmax, q));
   }
   return { values, scales, dims };
 }
