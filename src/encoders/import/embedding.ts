@@ -12,6 +12,7 @@ import {
   readIntegers,
   tensorDims,
 } from '../onnx/index.ts';
+import { TapError } from './errors.ts';
 import type { NormRegion } from './layerNorms.ts';
 
 const out = (node: onnx.INodeProto): string => nodeOutputs(node)[0] ?? '';
@@ -41,7 +42,8 @@ function selectsCls(index: GraphIndex, node: onnx.INodeProto): boolean {
 export function findFinalNorm(norms: NormRegion[], lastBlockOutput: string): NormRegion {
   const norm = norms.find((n) => n.input === lastBlockOutput);
   if (!norm)
-    throw new Error(
+    throw new TapError(
+      'not-a-vit',
       'no LayerNorm on the last block output: DINO/DINOv2 exports end in one (is this a CLIP export? use --family clip)',
     );
   return norm;
@@ -85,7 +87,8 @@ export function clipEmbedding(index: GraphIndex, norms: NormRegion[], lastBlockO
     );
   const postNorm = norms.find((n) => clsTensors.includes(n.input));
   if (!postNorm)
-    throw new Error(
+    throw new TapError(
+      'not-a-vit',
       'no LayerNorm on the CLS token after the last block (post_layernorm): not a CLIP vision export (use --family dinov2 or dino?)',
     );
   const projection = index.consumers(postNorm.output).find((n) => {
@@ -93,7 +96,8 @@ export function clipEmbedding(index: GraphIndex, norms: NormRegion[], lastBlockO
     return (n.opType === 'MatMul' || n.opType === 'Gemm') && weight !== undefined && tensorDims(weight).length === 2;
   });
   if (!projection)
-    throw new Error(
+    throw new TapError(
+      'unsupported',
       'no visual projection after post_layernorm: export CLIPVisionModelWithProjection, not CLIPVisionModel',
     );
   // The export may normalise the projection itself; the caller checks by running it.

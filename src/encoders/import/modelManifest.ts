@@ -2,7 +2,7 @@
 // resize filter and normalisation from its family, the taps and embedding found, the fp32 variant.
 import type { EmbeddingSpec, ModelManifest, ModelVariant, TapSpec } from '../manifest.ts';
 import { familyTraits, type VitFamily } from './families.ts';
-import type { TappedEncoder } from './tap.ts';
+import type { TapFindings } from './tap.ts';
 
 export interface ModelDescription {
   id: string;
@@ -30,7 +30,7 @@ export interface Provenance {
 /** The fp32 file's name in a model folder. */
 export const modelFileName = 'model.onnx';
 
-export function tappedDescription(tapped: TappedEncoder, provenance: Provenance): ModelDescription {
+export function tappedDescription(tapped: TapFindings, provenance: Provenance): ModelDescription {
   return {
     ...provenance,
     family: tapped.family,

@@ -3,6 +3,7 @@
 // residual Adds chain along the stream, two per block (attention, then MLP). Tensor names only
 // confirm what the structure says.
 import { type GraphIndex, nodeInputs, nodeOutputs } from '../onnx/index.ts';
+import { TapError } from './errors.ts';
 import type { NormRegion } from './layerNorms.ts';
 
 export interface Block {
@@ -12,9 +13,13 @@ export interface Block {
   attentionResidual: string;
   /** the stream after the MLP residual: the block output MuSc taps */
   output: string;
+  /** what each residual Add adds to the stream: the attention and the MLP branch (LayerScale'd in DINOv2) */
+  branches: [string, string];
 }
 
 export interface ResidualStream {
+  /** the stream entering the first block: the embeddings (after CLIP's pre_layrnorm) */
+  input: string;
   blocks: Block[];
   /** blocks whose two residual tensor names (`….{i}/Add_output_0`, `….{i}/Add_1_output_0`) agree with the structure */
   namesConfirmed: number;
@@ -22,6 +27,7 @@ export interface ResidualStream {
 
 interface Residual {
   stream: string;
+  branch: string;
   output: string;
 }
 
@@ -31,11 +37,9 @@ function findResiduals(index: GraphIndex, norms: NormRegion[]): Residual[] {
   const residuals: Residual[] = [];
   for (const add of index.findNodes({ op: 'Add' })) {
     const [a, b] = nodeInputs(add);
-    const stream = [a, b].find((s) => {
-      const branch = s === a ? b : a;
-      return (normsOn.get(s) ?? []).some((norm) => index.dependsOn(branch, norm.output));
-    });
-    if (stream !== undefined) residuals.push({ stream, output: nodeOutputs(add)[0] });
+    const other = (s: string) => (s === a ? b : a);
+    const stream = [a, b].find((s) => (normsOn.get(s) ?? []).some((norm) => index.dependsOn(other(s), norm.output)));
+    if (stream !== undefined) residuals.push({ stream, branch: other(stream), output: nodeOutputs(add)[0] });
   }
   return residuals;
 }
@@ -44,7 +48,8 @@ function chainOf(residuals: Residual[]): Residual[] {
   const outputs = new Set(residuals.map((r) => r.output));
   const starts = residuals.filter((r) => !outputs.has(r.stream));
   if (starts.length !== 1) {
-    throw new Error(
+    throw new TapError(
+      'not-a-vit',
       `found ${starts.length} separate residual streams where a ViT image encoder has one (a combined text+vision export?)`,
     );
   }
@@ -52,9 +57,12 @@ function chainOf(residuals: Residual[]): Residual[] {
   const chain: Residual[] = [];
   for (let r: Residual | undefined = starts[0]; r; r = byStream.get(r.output)) chain.push(r);
   if (chain.length !== residuals.length)
-    throw new Error(`${residuals.length - chain.length} residual Adds branch off the stream: not a plain ViT`);
+    throw new TapError(
+      'not-a-vit',
+      `${residuals.length - chain.length} residual Adds branch off the stream: not a plain ViT`,
+    );
   if (chain.length % 2 !== 0)
-    throw new Error(`found ${chain.length} residual Adds; a ViT block has two (attention and MLP)`);
+    throw new TapError('not-a-vit', `found ${chain.length} residual Adds; a ViT block has two (attention and MLP)`);
   return chain;
 }
 
@@ -71,7 +79,8 @@ function namesConfirm(block: Block): boolean {
     const match = exporterName.exec(name);
     if (!match) continue;
     if (Number(match[1]) !== block.index) {
-      throw new Error(
+      throw new TapError(
+        'unsupported',
         `the graph structure puts ${name} in block ${block.index}, but its name says block ${match[1]}: refusing to guess`,
       );
     }
@@ -82,14 +91,21 @@ function namesConfirm(block: Block): boolean {
 
 export function findResidualStream(index: GraphIndex, norms: NormRegion[]): ResidualStream {
   if (norms.length === 0)
-    throw new Error(
+    throw new TapError(
+      'not-a-vit',
       'the graph has no LayerNorm (neither LayerNormalization nor its ReduceMean/Sub/Pow/… form): not a ViT export this tool understands',
     );
   const residuals = findResiduals(index, norms);
-  if (residuals.length === 0) throw new Error('no residual Add skips a LayerNorm branch: not a pre-LN transformer');
+  if (residuals.length === 0)
+    throw new TapError('not-a-vit', 'no residual Add skips a LayerNorm branch: not a pre-LN transformer');
   const chain = chainOf(residuals);
   const blocks: Block[] = [];
   for (let i = 0; i < chain.length / 2; i++)
-    blocks.push({ index: i, attentionResidual: chain[2 * i].output, output: chain[2 * i + 1].output });
-  return { blocks, namesConfirmed: blocks.filter(namesConfirm).length };
+    blocks.push({
+      index: i,
+      attentionResidual: chain[2 * i].output,
+      output: chain[2 * i + 1].output,
+      branches: [chain[2 * i].branch, chain[2 * i + 1].branch],
+    });
+  return { input: chain[0].stream, blocks, namesConfirmed: blocks.filter(namesConfirm).length };
 }

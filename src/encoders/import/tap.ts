@@ -1,7 +1,7 @@
 // Turns a plain ViT export (torch.onnx / optimum) into a MuScope encoder: the residual stream after
 // the chosen blocks and the image embedding become graph outputs (docs/method.md §2), every
-// output's shape is checked by running the model (the caller's runner: onnxruntime-node in
-// scripts/model/tap.ts), and nothing else is computed.
+// output's shape is checked by running the model (the caller's runner: importModel's runtime,
+// onnxruntime-node or -web), and nothing else is computed. What the graph is not shows as TapError.
 import type { EmbeddingSpec, TapSpec } from '../manifest.ts';
 import {
   DataType,
@@ -24,8 +24,9 @@ import {
 } from '../onnx/index.ts';
 import { clipEmbedding, clsOfFinalNorm, findFinalNorm } from './embedding.ts';
 import { embeddingSpec, familyTraits, type VitFamily } from './families.ts';
+import { TapError } from './errors.ts';
 import { findLayerNorms, type NormRegion } from './layerNorms.ts';
-import { findResidualStream } from './residualStream.ts';
+import { findResidualStream, type ResidualStream } from './residualStream.ts';
 import { checkTapBlocks, defaultTapBlocks, embeddingOutputName, tapOutputName } from './tapPlan.ts';
 
 export interface TapOptions {
@@ -54,7 +55,10 @@ export interface TappedEncoder {
   normalizationAdded: boolean;
 }
 
-interface ImageInput {
+/** What tapping found, without the model itself. */
+export type TapFindings = Omit<TappedEncoder, 'model'>;
+
+export interface ImageInput {
   name: string;
   dims: (Dim | undefined)[];
 }
@@ -62,11 +66,16 @@ interface ImageInput {
 function imageInput(index: GraphIndex): ImageInput {
   const inputs = index.inputs;
   if (inputs.length !== 1)
-    throw new Error(`expected one image input, the graph has ${inputs.length} (${inputs.join(', ')})`);
+    throw new TapError('not-a-vit', `expected one image input, the graph has ${inputs.length} (${inputs.join(', ')})`);
   const info = (index.graph.input ?? []).find((i) => i.name === inputs[0]);
   const dims = info ? valueInfoDims(info) : undefined;
-  if (info?.type?.tensorType?.elemType !== DataType.FLOAT) throw new Error(`input ${inputs[0]} is not float32`);
-  if (!dims || dims.length !== 4) throw new Error(`input ${inputs[0]} is not an NCHW image tensor`);
+  const elemType = info?.type?.tensorType?.elemType ?? DataType.UNDEFINED;
+  if (elemType !== DataType.FLOAT)
+    throw new TapError(
+      'not-a-vit',
+      `input ${inputs[0]} is ${DataType[elemType]?.toLowerCase() ?? `element type ${elemType}`}, not float32 pixels`,
+    );
+  if (!dims || dims.length !== 4) throw new TapError('not-a-vit', `input ${inputs[0]} is not an NCHW image tensor`);
   return { name: inputs[0], dims };
 }
 
@@ -81,7 +90,10 @@ function patchSize(index: GraphIndex, input: string): number {
       const kernel = intsAttr(conv, 'kernel_shape') ?? (weight ? tensorDims(weight).slice(2) : []);
       const strides = intsAttr(conv, 'strides') ?? [1, 1];
       if (kernel.length !== 2 || kernel[0] !== kernel[1] || strides.join() !== kernel.join()) {
-        throw new Error(`the first Conv (kernel [${kernel}], strides [${strides}]) is not a square patch embedding`);
+        throw new TapError(
+          'not-a-vit',
+          `the first Conv (kernel [${kernel}], strides [${strides}]) is not a square patch embedding`,
+        );
       }
       return kernel[0];
     }
@@ -89,10 +101,29 @@ function patchSize(index: GraphIndex, input: string): number {
       .flatMap((t) => index.consumers(t).filter((n) => passThrough.has(n.opType ?? '')))
       .flatMap(nodeOutputs);
   }
-  throw new Error(`no patch-embedding Conv reads ${input}: not a ViT image encoder`);
+  throw new TapError('not-a-vit', `no patch-embedding Conv reads ${input}: not a ViT image encoder`);
 }
 
-function resolveSize(
+/** What the structure search finds in a ViT image encoder before anything is edited. */
+export interface VitStructure {
+  index: GraphIndex;
+  input: ImageInput;
+  patch: number;
+  norms: NormRegion[];
+  stream: ResidualStream;
+}
+
+/** Finds the image input, the patch embedding, the LayerNorms and the residual stream; throws TapError when the graph is not a ViT image encoder. */
+export function findVit(graph: onnx.IGraphProto): VitStructure {
+  const index = new GraphIndex(graph);
+  const input = imageInput(index);
+  const patch = patchSize(index, input.name);
+  const norms = findLayerNorms(index);
+  return { index, input, patch, norms, stream: findResidualStream(index, norms) };
+}
+
+/** The input side the model will be tapped at: the export's when fixed, else the requested one, else the fallback. */
+export function resolveSize(
   requested: number | undefined,
   fallback: number | undefined,
   dims: (Dim | undefined)[],
@@ -101,18 +132,22 @@ function resolveSize(
   const [h, w] = [dims[2], dims[3]];
   let size: number;
   if (typeof h === 'number' && typeof w === 'number') {
-    if (h !== w) throw new Error(`the export's input is ${h}×${w}; MuScope encoders take square inputs`);
+    if (h !== w)
+      throw new TapError('unsupported', `the export's input is ${h}×${w}; MuScope encoders take square inputs`);
     if (requested !== undefined && requested !== h)
-      throw new Error(`--size ${requested} conflicts with the export's fixed input size ${h}`);
+      throw new TapError('unsupported', `--size ${requested} conflicts with the export's fixed input size ${h}`);
     size = h;
   } else {
     const chosen = requested ?? fallback;
     if (chosen === undefined)
-      throw new Error(`the export's input size is dynamic: pass --size (a multiple of the patch size, ${patch})`);
+      throw new TapError(
+        'dynamic-shape',
+        `the export's input size is dynamic: pass --size (a multiple of the patch size, ${patch})`,
+      );
     size = chosen;
   }
   if (!Number.isInteger(size) || size <= 0 || size % patch !== 0)
-    throw new Error(`input size ${size} is not a multiple of the patch size ${patch}`);
+    throw new TapError('unsupported', `input size ${size} is not a multiple of the patch size ${patch}`);
   return size;
 }
 
@@ -154,27 +189,29 @@ function describeTaps(
     const dims = outputs[name].dims;
     const registers = dims[1] - 1 - grid * grid;
     if (dims.length !== 3 || dims[0] !== batch || registers < 0) {
-      throw new Error(
+      throw new TapError(
+        'unsupported',
         `tap ${name} has shape [${dims}], not [${batch}, 1+${grid * grid}(+registers), D] for a ${grid}×${grid} grid`,
       );
     }
     if (family === 'clip' && registers !== 0)
-      throw new Error(
+      throw new TapError(
+        'not-a-vit',
         `tap ${name} has ${registers} tokens beyond CLS and the ${grid}×${grid} patches: not a CLIP ViT at this size`,
       );
     return { name, layout: 'tokens', grid, dim: dims[2], hasCls: true, registers, block };
   });
   if (new Set(taps.map((t) => `${t.dim}/${t.registers}`)).size !== 1)
-    throw new Error('the taps differ in width or token count: not one residual stream');
+    throw new TapError('unsupported', 'the taps differ in width or token count: not one residual stream');
   return taps;
 }
 
 function embeddingWidth(output: FloatTensor, batch: number, family: VitFamily, tapDim: number): number {
   const dims = output.dims;
   if (dims.length !== 2 || dims[0] !== batch)
-    throw new Error(`the image embedding has shape [${dims}], not [${batch}, E]`);
+    throw new TapError('unsupported', `the image embedding has shape [${dims}], not [${batch}, E]`);
   if (family !== 'clip' && dims[1] !== tapDim)
-    throw new Error(`the CLS embedding is ${dims[1]} wide but the stream is ${tapDim}`);
+    throw new TapError('unsupported', `the CLS embedding is ${dims[1]} wide but the stream is ${tapDim}`);
   return dims[1];
 }
 
@@ -187,13 +224,9 @@ export async function tapModel(
   const graph = model.graph;
   if (!graph) throw new Error('the model has no graph');
   const opset = defaultOpset(model);
-  const index = new GraphIndex(graph);
-  const input = imageInput(index);
-  const patch = patchSize(index, input.name);
+  const { index, input, patch, norms, stream } = findVit(graph);
   const size = resolveSize(options.size, options.fallbackSize, input.dims, patch);
   const grid = size / patch;
-  const norms = findLayerNorms(index);
-  const stream = findResidualStream(index, norms);
   const blocks = stream.blocks;
   const last = blocks[blocks.length - 1];
   const tapBlocks = options.layers ? checkTapBlocks(options.layers, blocks.length) : defaultTapBlocks(blocks.length);
@@ -236,7 +269,7 @@ export async function tapModel(
   const taps = describeTaps(outputs, tapBlocks, grid, batch, options.family);
   const width = embeddingWidth(outputs[embeddingName], batch, options.family, taps[0].dim);
   if (traits.embedding === 'projected-cls' && !hasUnitRows(outputs[embeddingName]))
-    throw new Error('the embedding is still not unit-length after L2 normalisation');
+    throw new TapError('unsupported', 'the embedding is still not unit-length after L2 normalisation');
   const tokens = 1 + grid * grid + taps[0].registers;
   editor.setOutputs([
     ...taps.map((t) => valueInfo(t.name, DataType.FLOAT, [batchDim, tokens, t.dim])),

@@ -1,5 +1,6 @@
 // Which blocks to tap and what the tapped outputs are called: shared by the tap tool and the
 // fixtures, so a directly built fixture and a tapped export name their outputs alike.
+import { TapError } from './errors.ts';
 
 export const embeddingOutputName = 'image_embedding';
 
@@ -24,9 +25,13 @@ export function parseLayerList(value: string): number[] {
 
 /** The blocks to tap, ascending, checked against the model's block count. */
 export function checkTapBlocks(blocks: readonly number[], blockCount: number): number[] {
-  const outside = blocks.find((b) => b >= blockCount);
+  const outside = blocks.find((b) => !Number.isInteger(b) || b < 0 || b >= blockCount);
   if (outside !== undefined)
-    throw new Error(`layer ${outside} does not exist: the model has ${blockCount} blocks (0 to ${blockCount - 1})`);
-  if (new Set(blocks).size !== blocks.length) throw new Error(`layers [${blocks.join(',')}] name a block twice`);
+    throw new TapError(
+      'unsupported',
+      `layer ${outside} does not exist: the model has ${blockCount} blocks (0 to ${blockCount - 1})`,
+    );
+  if (new Set(blocks).size !== blocks.length)
+    throw new TapError('unsupported', `layers [${blocks.join(',')}] name a block twice`);
   return [...blocks].sort((a, b) => a - b);
 }
