@@ -1,6 +1,6 @@
 // sha256 checks and verified copies: an installed file is either byte-exact or replaced.
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sha256File } from '../../src/platform/node/sha256File.ts';
 
@@ -25,4 +25,11 @@ export async function copyVerified(from: string, to: string, sha256: string, byt
   }
   await chmod(tmp, 0o644); // sources may be read-only (shared/); installed copies stay replaceable
   await rename(tmp, to);
+}
+
+/** Writes through a temporary name, so a half-written file is never in place. */
+export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const partial = `${path}.partial`;
+  await writeFile(partial, bytes);
+  await rename(partial, path);
 }

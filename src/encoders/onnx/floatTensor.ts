@@ -1,5 +1,6 @@
-// Float32 tensors as the model checks see them, and how a check runs a model: the runner is the
-// caller's (onnxruntime-node in scripts/onnx/runtime.ts; onnxruntime-web in the page).
+// Float32 tensors as the model checks see them, and how a check runs a model: the runtime is the
+// caller's (onnxruntime-node in src/platform/node/openFloatModel.ts and scripts/onnx/runtime.ts;
+// onnxruntime-web in the page).
 import { createPrng } from './prng.ts';
 
 export interface FloatTensor {
@@ -12,6 +13,27 @@ export type RunFloatModel = (
   model: Uint8Array,
   feeds: Record<string, FloatTensor>,
 ) => Promise<Record<string, FloatTensor>>;
+
+/** A model opened in the caller's runtime: runs float32 feeds and returns every graph output (all float32). */
+export interface FloatSession {
+  run(feeds: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>>;
+  release(): Promise<void>;
+}
+
+/** Opens encoded model bytes; one session serves several runs (the variant check runs every image). */
+export type OpenFloatModel = (model: Uint8Array) => Promise<FloatSession>;
+
+/** One run in a session of its own. */
+export function runOnce(open: OpenFloatModel): RunFloatModel {
+  return async (model, feeds) => {
+    const session = await open(model);
+    try {
+      return await session.run(feeds);
+    } finally {
+      await session.release();
+    }
+  };
+}
 
 /** Seeded values in [-2, 2): the range of mean/std-normalised pixels. */
 export function randomFloatTensor(dims: readonly number[], seed: number): FloatTensor {
