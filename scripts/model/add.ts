@@ -1,17 +1,17 @@
-// `add`: a catalog encoder from its pinned upstream export (or a local copy of it), tapped and
-// installed into <modelsDir>/<name>/.
+// `add`: a catalog encoder from its pinned upstream export (or a local copy of it), tapped (and,
+// given check images, quantized and checked) and installed into <modelsDir>/<name>/ by importModel.
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
+import type { CheckImageSource, ImportProgress } from '../../src/encoders/import/importModel.ts';
+import type { TapFindings } from '../../src/encoders/import/tap.ts';
 import { downloadTo, fetchFailure } from '../files/download.ts';
-import { sha256File } from '../../src/platform/node/sha256File.ts';
 import { checkFile } from '../files/integrity.ts';
-import { readModel } from '../onnx/index.ts';
+import { sha256Hex } from '../onnx/index.ts';
 import { type CatalogEntry, downloadUrl } from './catalog.ts';
-import { type TappedEncoder, tapModel } from './tap.ts';
-import { writeTappedModel } from './tapped-folder.ts';
+import { importIntoFolder } from './import-folder.ts';
 
 export interface AddOptions {
   entry: CatalogEntry;
@@ -22,13 +22,19 @@ export interface AddOptions {
   layers?: number[];
   /** the Hub or a mirror; default HF_ENDPOINT, else https://huggingface.co */
   endpoint?: string;
+  /** decoded check images: given, the checked quantized variants are installed too; absent, fp32 only */
+  checkImages?: CheckImageSource[];
+  /** warnings */
   log: (line: string) => void;
+  /** the import's summary lines as they come */
+  onLine?: (line: string) => void;
+  onProgress?: (p: ImportProgress) => void;
 }
 
 export interface AddedModel {
   dir: string;
   manifest: ModelManifest;
-  tapped: TappedEncoder;
+  tapped: TapFindings;
 }
 
 const fromHint = (name: string): string => `npm run model -- add ${name} --from <file.onnx>`;
@@ -65,7 +71,8 @@ export async function addModel(options: AddOptions): Promise<AddedModel> {
   const url = downloadUrl(entry, options.endpoint);
   const file = options.from ?? (await downloadPinned(entry, url, log));
   try {
-    const sha256 = options.from ? await sha256File(options.from) : entry.pin?.sha256;
+    const bytes = await readFile(file);
+    const sha256 = options.from ? sha256Hex(bytes) : entry.pin?.sha256;
     const pinned = entry.pin !== undefined && sha256 === entry.pin.sha256;
     if (options.from && !pinned) {
       const why = entry.pin
@@ -73,22 +80,26 @@ export async function addModel(options: AddOptions): Promise<AddedModel> {
         : `cannot be checked (${entry.name} has no pinned sha256)`;
       log(`warning: ${options.from} ${why} (sha256 ${sha256}); installing it as a local export`);
     }
-    const tapped = await tapModel(await readModel(file), {
+    const dir = join(options.modelsDir, entry.name);
+    const { manifest, tap } = await importIntoFolder(dir, {
+      bytes,
+      fileName: options.from ?? url,
+      id: entry.name,
+      displayName: entry.displayName,
       family: entry.family,
       size: options.size,
       fallbackSize: entry.size,
       layers: options.layers,
-    });
-    const dir = join(options.modelsDir, entry.name);
-    const manifest = await writeTappedModel(dir, tapped, {
-      id: entry.name,
-      displayName: entry.displayName,
+      checkImages: options.checkImages ?? [],
+      dtypes: options.checkImages ? undefined : [],
       license: entry.license,
       source: pinned
         ? `${url} (sha256 ${sha256}, verified)`
         : `local export ${options.from} (sha256 ${sha256}); upstream ${url} not verified`,
+      onLine: options.onLine,
+      onProgress: options.onProgress,
     });
-    return { dir, manifest, tapped };
+    return { dir, manifest, tapped: tap };
   } finally {
     if (!options.from) await rm(file, { force: true });
   }

@@ -1,4 +1,5 @@
 // `npm run model -- <command> …`: the model tools. Each command lives in its own module.
+import { ImportError, TapError } from '../../src/encoders/import/index.ts';
 import { addCommand } from './add-command.ts';
 import type { Command } from './command.ts';
 import { tapCommand } from './tap-command.ts';
@@ -21,7 +22,10 @@ if (!command) {
     await command.run(args);
   } catch (error) {
     // Every failure a user can meet is one line that says what to do; stacks are for MUSCOPE_DEBUG.
-    console.error(`model ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    // What the graph search found is shown in its own words, which name this tool's options
+    // (--family, --size); the ImportError around it says the same in the page's.
+    const shown = error instanceof ImportError && error.cause instanceof TapError ? error.cause : error;
+    console.error(`model ${name}: ${shown instanceof Error ? shown.message : String(shown)}`);
     if (process.env.MUSCOPE_DEBUG && error instanceof Error) console.error(error.stack);
     process.exitCode = 1;
   }

@@ -1,13 +1,13 @@
-// `npm run model -- tap <export.onnx> --family clip|dinov2|dino --out <dir> [--layers …] [--id ID] [--size S]`
+// `npm run model -- tap <export.onnx> --out <dir> [--family clip|dinov2|dino] [--layers …] [--id ID] [--size S]`:
+// model.onnx and manifest.json through importModel (src/encoders/import), the family found by structure unless given.
+import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256File } from '../../src/platform/node/sha256File.ts';
-import { readModel } from '../onnx/index.ts';
+import { sha256Hex } from '../onnx/index.ts';
 import type { Command } from './command.ts';
 import { parseFamily } from '../../src/encoders/import/families.ts';
-import { tapModel } from './tap.ts';
 import { parseLayerList } from '../../src/encoders/import/tapPlan.ts';
-import { summarize, writeTappedModel } from './tapped-folder.ts';
+import { importIntoFolder, wroteLine } from './import-folder.ts';
 
 export function parseSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -17,7 +17,7 @@ export function parseSize(value: string | undefined): number | undefined {
   return size;
 }
 
-const usage = '<export.onnx> --family clip|dinov2|dino --out <dir> [--layers 2,5,8,11] [--id ID] [--size S]';
+const usage = '<export.onnx> --out <dir> [--family clip|dinov2|dino] [--layers 2,5,8,11] [--id ID] [--size S]';
 
 export const tapCommand: Command = {
   usage,
@@ -35,19 +35,24 @@ export const tapCommand: Command = {
     });
     if (positionals.length !== 1 || !values.out) throw new Error(`usage: tap ${usage}`);
     const file = positionals[0];
-    const family = parseFamily(values.family);
-    const tapped = await tapModel(await readModel(file), {
-      family,
-      layers: values.layers === undefined ? undefined : parseLayerList(values.layers),
-      size: parseSize(values.size),
-    });
+    const family = values.family === undefined ? undefined : parseFamily(values.family);
+    const layers = values.layers === undefined ? undefined : parseLayerList(values.layers);
+    const size = parseSize(values.size);
+    const bytes = await readFile(file);
     const id = values.id ?? basename(resolve(values.out));
-    const manifest = await writeTappedModel(values.out, tapped, {
+    const { manifest } = await importIntoFolder(values.out, {
+      bytes,
+      fileName: basename(file),
       id,
       displayName: id,
-      license: 'unknown: see the source export',
-      source: `tapped from ${basename(file)} (sha256 ${await sha256File(file)})`,
+      family,
+      layers,
+      size,
+      checkImages: [],
+      dtypes: [], // taps only: `quantize` builds the variants
+      source: `tapped from ${basename(file)} (sha256 ${sha256Hex(bytes)})`,
+      onLine: (line) => console.log(line),
     });
-    for (const line of summarize(tapped, manifest, values.out)) console.log(line);
+    console.log(wroteLine(values.out, manifest));
   },
 };

@@ -1,5 +1,5 @@
-// tapModel of src/encoders/import/tap.ts with onnxruntime-node checking the tapped outputs' shapes:
-// what `npm run model -- tap` and `add` run.
+// tapModel of src/encoders/import/tap.ts with onnxruntime-node checking the tapped outputs' shapes,
+// for the tap tool's tests (the commands run the whole import, src/encoders/import/importModel.ts).
 import { type TapOptions, type TappedEncoder, tapModel as tapWith } from '../../src/encoders/import/tap.ts';
 import { type onnx, runModel } from '../onnx/index.ts';
 
