@@ -10,6 +10,7 @@ import { ensureModel, loadSession } from './models.ts';
 import type { CallKind, Calls, FromWorker, ImageCheck, ToWorker } from './protocol.ts';
 import { scoreBatch } from './scoring.ts';
 import { evidenceFor } from './evidence.ts';
+import { addModel, listAddedModels, removeModel } from './addModel.ts';
 
 const controllers = new Map<number, AbortController>();
 
@@ -56,6 +57,9 @@ const handlers: { [K in CallKind]: Handler<K> } = {
   score: scoreBatch,
   evidence: async ({ key, patch, count }) => ({ evidence: await evidenceFor(key, patch, count) }),
   evaluate: evaluateBatch,
+  'add-model': addModel,
+  'added-models': listAddedModels,
+  'remove-model': removeModel,
   'lose-gpu-device': async () => ({ reason: await destroyOrtDevice() }),
 };
 

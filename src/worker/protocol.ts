@@ -2,6 +2,8 @@
 // the client cancels it by posting `{ type: 'cancel', id }` (wired to an AbortSignal).
 import type { ScreeningNote } from '../engine/screening/notes.ts';
 import type { VariantDtype } from '../encoders/manifest.ts';
+import type { AddedModel } from '../platform/browser/addedModels.ts';
+import type { VitFamily } from '../encoders/import/families.ts';
 import type { AdapterSummary, BackendPreference, BrowserBackend, WebGpuCheck } from '../encoders/web/backendTypes.ts';
 import type { ImageProblem } from '../engine/preprocess/imageFiles.ts';
 import type { ImageMetrics, PixelMetrics } from '../engine/types.ts';
@@ -9,7 +11,7 @@ import type { RocCurve } from '../engine/metrics/roc.ts';
 import type { ScoreScale } from '../engine/session/judge.ts';
 import type { ImageRole } from '../engine/session/scorers.ts';
 
-export type { AdapterSummary, BackendPreference, BrowserBackend, ImageRole, ScoreScale, WebGpuCheck };
+export type { AddedModel, AdapterSummary, BackendPreference, BrowserBackend, ImageRole, ScoreScale, WebGpuCheck };
 
 export interface BackendInfo {
   backend: BrowserBackend;
@@ -164,6 +166,15 @@ export interface Evidence {
   matches: Array<{ key: string; distance: number; patch: number | null }>;
 }
 
+export type AddModelStage = 'read' | 'parse' | 'tap' | 'variants' | 'check';
+
+/** Adding a model: bytes while reading the file, steps otherwise. */
+export interface AddModelProgress {
+  stage: AddModelStage;
+  done: number;
+  total: number;
+}
+
 /** Request kind → its payload, progress and reply types. */
 export interface Calls {
   'load-model': {
@@ -188,6 +199,15 @@ export interface Calls {
   };
   /** image and pixel metrics against ground truth, with the engine's metrics */
   evaluate: { request: EvaluationRequest; progress: CountProgress; reply: Evaluation };
+  /** taps, checks, quantizes and stores an ONNX export the user chose; `family` null: found from the graph */
+  'add-model': {
+    request: { file: File; name: string; family: VitFamily | null };
+    progress: AddModelProgress;
+    reply: { model: AddedModel; lines: string[] };
+  };
+  'added-models': { request: Record<string, never>; progress: never; reply: { models: AddedModel[] } };
+  /** deletes an added model's files; replies with the bytes freed */
+  'remove-model': { request: { id: string }; progress: never; reply: { freedBytes: number } };
   /** diagnostics and tests only: destroys onnxruntime's GPU device; replies with the reason the app now gives for WASM */
   'lose-gpu-device': { request: Record<string, never>; progress: never; reply: { reason: string } };
 }

@@ -1,11 +1,22 @@
-// Fetches a model's manifest and files from our own origin, with byte progress, and verifies
-// each file's sha256 before it is handed to onnxruntime: a corrupt download is never used.
+// Fetches a model's manifest and files from our own origin (installed models) or from the
+// origin's storage (models added in the page, addedModels.ts), with byte progress, and verifies
+// each file's sha256 before it is handed to onnxruntime: a corrupt file is never used.
 import { EncoderError } from '../../encoders/errors.ts';
 import type { ModelManifest, ModelVariant } from '../../encoders/manifest.ts';
+import { addedFile, addedManifest, isAddedModel } from './addedModels.ts';
 
 export const MODELS_BASE = `${import.meta.env?.BASE_URL ?? '/'}models/`;
 
 export async function fetchManifest(modelId: string): Promise<ModelManifest> {
+  if (isAddedModel(modelId)) {
+    const manifest = await addedManifest(modelId);
+    if (!manifest)
+      throw new EncoderError(
+        'model-not-installed',
+        `Model "${modelId}" is no longer stored in this browser (it was removed, or the browser cleared the site's storage). Add it again from Settings → "Add a model…".`,
+      );
+    return manifest;
+  }
   const response = await fetch(`${MODELS_BASE}${encodeURIComponent(modelId)}/manifest.json`);
   if (!response.ok) {
     throw new EncoderError(
@@ -16,7 +27,7 @@ export async function fetchManifest(modelId: string): Promise<ModelManifest> {
   return (await response.json()) as ModelManifest;
 }
 
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -30,7 +41,9 @@ export async function fetchVariant(
   const url = `${MODELS_BASE}${encodeURIComponent(modelId)}/${variant.file}`;
   let response: Response;
   try {
-    response = await fetch(url, { signal });
+    response = isAddedModel(modelId)
+      ? ((await addedFile(modelId, variant.file)) ?? new Response(null, { status: 404 }))
+      : await fetch(url, { signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new EncoderError(
@@ -41,7 +54,9 @@ export async function fetchVariant(
   if (!response.ok || !response.body) {
     throw new EncoderError(
       'model-not-installed',
-      `${variant.file} of "${modelId}" is missing on this site (HTTP ${response.status}). Run \`npm install\` again.`,
+      isAddedModel(modelId)
+        ? `${variant.file} of "${modelId}" is no longer stored in this browser. Remove the model in Settings and add it again.`
+        : `${variant.file} of "${modelId}" is missing on this site (HTTP ${response.status}). Run \`npm install\` again.`,
     );
   }
   const buffer = new Uint8Array(variant.bytes);
@@ -63,6 +78,10 @@ export async function fetchVariant(
 function corrupt(modelId: string, variant: ModelVariant, why: string): EncoderError {
   return new EncoderError(
     'model-corrupt',
-    `${variant.file} of "${modelId}" is corrupt (${why}) and was not used. Run \`npm install\` to repair the installed models.`,
+    `${variant.file} of "${modelId}" is corrupt (${why}) and was not used. ${
+      isAddedModel(modelId)
+        ? 'Remove the model in Settings and add it again.'
+        : 'Run `npm install` to repair the installed models.'
+    }`,
   );
 }

@@ -1,0 +1,150 @@
+// Settings → "Add a model…": a CLIP or DINO ONNX export the user chose becomes a model of this
+// page, by the same pipeline as `npm run model -- tap` and `quantize` (src/encoders/import):
+// taps found by structure, checked variants, every file with its sha256, stored in the origin's
+// storage. Nothing is kept of an add that fails or is cancelled.
+import { EncoderError } from '../encoders/errors.ts';
+import { importModel } from '../encoders/import/index.ts';
+import { openWasmFloatModel } from '../encoders/web/floatSession.ts';
+import {
+  ADDED_ID_PREFIX,
+  addedModels,
+  putAddedFile,
+  putAddedManifest,
+  removeAddedModel,
+} from '../platform/browser/addedModels.ts';
+import { demoCheckImages } from '../platform/browser/checkImages.ts';
+import { loadSession } from './models.ts';
+import { sha256Hex } from '../platform/browser/modelFiles.ts';
+import type { AddModelProgress, Calls } from './protocol.ts';
+
+const MB = 1e6;
+/** model.onnx is about the export's size, fp16 half of it, int8-weight a quarter and a bit. */
+const STORED_PER_FILE_BYTE = 1.8;
+/** onnxruntime-web's WASM build addresses at most 4 GiB, and a model is copied into it to run. */
+const MAX_MODEL_BYTES = 2 ** 31;
+
+const mb = (bytes: number): string => `${Math.ceil(bytes / MB).toLocaleString('en-US')} MB`;
+
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'model'
+  );
+}
+
+/**
+ * A new id for `name`, never one a removed model had: the page's caches and the worker's loaded
+ * session are keyed by id, so a reused id could bring back the removed model's.
+ */
+const freshId = (name: string): string => `${ADDED_ID_PREFIX}${slug(name)}-${Date.now().toString(36)}`;
+
+const storageFull = (file: File, free: string): EncoderError =>
+  new EncoderError(
+    'storage-full',
+    `${file.name} needs about ${mb(file.size * STORED_PER_FILE_BYTE)} of this browser's storage (the model and its smaller variants), and ${free}. Remove a model you no longer need in Settings, or free disk space, then add it again.`,
+  );
+
+async function checkRoom(file: File): Promise<void> {
+  if (file.size === 0)
+    throw new EncoderError(
+      'model-file-unusable',
+      `${file.name} is empty (0 bytes). Choose the .onnx file of the export.`,
+    );
+  if (file.size > MAX_MODEL_BYTES)
+    throw new EncoderError(
+      'model-file-unusable',
+      `${file.name} is ${mb(file.size)}; the page runs models of at most ${mb(MAX_MODEL_BYTES)} (onnxruntime's WASM memory). Export a smaller model (e.g. ViT-B instead of ViT-L), or use \`npm run model -- add\` and the command-line tool.`,
+    );
+  const { quota, usage } = await navigator.storage.estimate();
+  if (quota === undefined) return;
+  const free = quota - (usage ?? 0);
+  if (file.size * STORED_PER_FILE_BYTE > free)
+    throw storageFull(file, `this site may use ${mb(Math.max(0, free))} more`);
+}
+
+/** The browser's own refusal to store a file, when its quota is below what estimate() says (it may be). */
+const isQuotaError = (err: unknown): boolean => err instanceof DOMException && err.name === 'QuotaExceededError';
+
+/** The file in one buffer, read in chunks with progress (the only full copy the page keeps of it). */
+async function readWhole(
+  file: File,
+  progress: (p: AddModelProgress) => void,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  const bytes = new Uint8Array(file.size);
+  const reader = file.stream().getReader();
+  let offset = 0;
+  for (;;) {
+    signal.throwIfAborted();
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes.set(value, offset);
+    offset += value.length;
+    progress({ stage: 'read', done: offset, total: file.size });
+  }
+  return bytes;
+}
+
+export const addModel = async (
+  { file, name, family }: Calls['add-model']['request'],
+  progress: (p: AddModelProgress) => void,
+  signal: AbortSignal,
+): Promise<Calls['add-model']['reply']> => {
+  const displayName = name.trim() || file.name.replace(/\.onnx$/i, '');
+  await checkRoom(file);
+  const id = freshId(displayName);
+  let stored = 0;
+  try {
+    const bytes = await readWhole(file, progress, signal);
+    const { manifest, lines } = await importModel({
+      bytes,
+      fileName: file.name,
+      id,
+      displayName,
+      family: family ?? undefined,
+      open: openWasmFloatModel,
+      checkImages: await demoCheckImages(signal),
+      sha256: (b) => sha256Hex(b as Uint8Array<ArrayBuffer>),
+      source: `added in the page from ${file.name} (${file.size} bytes)`,
+      onFile: async (fileName, fileBytes) => {
+        signal.throwIfAborted();
+        await putAddedFile(id, fileName, fileBytes);
+        stored += fileBytes.length;
+      },
+      onProgress: progress,
+      signal,
+    });
+    signal.throwIfAborted();
+    await putAddedManifest(manifest);
+    progress({ stage: 'check', done: 0, total: 1 });
+    return { model: { manifest, bytes: stored }, lines: [...lines, await deviceCheck(id, signal)] };
+  } catch (err) {
+    await removeAddedModel(id);
+    throw isQuotaError(err) ? storageFull(file, 'the browser refused to store more for this site') : err;
+  }
+};
+
+/**
+ * Opens the stored model as the page will (WebGPU where this device has it, checked against WASM
+ * on the probe input, as every load does), so the user learns now whether it runs here and where.
+ */
+async function deviceCheck(id: string, signal: AbortSignal): Promise<string> {
+  const { session, reply } = await loadSession({ modelId: id, backend: 'auto' }, () => undefined, signal);
+  await session.release();
+  const { backend, webgpuCheck, fallbackReason } = reply.backendInfo;
+  return backend === 'webgpu' && webgpuCheck
+    ? `runs on this device's GPU (WebGPU, ${reply.variant}): largest relative difference from WASM ${webgpuCheck.maxRelative.toExponential(1)}, allowed ${webgpuCheck.tolerance}`
+    : `runs on this device's CPU (WASM, ${reply.variant})${fallbackReason ? `: ${fallbackReason}` : ''}`;
+}
+
+export const listAddedModels = async (): Promise<Calls['added-models']['reply']> => ({ models: await addedModels() });
+
+export const removeModel = async ({
+  id,
+}: Calls['remove-model']['request']): Promise<Calls['remove-model']['reply']> => ({
+  freedBytes: await removeAddedModel(id),
+});
