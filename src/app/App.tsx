@@ -14,7 +14,8 @@ import { ThresholdBar } from './components/ThresholdBar.tsx';
 import { Timeline } from './components/Timeline.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { filesFromClipboard, loose } from './intake/collect.ts';
-import { useLoadedModel, useModelIndex, useModelManifest } from './queries.ts';
+import { isAddedModel } from '../platform/browser/addedModels.ts';
+import { useAddedModels, useLoadedModel, useModelIndex, useModelManifest } from './queries.ts';
 import { useKeyboardNavigation } from './results/useKeyboardNavigation.ts';
 import { useResults } from './results/useResults.ts';
 import { addFiles, restoreBatch } from './run/controller.ts';
@@ -22,10 +23,14 @@ import { useUiStore } from './store.ts';
 
 export function App() {
   const index = useModelIndex();
+  const added = useAddedModels();
   const { modelId, setModelId, backendPreference, settings, settingsOpen, setSettingsOpen, openKey } = useUiStore();
   useEffect(() => {
-    if (modelId === null && index.data?.default) setModelId(index.data.default);
-  }, [index.data, modelId, setModelId]);
+    // None chosen yet, or a remembered added model that is gone from this browser's storage.
+    const gone =
+      modelId !== null && isAddedModel(modelId) && added.data && !added.data.some((m) => m.manifest.id === modelId);
+    if ((modelId === null || gone) && index.data?.default) setModelId(index.data.default);
+  }, [index.data, added.data, modelId, setModelId]);
   const manifest = useModelManifest(modelId);
   const model = useLoadedModel(modelId, backendPreference, settings.variant);
   const images = useBatchStore((s) => s.images.length);

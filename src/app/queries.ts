@@ -2,12 +2,14 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { ModelIndex } from '../encoders/modelIndex.ts';
-import type { BackendPreference } from '../worker/protocol.ts';
+import { isAddedModel } from '../platform/browser/addedModels.ts';
+import type { AddedModel, BackendPreference } from '../worker/protocol.ts';
 import { loadedModelKey } from './queryClient.ts';
 import { useUiStore } from './store.ts';
 import { workerClient } from './workerClient.ts';
 
 const MODELS = `${import.meta.env.BASE_URL}models/`;
+export const ADDED_MODELS_KEY = ['added-models'] as const;
 
 export function useModelIndex() {
   return useQuery({
@@ -22,12 +24,31 @@ export function useModelIndex() {
   });
 }
 
+/** Models the user added in this browser (Settings → "Add a model…"), with the storage each takes. */
+export function useAddedModels() {
+  return useQuery({
+    queryKey: ADDED_MODELS_KEY,
+    queryFn: async ({ signal }): Promise<AddedModel[]> =>
+      (await workerClient.call('added-models', {}, { signal })).models,
+    staleTime: Infinity,
+  });
+}
+
 /** The manifest of a model: its variants, input size and taps, for the settings panel. */
 export function useModelManifest(modelId: string | null) {
   return useQuery({
     queryKey: ['model-manifest', modelId],
     enabled: modelId !== null,
     queryFn: async ({ signal }): Promise<ModelManifest> => {
+      if (modelId !== null && isAddedModel(modelId)) {
+        const added = (await workerClient.call('added-models', {}, { signal })).models;
+        const found = added.find((m) => m.manifest.id === modelId);
+        if (!found)
+          throw new Error(
+            `Model "${modelId}" is no longer stored in this browser. Pick another model in Settings, or add it again.`,
+          );
+        return found.manifest;
+      }
       const response = await fetch(`${MODELS}${encodeURIComponent(modelId as string)}/manifest.json`, { signal });
       if (!response.ok)
         throw new Error(

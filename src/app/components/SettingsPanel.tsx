@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import type { ModelManifest, VariantDtype } from '../../encoders/manifest.ts';
 import type { BackendPreference } from '../../worker/protocol.ts';
-import { useModelIndex } from '../queries.ts';
 import { DEFAULT_MUSC_SETTINGS, useUiStore } from '../store.ts';
+import { ModelPicker } from './ModelPicker.tsx';
 
 function Setting({ label, help, children }: { label: string; help: string; children: ReactNode }) {
   return (
@@ -25,8 +25,7 @@ function sizesFor(manifest: ModelManifest): number[] {
 
 /** Scoring settings with their defaults and a line on what each does. Changes apply on the next run. */
 export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefined }) {
-  const index = useModelIndex();
-  const { modelId, setModelId, backendPreference, setBackendPreference, settings, updateSettings } = useUiStore();
+  const { backendPreference, setBackendPreference, settings, updateSettings } = useUiStore();
   const taps = manifest?.taps.map((t) => t.name) ?? [];
   const chosenTaps = settings.taps ?? taps;
   const rscinKey = Object.keys(RSCIN_PRESETS).find((k) => RSCIN_PRESETS[k].join() === settings.kList.join()) ?? '1,2,3';
@@ -49,16 +48,9 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
       </header>
       <Setting
         label="Model"
-        help="The image encoder whose features MuSc compares. Models run locally; nothing is uploaded."
+        help="The image encoder whose features MuSc compares. Models run locally; nothing is uploaded. Add your own CLIP or DINO export; it is stored in this browser."
       >
-        <select value={modelId ?? ''} onChange={(e) => setModelId(e.target.value)}>
-          {index.data?.models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.displayName}
-              {m.fixture ? ' (test fixture)' : ''}
-            </option>
-          ))}
-        </select>
+        <ModelPicker />
       </Setting>
       <Setting
         label="Variant"

@@ -1,0 +1,187 @@
+import { useEffect, useRef, useState } from 'react';
+import type { VitFamily } from '../../encoders/import/families.ts';
+import { WorkerCallError } from '../../worker/client.ts';
+import type { AddModelProgress } from '../../worker/protocol.ts';
+import { workerClient } from '../workerClient.ts';
+
+type Status =
+  | { state: 'idle' }
+  | { state: 'working'; progress: AddModelProgress | null }
+  | { state: 'done'; text: string; lines: string[] }
+  | { state: 'error'; text: string };
+
+const STAGE_TEXT: Record<AddModelProgress['stage'], string> = {
+  read: 'Reading the file',
+  parse: 'Reading the graph',
+  tap: 'Finding the taps and the image embedding',
+  variants: 'Building and checking the smaller variants',
+  check: 'Opening it on this device (WebGPU checked against WASM where there is a GPU)',
+};
+
+const FAMILIES: Array<{ value: VitFamily | ''; label: string }> = [
+  { value: '', label: 'Find out from the graph' },
+  { value: 'clip', label: 'CLIP (CLIPVisionModel, with or without projection)' },
+  { value: 'dinov2', label: 'DINOv2 (Dinov2Model)' },
+  { value: 'dino', label: 'DINO v1' },
+];
+
+function progressText(p: AddModelProgress | null): string {
+  if (!p) return 'Starting…';
+  if (p.stage === 'read') return `${STAGE_TEXT.read}: ${(p.done / 1e6).toFixed(0)} of ${(p.total / 1e6).toFixed(0)} MB`;
+  return p.total > 0 ? `${STAGE_TEXT[p.stage]} (${p.done}/${p.total})` : `${STAGE_TEXT[p.stage]}…`;
+}
+
+/**
+ * Settings → "Add a model…": an ONNX export of a CLIP or DINO vision model, picked or dropped,
+ * is tapped, checked, quantized and stored in this browser by the worker (worker/addModel.ts).
+ */
+export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (id: string) => Promise<void> }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState('');
+  const [family, setFamily] = useState<VitFamily | ''>('');
+  const [status, setStatus] = useState<Status>({ state: 'idle' });
+  const running = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    return () => running.current?.abort();
+  }, []);
+
+  const choose = (chosen: File | undefined) => {
+    if (!chosen) return;
+    setFile(chosen);
+    if (!name) setName(chosen.name.replace(/\.onnx$/i, ''));
+    setStatus({ state: 'idle' });
+  };
+
+  const add = async () => {
+    if (!file) return;
+    const controller = new AbortController();
+    running.current = controller;
+    setStatus({ state: 'working', progress: null });
+    try {
+      const { model, lines } = await workerClient.call(
+        'add-model',
+        { file, name, family: family || null },
+        { signal: controller.signal, onProgress: (progress) => setStatus({ state: 'working', progress }) },
+      );
+      const persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
+      setStatus({
+        state: 'done',
+        text: `Added "${model.manifest.displayName}" (${model.manifest.family}, ${(model.bytes / 1e6).toFixed(1)} MB stored${persisted ? ', kept in persistent storage' : '; the browser may evict it when disk space runs low'}). It is now the model in use and works offline.`,
+        lines,
+      });
+      await onAdded(model.manifest.id);
+    } catch (err) {
+      const cancelled = err instanceof WorkerCallError && err.code === 'cancelled';
+      setStatus(
+        cancelled ? { state: 'idle' } : { state: 'error', text: err instanceof Error ? err.message : String(err) },
+      );
+    } finally {
+      running.current = null;
+    }
+  };
+
+  const working = status.state === 'working';
+  return (
+    <dialog
+      ref={dialog}
+      className="add-model"
+      aria-label="Add a model"
+      data-testid="add-model-dialog"
+      onCancel={(e) => {
+        if (working) e.preventDefault();
+        else onClose();
+      }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        if (!working) choose(e.dataTransfer.files[0]);
+      }}
+    >
+      <h2>Add a model</h2>
+      <p className="help">
+        An ONNX export of a CLIP or DINO vision transformer (Hugging Face <code>CLIPVisionModelWithProjection</code>,{' '}
+        <code>CLIPVisionModel</code> or <code>Dinov2Model</code>, exported by optimum or <code>torch.onnx</code>). It is
+        checked, quantized and stored in this browser only; nothing is uploaded. Pick the file or drop it here.
+      </p>
+      <label className="field">
+        ONNX file
+        <input
+          type="file"
+          accept=".onnx,application/octet-stream"
+          disabled={working}
+          data-testid="add-model-file"
+          onChange={(e) => choose(e.target.files?.[0])}
+        />
+      </label>
+      <label className="field">
+        Name
+        <input
+          type="text"
+          value={name}
+          disabled={working}
+          placeholder="e.g. DINOv2 small"
+          data-testid="add-model-name"
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        Family
+        <select value={family} disabled={working} onChange={(e) => setFamily(e.target.value as VitFamily | '')}>
+          {FAMILIES.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {status.state !== 'idle' && (
+        <div className={`add-model-status ${status.state}`} data-testid="add-model-status" data-state={status.state}>
+          {status.state === 'working' && (
+            <>
+              <p>{progressText(status.progress)}</p>
+              <progress
+                value={status.progress?.done ?? 0}
+                max={status.progress?.total || 1}
+                aria-label="Adding the model"
+              />
+            </>
+          )}
+          {status.state === 'done' && (
+            <>
+              <p>{status.text}</p>
+              <ul className="muted">
+                {status.lines.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {status.state === 'error' && <p className="error">{status.text}</p>}
+        </div>
+      )}
+      <div className="dialog-actions">
+        {working ? (
+          <button type="button" onClick={() => running.current?.abort()} data-testid="add-model-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="ghost" onClick={onClose} data-testid="add-model-close">
+            {status.state === 'done' ? 'Close' : 'Cancel'}
+          </button>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={!file || working}
+          onClick={() => void add()}
+          data-testid="add-model-confirm"
+        >
+          Add
+        </button>
+      </div>
+    </dialog>
+  );
+}
