@@ -1,7 +1,8 @@
 // Settings → "Add a model…": a CLIP or DINO ONNX export the user chose becomes a model of this
 // page, by the same pipeline as `npm run model -- tap` and `quantize` (src/encoders/import):
 // taps found by structure, checked variants, every file with its sha256, stored in the origin's
-// storage. Nothing is kept of an add that fails or is cancelled.
+// storage. Nothing is kept of an add that fails or is cancelled. Once added, the page uses it:
+// its load runs the WebGPU-vs-WASM check on this device, as every load does (encoders/web/ortWeb.ts).
 import { EncoderError } from '../encoders/errors.ts';
 import { importModel } from '../encoders/import/index.ts';
 import { openWasmFloatModel } from '../encoders/web/floatSession.ts';
@@ -13,7 +14,6 @@ import {
   removeAddedModel,
 } from '../platform/browser/addedModels.ts';
 import { demoCheckImages } from '../platform/browser/checkImages.ts';
-import { loadSession } from './models.ts';
 import { sha256Hex } from '../platform/browser/modelFiles.ts';
 import type { AddModelProgress, Calls } from './protocol.ts';
 
@@ -90,7 +90,7 @@ async function readWhole(
 }
 
 export const addModel = async (
-  { file, name, family }: Calls['add-model']['request'],
+  { file, name, family, size }: Calls['add-model']['request'],
   progress: (p: AddModelProgress) => void,
   signal: AbortSignal,
 ): Promise<Calls['add-model']['reply']> => {
@@ -106,6 +106,7 @@ export const addModel = async (
       id,
       displayName,
       family: family ?? undefined,
+      size: size ?? undefined,
       open: openWasmFloatModel,
       checkImages: await demoCheckImages(signal),
       sha256: (b) => sha256Hex(b as Uint8Array<ArrayBuffer>),
@@ -120,26 +121,12 @@ export const addModel = async (
     });
     signal.throwIfAborted();
     await putAddedManifest(manifest);
-    progress({ stage: 'check', done: 0, total: 1 });
-    return { model: { manifest, bytes: stored }, lines: [...lines, await deviceCheck(id, signal)] };
+    return { model: { manifest, bytes: stored }, lines };
   } catch (err) {
     await removeAddedModel(id);
     throw isQuotaError(err) ? storageFull(file, 'the browser refused to store more for this site') : err;
   }
 };
-
-/**
- * Opens the stored model as the page will (WebGPU where this device has it, checked against WASM
- * on the probe input, as every load does), so the user learns now whether it runs here and where.
- */
-async function deviceCheck(id: string, signal: AbortSignal): Promise<string> {
-  const { session, reply } = await loadSession({ modelId: id, backend: 'auto' }, () => undefined, signal);
-  await session.release();
-  const { backend, webgpuCheck, fallbackReason } = reply.backendInfo;
-  return backend === 'webgpu' && webgpuCheck
-    ? `runs on this device's GPU (WebGPU, ${reply.variant}): largest relative difference from WASM ${webgpuCheck.maxRelative.toExponential(1)}, allowed ${webgpuCheck.tolerance}`
-    : `runs on this device's CPU (WASM, ${reply.variant})${fallbackReason ? `: ${fallbackReason}` : ''}`;
-}
 
 export const listAddedModels = async (): Promise<Calls['added-models']['reply']> => ({ models: await addedModels() });
 

@@ -166,7 +166,7 @@ export interface Evidence {
   matches: Array<{ key: string; distance: number; patch: number | null }>;
 }
 
-export type AddModelStage = 'read' | 'parse' | 'tap' | 'variants' | 'check';
+export type AddModelStage = 'read' | 'parse' | 'tap' | 'variants';
 
 /** Adding a model: bytes while reading the file, steps otherwise. */
 export interface AddModelProgress {
@@ -199,9 +199,9 @@ export interface Calls {
   };
   /** image and pixel metrics against ground truth, with the engine's metrics */
   evaluate: { request: EvaluationRequest; progress: CountProgress; reply: Evaluation };
-  /** taps, checks, quantizes and stores an ONNX export the user chose; `family` null: found from the graph */
+  /** taps, checks, quantizes and stores an ONNX export the user chose; `family` null: found from the graph; `size` null: the export's own */
   'add-model': {
-    request: { file: File; name: string; family: VitFamily | null };
+    request: { file: File; name: string; family: VitFamily | null; size: number | null };
     progress: AddModelProgress;
     reply: { model: AddedModel; lines: string[] };
   };

@@ -15,7 +15,6 @@ const STAGE_TEXT: Record<AddModelProgress['stage'], string> = {
   parse: 'Reading the graph',
   tap: 'Finding the taps and the image embedding',
   variants: 'Building and checking the smaller variants',
-  check: 'Opening it on this device (WebGPU checked against WASM where there is a GPU)',
 };
 
 const FAMILIES: Array<{ value: VitFamily | ''; label: string }> = [
@@ -40,6 +39,7 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [family, setFamily] = useState<VitFamily | ''>('');
+  const [size, setSize] = useState('');
   const [status, setStatus] = useState<Status>({ state: 'idle' });
   const running = useRef<AbortController | null>(null);
 
@@ -63,7 +63,7 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
     try {
       const { model, lines } = await workerClient.call(
         'add-model',
-        { file, name, family: family || null },
+        { file, name, family: family || null, size: size ? Number(size) : null },
         { signal: controller.signal, onProgress: (progress) => setStatus({ state: 'working', progress }) },
       );
       const persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
@@ -136,6 +136,19 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
             </option>
           ))}
         </select>
+      </label>
+      <label className="field">
+        Input size in pixels (only for an export that takes any size)
+        <input
+          type="number"
+          min={1}
+          step={1}
+          value={size}
+          disabled={working}
+          placeholder="from the model"
+          data-testid="add-model-size"
+          onChange={(e) => setSize(e.target.value)}
+        />
       </label>
       {status.state !== 'idle' && (
         <div className={`add-model-status ${status.state}`} data-testid="add-model-status" data-state={status.state}>
