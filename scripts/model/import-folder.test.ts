@@ -1,13 +1,12 @@
 // The page's import and the command line give the same model: importModel with onnxruntime-node and
 // the default check images against `npm run model -- tap` then `quantize`, file for file; and the
 // command line's own behaviour around importModel (its errors, a re-import into a folder).
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { model } from './modelCli.testing.ts';
 import type { ModelManifest, WebGpuInstallCheck } from '../../src/encoders/manifest.ts';
 import { importModel } from '../../src/encoders/import/importModel.ts';
 import { openFloatModel } from '../../src/platform/node/openFloatModel.ts';
@@ -16,24 +15,6 @@ import { clipFixture, dinov2Fixture } from '../fixtures/specs.ts';
 import { encodeModel, sha256Hex } from '../onnx/index.ts';
 import { importIntoFolder } from './import-folder.ts';
 import { decodeCheckImages, defaultCheckImageDir, selectCheckImages } from './variant-check-images.ts';
-
-const run = promisify(execFile);
-const repo = resolve(import.meta.dirname, '../..');
-
-/** `npm run model -- …` without npm: exit code, stdout and stderr. */
-async function model(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      join(repo, 'node_modules/.bin/tsx'),
-      [join(repo, 'scripts/model/main.ts'), ...args],
-      { cwd: repo },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** The manifest without what differs by design: when each variant was checked, and the provenance text. */
 function comparable(manifest: ModelManifest): unknown {

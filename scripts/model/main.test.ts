@@ -1,28 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { model } from './modelCli.testing.ts';
 import { generateFixtures } from '../fixtures/index.ts';
-
-const run = promisify(execFile);
-const repo = resolve(import.meta.dirname, '../..');
-
-/** `npm run model -- …` without npm: exit code, stdout and stderr. */
-async function model(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      join(repo, 'node_modules/.bin/tsx'),
-      [join(repo, 'scripts/model/main.ts'), ...args],
-      { cwd: repo },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let fixtures: string;
 beforeAll(async () => {

@@ -4,4 +4,3 @@ export * from '../../src/encoders/onnx/index.ts';
 export { readModel, writeModel, sha256Hex } from './io.ts';
 export type { WrittenFile } from './io.ts';
 export { runModel } from './runtime.ts';
-export type { RunOptions } from './runtime.ts';

@@ -1,38 +1,22 @@
 // Running models in onnxruntime-node: the shape and value checks of the model tools and tests.
-import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { encodeModel, type FloatTensor, type onnx } from '../../src/encoders/onnx/index.ts';
+import { openOrtSession, type SessionOptions } from '../../src/platform/node/openFloatModel.ts';
 
-export interface RunOptions {
-  /** ORT graph optimisation level; 'all' is what the app gets */
-  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** the machines here are shared: one thread unless asked */
-  threads?: number;
-}
-
-/** Runs a model once on float32 feeds and returns every graph output (all must be float32). */
+/**
+ * Runs a model once on float32 feeds and returns every graph output (all must be float32). The
+ * machines here are shared: one thread unless asked.
+ */
 export async function runModel(
   model: Uint8Array | onnx.IModelProto,
   feeds: Record<string, FloatTensor>,
-  options: RunOptions = {},
+  options: SessionOptions = {},
 ): Promise<Record<string, FloatTensor>> {
-  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
-  const session = await InferenceSession.create(bytes, {
-    graphOptimizationLevel: options.optimization ?? 'all',
-    intraOpNumThreads: options.threads ?? 1,
-    interOpNumThreads: 1,
-    logSeverityLevel: 3, // errors only: unused-initializer notices are not news here
+  const session = await openOrtSession(model instanceof Uint8Array ? model : encodeModel(model), {
+    threads: 1,
+    ...options,
   });
   try {
-    const inputs: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) inputs[name] = new Tensor('float32', t.data, t.dims);
-    const results = await session.run(inputs);
-    const outputs: Record<string, FloatTensor> = {};
-    for (const name of session.outputNames) {
-      const t = results[name];
-      if (t.type !== 'float32') throw new Error(`output ${name} is ${t.type}, not float32`);
-      outputs[name] = { dims: [...t.dims], data: t.data as Float32Array };
-    }
-    return outputs;
+    return await session.run(feeds);
   } finally {
     await session.release();
   }
