@@ -14,7 +14,7 @@ import {
   removeAddedModel,
 } from '../platform/browser/addedModels.ts';
 import { demoCheckImages } from '../platform/browser/checkImages.ts';
-import { sha256Hex } from '../platform/browser/modelFiles.ts';
+import { readInto, sha256Hex } from '../platform/browser/modelFiles.ts';
 import type { AddModelProgress, Calls } from './protocol.ts';
 
 const MB = 1e6;
@@ -69,25 +69,29 @@ async function checkRoom(file: File): Promise<void> {
 /** The browser's own refusal to store a file, when its quota is below what estimate() says (it may be). */
 const isQuotaError = (err: unknown): boolean => err instanceof DOMException && err.name === 'QuotaExceededError';
 
-/** The file in one buffer, read in chunks with progress (the only full copy the page keeps of it). */
+/** The file in one buffer, read in chunks with progress (the file itself is never copied whole). */
 async function readWhole(
   file: File,
   progress: (p: AddModelProgress) => void,
   signal: AbortSignal,
 ): Promise<Uint8Array> {
   const bytes = new Uint8Array(file.size);
-  const reader = file.stream().getReader();
-  let offset = 0;
-  for (;;) {
-    signal.throwIfAborted();
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes.set(value, offset);
-    offset += value.length;
-    progress({ stage: 'read', done: offset, total: file.size });
-  }
+  const read = await readInto(
+    file.stream(),
+    bytes,
+    (done) => progress({ stage: 'read', done, total: file.size }),
+    signal,
+  );
+  if (read !== file.size)
+    throw new EncoderError(
+      'model-file-unusable',
+      `${file.name} changed while it was read. Add it again once it is saved.`,
+    );
   return bytes;
 }
+
+/** Ids being added in this worker: their files are in storage before their manifest is. */
+const adding = new Set<string>();
 
 export const addModel = async (
   { file, name, family, size }: Calls['add-model']['request'],
@@ -98,6 +102,7 @@ export const addModel = async (
   await checkRoom(file);
   const id = freshId(displayName);
   let stored = 0;
+  adding.add(id);
   try {
     const bytes = await readWhole(file, progress, signal);
     const { manifest, lines } = await importModel({
@@ -125,10 +130,14 @@ export const addModel = async (
   } catch (err) {
     await removeAddedModel(id);
     throw isQuotaError(err) ? storageFull(file, 'the browser refused to store more for this site') : err;
+  } finally {
+    adding.delete(id);
   }
 };
 
-export const listAddedModels = async (): Promise<Calls['added-models']['reply']> => ({ models: await addedModels() });
+export const listAddedModels = async (): Promise<Calls['added-models']['reply']> => ({
+  models: await addedModels(adding),
+});
 
 export const removeModel = async ({
   id,

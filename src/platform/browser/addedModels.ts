@@ -65,8 +65,11 @@ async function sizeOf(cache: Cache, request: Request): Promise<number> {
   return Number.isFinite(length) && length > 0 ? length : ((await response?.blob())?.size ?? 0);
 }
 
-/** Every complete added model with the bytes it takes; half-stored ones are removed on the way. */
-export async function addedModels(): Promise<AddedModel[]> {
+/**
+ * Every complete added model with the bytes it takes; half-stored ones are removed on the way,
+ * except those in `adding` (being stored now, their manifest still to come).
+ */
+export async function addedModels(adding: ReadonlySet<string>): Promise<AddedModel[]> {
   const cache = await caches.open(CACHE);
   const byId = new Map<string, Request[]>();
   for (const request of await cache.keys()) {
@@ -75,6 +78,7 @@ export async function addedModels(): Promise<AddedModel[]> {
   }
   const models: AddedModel[] = [];
   for (const [id, requests] of byId) {
+    if (adding.has(id)) continue;
     const manifest = await addedManifest(id);
     if (!manifest) {
       await Promise.all(requests.map((r) => cache.delete(r)));

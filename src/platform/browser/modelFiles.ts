@@ -60,19 +60,34 @@ export async function fetchVariant(
     );
   }
   const buffer = new Uint8Array(variant.bytes);
-  let offset = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (offset + value.length > buffer.length) throw corrupt(modelId, variant, 'it is larger than the manifest says');
-    buffer.set(value, offset);
-    offset += value.length;
-    onBytes(offset, variant.bytes);
-  }
+  const offset = await readInto(response.body, buffer, (done) => onBytes(done, variant.bytes));
+  if (offset === null) throw corrupt(modelId, variant, 'it is larger than the manifest says');
   if (offset !== variant.bytes) throw corrupt(modelId, variant, `it has ${offset} of ${variant.bytes} bytes`);
   if ((await sha256Hex(buffer.buffer)) !== variant.sha256) throw corrupt(modelId, variant, 'its sha256 does not match');
   return buffer.buffer;
+}
+
+/**
+ * Reads `stream` into `into` chunk by chunk, calling onBytes with the bytes read so far; resolves
+ * with how many it read, or null as soon as the stream holds more than `into` can.
+ */
+export async function readInto(
+  stream: ReadableStream<Uint8Array>,
+  into: Uint8Array,
+  onBytes: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<number | null> {
+  const reader = stream.getReader();
+  let offset = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const { done, value } = await reader.read();
+    if (done) return offset;
+    if (offset + value.length > into.length) return null;
+    into.set(value, offset);
+    offset += value.length;
+    onBytes(offset);
+  }
 }
 
 function corrupt(modelId: string, variant: ModelVariant, why: string): EncoderError {
