@@ -4,7 +4,7 @@ import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { ModelIndex } from '../encoders/modelIndex.ts';
 import { isAddedModel } from '../platform/browser/addedModels.ts';
 import type { AddedModel, BackendPreference } from '../worker/protocol.ts';
-import { loadedModelKey } from './queryClient.ts';
+import { loadedModelKey, queryClient } from './queryClient.ts';
 import { useUiStore } from './store.ts';
 import { workerClient } from './workerClient.ts';
 
@@ -24,14 +24,16 @@ export function useModelIndex() {
   });
 }
 
+const addedModelsQuery = {
+  queryKey: ADDED_MODELS_KEY,
+  queryFn: async ({ signal }: { signal: AbortSignal }): Promise<AddedModel[]> =>
+    (await workerClient.call('added-models', {}, { signal })).models,
+  staleTime: Infinity,
+};
+
 /** Models the user added in this browser (Settings → "Add a model…"), with the storage each takes. */
 export function useAddedModels() {
-  return useQuery({
-    queryKey: ADDED_MODELS_KEY,
-    queryFn: async ({ signal }): Promise<AddedModel[]> =>
-      (await workerClient.call('added-models', {}, { signal })).models,
-    staleTime: Infinity,
-  });
+  return useQuery(addedModelsQuery);
 }
 
 /** The manifest of a model: its variants, input size and taps, for the settings panel. */
@@ -41,7 +43,8 @@ export function useModelManifest(modelId: string | null) {
     enabled: modelId !== null,
     queryFn: async ({ signal }): Promise<ModelManifest> => {
       if (modelId !== null && isAddedModel(modelId)) {
-        const added = (await workerClient.call('added-models', {}, { signal })).models;
+        // the list the settings show, read once for both
+        const added = await queryClient.fetchQuery(addedModelsQuery);
         const found = added.find((m) => m.manifest.id === modelId);
         if (!found)
           throw new Error(
