@@ -1,6 +1,7 @@
 // Config checks and the two batch-size rules of MuSc: which ranks of the N−1 scorers MSM averages
 // (docs/method.md §6) and which RsCIN windows apply (§8). Every refusal says what to do next.
 
+import { assertTolerance } from './alignment.ts';
 import { MuscError } from './errors.ts';
 import type { MuscConfig } from './types.ts';
 
@@ -58,6 +59,7 @@ export function validateConfig(config: MuscConfig): void {
       );
     }
   }
+  if (config.alignedTolerance != null) assertTolerance(config.alignedTolerance);
   if (!Number.isInteger(config.imageSize) || config.imageSize < 2) {
     throw invalidConfig(`The anomaly map size must be a whole number of pixels ≥ 2; got ${config.imageSize}.`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RankInterval } from './config.ts';
+import { bandRows, comparisonBlocks } from './alignment.ts';
 import { MuscError } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { intervalMean, mutualScores } from './msm.ts';
@@ -7,13 +8,17 @@ import { randomUnitRows, seededRandom } from './random.ts';
 
 const window = (kMin: number, kMax: number): RankInterval => ({ kMin, kMax });
 
-/** compute_scores_fast of the reference, literally: per image, all distances to all others. */
+/**
+ * compute_scores_fast of the reference, literally: per image, all distances to all others;
+ * `meets(p, q)` narrows which patches of another image count (a shortcut's rule, said directly).
+ */
 function referenceMsm(
   z: Float32Array,
   images: number,
   patches: number,
   dim: number,
   { kMin, kMax }: RankInterval,
+  meets: (p: number, q: number) => boolean = () => true,
 ): Float64Array {
   const out = new Float64Array(images * patches);
   for (let i = 0; i < images; i++) {
@@ -23,6 +28,7 @@ function referenceMsm(
         if (j === i) continue;
         let best = Infinity;
         for (let q = 0; q < patches; q++) {
+          if (!meets(p, q)) continue;
           let sq = 0;
           for (let d = 0; d < dim; d++) sq += (z[(i * patches + p) * dim + d] - z[(j * patches + q) * dim + d]) ** 2;
           best = Math.min(best, Math.sqrt(sq));
@@ -71,6 +77,32 @@ describe('mutualScores', () => {
     const expected = referenceMsm(z, images, patches, dim, w);
     for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(expected[i], 5);
   });
+
+  it.each([
+    ['one tile per image pair', 4 * 36 * 36],
+    ['row-split tiles', 4 * 36 * 5],
+    ['all pairs in one call', 1 << 25],
+  ])(
+    'with aligned parts, matches the reference restricted to patches at most one band apart (%s)',
+    async (_, maxTileBytes) => {
+      const images = 6;
+      const grid = 6;
+      const patches = grid * grid;
+      const dim = 8;
+      const z = randomUnitRows(images * patches, dim, seededRandom(11));
+      const w = window(0, 2);
+      const band = bandRows(grid, 0.3); // 2 rows: bands {0,1}, {2,3}, {4,5}
+      expect(band).toBe(2);
+      const bandOf = (p: number): number => Math.floor(Math.floor(p / grid) / band);
+      const blocks = comparisonBlocks(grid, 0.3);
+      const scores = await mutualScores(z, images, patches, dim, w, { kernel: tsKernel, maxTileBytes, blocks });
+      const expected = referenceMsm(z, images, patches, dim, w, (p, q) => Math.abs(bandOf(p) - bandOf(q)) <= 1);
+      for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(expected[i], 5);
+      // the shortcut changes the scores of the top and bottom bands (their far bands are left out)
+      const exact = referenceMsm(z, images, patches, dim, w);
+      expect(Math.max(...scores.map((v, i) => Math.abs(v - exact[i])))).toBeGreaterThan(1e-3);
+    },
+  );
 
   it('reports pair progress up to N(N−1)/2 and stops when aborted', async () => {
     const z = randomUnitRows(6 * 4, 3, seededRandom(1));

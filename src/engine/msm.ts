@@ -6,6 +6,7 @@
 // matmul kernel (TypeScript, onnxruntime), in kernels/nearestRows.ts with a WebAssembly SIMD
 // kernel — and the driver fills the N×P×(N−1) distance table. Never N·P × N·P in memory.
 
+import { allPatches, type PatchBlock } from './alignment.ts';
 import type { RankInterval } from './config.ts';
 import { throwIfAborted } from './errors.ts';
 import type { SimilarityKernel } from './types.ts';
@@ -35,6 +36,8 @@ export interface MsmOptions extends MsmProgressOptions {
   kernel: SimilarityKernel;
   /** cap on one kernel output (float32), default 32 MiB */
   maxTileBytes?: number;
+  /** which patches meet (alignment.ts); default every patch against every patch */
+  blocks?: readonly PatchBlock[];
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -134,12 +137,14 @@ export interface FeatureSlots {
   /** frees memory held outside the JavaScript heap (GPU buffers) at once */
   destroy?(): void;
 }
-export type FeatureSlotsFactory = (patches: number, dim: number) => FeatureSlots;
+/** Slots for images of `patches` patches of `dim` values; `blocks` says which patches meet (alignment.ts), default all. */
+export type FeatureSlotsFactory = (patches: number, dim: number, blocks?: readonly PatchBlock[]) => FeatureSlots;
 
 /**
- * Pairs from a matmul kernel S = A·Bᵀ over features z [N, P, D] with their squared norms: image
- * i's patches against runs of consecutive images of js per call, kernel outputs capped at
- * maxTileBytes; the minima are taken here in float64.
+ * Pairs from a matmul kernel S = A·Bᵀ over features z [N, P, D] with their squared norms: for
+ * each block of the plan (every patch against every patch unless a shortcut narrows it,
+ * alignment.ts), image i's block rows against the block columns of runs of consecutive images of
+ * js per call, kernel outputs capped at maxTileBytes; the minima are taken here in float64.
  */
 export function matmulPairs(
   z: Float32Array,
@@ -148,10 +153,12 @@ export function matmulPairs(
   dim: number,
   kernel: SimilarityKernel,
   maxTileBytes = DEFAULT_MAX_TILE_BYTES,
+  blocks: readonly PatchBlock[] = allPatches(patches),
 ): PairsAgainst {
   const tileFloats = Math.floor(maxTileBytes / 4);
   const imageSize = patches * dim;
-  const widest = Math.max(1, Math.floor(tileFloats / (patches * patches)));
+  const widestBlock = Math.max(...blocks.map((b) => b.colEnd - b.colStart));
+  const widest = Math.max(1, Math.floor(tileFloats / (patches * widestBlock)));
   return async (i, js) => {
     const count = js.length;
     const forward = new Float32Array(patches * count);
@@ -162,33 +169,36 @@ export function matmulPairs(
       const j0 = js[t0];
       let batch = 1;
       while (batch < widest && t0 + batch < count && js[t0 + batch] === j0 + batch) batch++;
-      const width = batch * patches; // columns: patches of images j0 .. j0+batch−1
-      const rowsPerCall = Math.max(1, Math.min(patches, Math.floor(tileFloats / width)));
-      const colMin = new Float64Array(width).fill(Infinity);
-      const b = z.subarray(j0 * imageSize, (j0 + batch) * imageSize);
-      for (let p0 = 0; p0 < patches; p0 += rowsPerCall) {
-        const rows = Math.min(rowsPerCall, patches - p0);
-        const a = z.subarray(i * imageSize + p0 * dim, i * imageSize + (p0 + rows) * dim);
-        const sim = await kernel.matmulT(a, rows, b, width, dim);
-        for (let jj = 0; jj < batch; jj++) {
-          const colNorms = (j0 + jj) * patches;
-          const colBase = jj * patches;
-          rowMin.fill(Infinity, 0, rows);
-          for (let p = 0; p < rows; p++) {
-            const rowNorm = norms[i * patches + p0 + p];
-            const simRow = p * width + colBase;
-            let best = Infinity;
-            for (let q = 0; q < patches; q++) {
-              const twice = -2 * sim[simRow + q];
-              const toRow = norms[colNorms + q] + twice;
-              if (toRow < best) best = toRow;
-              const toCol = rowNorm + twice;
-              if (toCol < colMin[colBase + q]) colMin[colBase + q] = toCol;
+      const colMin = new Float64Array(batch * patches).fill(Infinity);
+      for (const { rowStart, rowEnd, colStart, colEnd } of blocks) {
+        const cols = colEnd - colStart;
+        const width = batch * cols; // columns: block columns of images j0 .. j0+batch−1
+        const b = blockColumns(z, j0, batch, patches, dim, colStart, colEnd);
+        const rowsPerCall = Math.max(1, Math.min(rowEnd - rowStart, Math.floor(tileFloats / width)));
+        for (let p0 = rowStart; p0 < rowEnd; p0 += rowsPerCall) {
+          const rows = Math.min(rowsPerCall, rowEnd - p0);
+          const a = z.subarray(i * imageSize + p0 * dim, i * imageSize + (p0 + rows) * dim);
+          const sim = await kernel.matmulT(a, rows, b, width, dim);
+          for (let jj = 0; jj < batch; jj++) {
+            const colNorms = (j0 + jj) * patches + colStart;
+            const colBase = jj * cols;
+            const minBase = jj * patches + colStart;
+            for (let p = 0; p < rows; p++) {
+              const rowNorm = norms[i * patches + p0 + p];
+              const simRow = p * width + colBase;
+              let best = Infinity;
+              for (let q = 0; q < cols; q++) {
+                const twice = -2 * sim[simRow + q];
+                const toRow = norms[colNorms + q] + twice;
+                if (toRow < best) best = toRow;
+                const toCol = rowNorm + twice;
+                if (toCol < colMin[minBase + q]) colMin[minBase + q] = toCol;
+              }
+              rowMin[p] = best + rowNorm;
             }
-            rowMin[p] = best + rowNorm;
+            const t = t0 + jj;
+            for (let p = 0; p < rows; p++) forward[(p0 + p) * count + t] = distance(rowMin[p]);
           }
-          const t = t0 + jj;
-          for (let p = 0; p < rows; p++) forward[(p0 + p) * count + t] = distance(rowMin[p]);
         }
       }
       for (let jj = 0; jj < batch; jj++) {
@@ -202,6 +212,27 @@ export function matmulPairs(
   };
 }
 
+/** Patches [colStart, colEnd) of images j0 .. j0+batch−1, one after another: a view when they are whole images, else a copy. */
+function blockColumns(
+  z: Float32Array,
+  j0: number,
+  batch: number,
+  patches: number,
+  dim: number,
+  colStart: number,
+  colEnd: number,
+): Float32Array {
+  const imageSize = patches * dim;
+  if (colStart === 0 && colEnd === patches) return z.subarray(j0 * imageSize, (j0 + batch) * imageSize);
+  const blockSize = (colEnd - colStart) * dim;
+  const out = new Float32Array(batch * blockSize);
+  for (let jj = 0; jj < batch; jj++) {
+    const from = (j0 + jj) * imageSize + colStart * dim;
+    out.set(z.subarray(from, from + blockSize), jj * blockSize);
+  }
+  return out;
+}
+
 /** The triangle's rows from a matmul kernel (matmulPairs over the whole set). */
 export function matmulRows(
   z: Float32Array,
@@ -210,13 +241,15 @@ export function matmulRows(
   dim: number,
   kernel: SimilarityKernel,
   maxTileBytes = DEFAULT_MAX_TILE_BYTES,
+  blocks?: readonly PatchBlock[],
 ): PairRows {
-  return laterRows(matmulPairs(z, squaredNorms(z, images * patches, dim), patches, dim, kernel, maxTileBytes), images);
+  const norms = squaredNorms(z, images * patches, dim);
+  return laterRows(matmulPairs(z, norms, patches, dim, kernel, maxTileBytes, blocks), images);
 }
 
 /** Growable feature slots on a matmul kernel: one buffer and its norms, doubled when full. */
 export function matmulSlots(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): FeatureSlotsFactory {
-  return (patches, dim) => {
+  return (patches, dim, blocks) => {
     const imageSize = patches * dim;
     let z = new Float32Array(0);
     let norms = new Float64Array(0);
@@ -230,7 +263,7 @@ export function matmulSlots(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX
           norms = new Float64Array(capacity * patches);
           z.set(oldZ);
           norms.set(oldNorms);
-          pairs = matmulPairs(z, norms, patches, dim, kernel, maxTileBytes);
+          pairs = matmulPairs(z, norms, patches, dim, kernel, maxTileBytes, blocks);
         }
         z.set(features, slot * imageSize);
         norms.set(squaredNorms(features, patches, dim), slot * patches);
@@ -252,12 +285,12 @@ export function mutualScores(
   window: RankInterval,
   options: MsmOptions,
 ): Promise<Float64Array> {
-  const { kernel, maxTileBytes, ...progress } = options;
+  const { kernel, maxTileBytes, blocks, ...progress } = options;
   return mutualScoresByRows(
     images,
     patches,
     window,
-    matmulRows(z, images, patches, dim, kernel, maxTileBytes),
+    matmulRows(z, images, patches, dim, kernel, maxTileBytes, blocks),
     progress,
   );
 }

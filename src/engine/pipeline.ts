@@ -2,6 +2,7 @@
 // layers then degrees (float64), image score = max of the upsampled map, min-max + RsCIN.
 // Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
 
+import { comparisonBlocks } from './alignment.ts';
 import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
 import { MuscError, throwIfAborted } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
@@ -98,6 +99,14 @@ export async function runMusc(
   const { signal, onProgress } = opts;
   const kernel = opts.similarity ?? tsKernel;
   const patches = grid * grid;
+  const tolerance = config.alignedTolerance ?? null;
+  if (tolerance !== null && opts.scoreFeatureSet) {
+    throw new MuscError(
+      'invalid-config',
+      'The aligned-parts shortcut runs on the CPU matmul path only, not on a whole-set scorer (WebGPU). Score exactly, or score on the CPU.',
+    );
+  }
+  const blocks = comparisonBlocks(grid, tolerance);
   const sets = config.rList.length * layers.length;
   const pairsPerSet = (images * (images - 1)) / 2;
 
@@ -119,6 +128,7 @@ export async function runMusc(
         ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
         : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, window, {
             kernel,
+            blocks,
             signal,
             onPairs,
           });

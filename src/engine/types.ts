@@ -28,6 +28,11 @@ export interface MuscConfig {
   imageSize: number;
   /** N < 5: score anyway with k = max(1, …) instead of refusing (labelled as forced) */
   forceSmallBatch: boolean;
+  /**
+   * The aligned-parts shortcut (alignment.ts): compare a patch only with patches within about
+   * this fraction of the image height of its own row; absent or null scores every patch (exact)
+   */
+  alignedTolerance?: number | null;
 }
 
 export const DEFAULT_CONFIG: Omit<MuscConfig, 'imageSize'> = {

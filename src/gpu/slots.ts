@@ -4,6 +4,8 @@
 // every target, reads back the forward and backward minima and turns them into distances in the
 // CPU's layout.
 
+import { comparisons } from '../engine/alignment.ts';
+import { MuscError } from '../engine/errors.ts';
 import { distance, type FeatureSlotsFactory, type PairRow } from '../engine/msm.ts';
 import { bindGroup, BufferPool, bufferWith, readBack, storageBuffer, uniformBuffer } from './buffers.ts';
 import { checked, createContext, type GpuContext } from './context.ts';
@@ -22,7 +24,13 @@ export interface GpuSlotsOptions {
 /** A FeatureSlotsFactory on `device`; the slots it makes share compiled pipelines. */
 export function gpuSlots(device: GPUDevice, options: GpuSlotsOptions = {}): FeatureSlotsFactory {
   const ctx = createContext(device, 'f32', options.maxBindingBytes);
-  return (patches, dim) => {
+  return (patches, dim, blocks) => {
+    if (blocks && comparisons(blocks) < patches * patches) {
+      throw new MuscError(
+        'invalid-config',
+        'The aligned-parts shortcut is not implemented on WebGPU. Score exactly, or score on the CPU.',
+      );
+    }
     const store = new SlotStore(ctx, patches, dim);
     return {
       put: (slot, z) => store.put(slot, z),

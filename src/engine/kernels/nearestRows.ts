@@ -9,6 +9,7 @@
 // products unchanged), and images of fewer than 4 patches repeat their last patch (a minimum is
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
+import { allPatches, type PatchBlock } from '../alignment.ts';
 import { lnamd } from '../lnamd.ts';
 import {
   distance,
@@ -69,11 +70,16 @@ class NearestMemory implements FeatureSlots {
   private kernel!: NearestExports;
   private memory!: WebAssembly.Memory;
 
+  /**
+   * @param blocks which patches meet (alignment.ts); a narrowed plan only comes for grids of 3
+   * rows or more, so each block has ≥ 3 rows and ≥ 6 columns, as the kernel needs
+   */
   constructor(
     private readonly patches: number,
     private readonly dim: number,
     capacity: number,
     private readonly flavour: KernelFlavour,
+    private readonly blocks: readonly PatchBlock[] = allPatches(patches),
   ) {
     this.width = Math.ceil(dim / 4) * 4;
     this.stride = Math.max(patches, MIN_TILE_ROWS);
@@ -136,20 +142,24 @@ class NearestMemory implements FeatureSlots {
     const colMin = new Float64Array(this.memory.buffer, this.colMinAt, stride);
     const imageAt = (n: number): number => n * stride * width * 4;
     const normsOf = (n: number): number => this.normsAt + n * stride * 8;
+    // Every patch against every patch runs as one call over the padded stride (see put).
+    const blocks = this.blocks.length === 1 ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : this.blocks;
     js.forEach((j, t) => {
       rowMin.fill(Infinity);
       colMin.fill(Infinity);
-      this.kernel.nearest(
-        imageAt(i),
-        stride,
-        imageAt(j),
-        stride,
-        width,
-        normsOf(i),
-        normsOf(j),
-        this.rowMinAt,
-        this.colMinAt,
-      );
+      for (const { rowStart, rowEnd, colStart, colEnd } of blocks) {
+        this.kernel.nearest(
+          imageAt(i) + rowStart * width * 4,
+          rowEnd - rowStart,
+          imageAt(j) + colStart * width * 4,
+          colEnd - colStart,
+          width,
+          normsOf(i) + rowStart * 8,
+          normsOf(j) + colStart * 8,
+          this.rowMinAt + rowStart * 8,
+          this.colMinAt + colStart * 8,
+        );
+      }
       for (let p = 0; p < patches; p++) forward[p * count + t] = distance(rowMin[p] + norms[i * stride + p]);
       for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[q] + norms[j * stride + q]);
     });
@@ -161,14 +171,16 @@ class NearestMemory implements FeatureSlots {
 export function createNearestRows(
   { z, images, patches, dim }: FeatureSet,
   flavour: KernelFlavour = kernelFlavour,
+  blocks?: readonly PatchBlock[],
 ): PairRows {
-  const memory = new NearestMemory(patches, dim, images, flavour);
+  const memory = new NearestMemory(patches, dim, images, flavour, blocks);
   for (let n = 0; n < images; n++) memory.put(n, z.subarray(n * patches * dim, (n + 1) * patches * dim));
   return laterRows(memory.pairs, images);
 }
 
 /** Growable feature slots on the WebAssembly kernel, for a scoring session. */
-export const nearestSlots: FeatureSlotsFactory = (patches, dim) => new NearestMemory(patches, dim, 8, kernelFlavour);
+export const nearestSlots: FeatureSlotsFactory = (patches, dim, blocks) =>
+  new NearestMemory(patches, dim, 8, kernelFlavour, blocks);
 
 /** The WebAssembly kernel on the calling thread as a RunOptions.scoreFeatureSet (Node, tests): LNAMD on the CPU, then MSM by rows. */
 export const nearestRowsScorer: FeatureSetScorer = async (layer, r, window, progress) => {

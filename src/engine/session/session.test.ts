@@ -297,6 +297,28 @@ describe('ScoringSession', () => {
     );
   });
 
+  it.each([
+    ['matmul', slots],
+    ['WebAssembly', nearestSlots],
+  ])('with aligned parts, scores as a from-scratch run with the same shortcut (%s slots)', async (_, factory) => {
+    const pool = randomPool(16);
+    const aligned = config({ scorers: 'all', alignedTolerance: 0.2 }); // 3 bands of 1 row on the 3×3 grid
+    const session = new ScoringSession(aligned, DIMS.length, factory);
+    const picks = [...Array(8).keys()];
+    await session.add(
+      picks.map((n) => ({ id: idOf(n), role: 'query' as const })),
+      pick(pool, picks),
+    );
+    const scratch = await runMusc(pick(pool, picks), { ...aligned, kList: [] });
+    const exact = await runMusc(pick(pool, picks), { ...config(), kList: [] });
+    const patches = GRID * GRID;
+    session.state().images.forEach((image, k) =>
+      expectClose(image.patchScores ?? [], scratch.patchScores.subarray(k * patches, (k + 1) * patches), image.id),
+    );
+    const moved = scratch.patchScores.map((v, i) => Math.abs(v - exact.patchScores[i]));
+    expect(Math.max(...moved)).toBeGreaterThan(1e-3); // the top and bottom rows no longer meet
+  });
+
   it('leaves the session unchanged when an add is cancelled, and refuses a duplicate id or another encoding', async () => {
     const pool = randomPool(16);
     const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
