@@ -11,9 +11,18 @@
 import { MuscError } from './errors.ts';
 
 /**
- * Patches [rowStart, rowEnd) of one image against patches [colStart, colEnd) of another. Row
- * ranges of a plan partition an image's patches; the column range is contiguous in row-major
- * patch order.
+ * Which patches of two images meet: the patches (row-major) cut into bands at `bounds`
+ * (bounds[0] = 0 … bounds[bands] = P), each band meeting the bands up to `reach` away.
+ * Exact MSM is one band of every patch.
+ */
+export interface PatchBands {
+  bounds: readonly number[];
+  reach: number;
+}
+
+/**
+ * Patches [rowStart, rowEnd) of one image against patches [colStart, colEnd) of another: one
+ * band against the contiguous run of bands it meets.
  */
 export interface PatchBlock {
   rowStart: number;
@@ -37,9 +46,11 @@ export function assertTolerance(tolerance: number): void {
 }
 
 /** Every patch against every patch: exact MSM. */
-export function allPatches(patches: number): PatchBlock[] {
-  return [{ rowStart: 0, rowEnd: patches, colStart: 0, colEnd: patches }];
+export function allPatches(patches: number): PatchBands {
+  return { bounds: [0, patches], reach: 0 };
 }
+
+export const isExact = (bands: PatchBands): boolean => bands.bounds.length === 2;
 
 /** Band height in grid rows for a tolerance: at least one row. */
 export function bandRows(grid: number, tolerance: number): number {
@@ -47,22 +58,30 @@ export function bandRows(grid: number, tolerance: number): number {
   return Math.max(1, Math.round(tolerance * grid));
 }
 
-/** The blocks of a grid×grid image under a tolerance, or every patch when tolerance is null. */
-export function comparisonBlocks(grid: number, tolerance: number | null): PatchBlock[] {
+/** The bands of a grid×grid image under a tolerance (each meets its neighbours), or every patch when tolerance is null. */
+export function patchBands(grid: number, tolerance: number | null): PatchBands {
   if (tolerance === null) return allPatches(grid * grid);
   const height = bandRows(grid, tolerance);
   const bands = Math.ceil(grid / height);
   if (bands <= 2) return allPatches(grid * grid);
-  const rowOf = (band: number): number => Math.min(grid, Math.max(0, band * height)) * grid;
-  return Array.from({ length: bands }, (_, b) => ({
-    rowStart: rowOf(b),
-    rowEnd: rowOf(b + 1),
-    colStart: rowOf(b - 1),
-    colEnd: rowOf(b + 2),
-  }));
+  return { bounds: Array.from({ length: bands + 1 }, (_, b) => Math.min(grid, b * height) * grid), reach: 1 };
 }
 
-/** Patch comparisons per image pair under a plan, for the cost ratio against exact (P²). */
-export function comparisons(blocks: readonly PatchBlock[]): number {
-  return blocks.reduce((sum, b) => sum + (b.rowEnd - b.rowStart) * (b.colEnd - b.colStart), 0);
+/** Bands [first, last] that band b meets. */
+export function bandsMet({ bounds, reach }: PatchBands, b: number): [number, number] {
+  return [Math.max(0, b - reach), Math.min(bounds.length - 2, b + reach)];
+}
+
+/** Each band against the bands it meets, as patch ranges. */
+export function patchBlocks(bands: PatchBands): PatchBlock[] {
+  const { bounds } = bands;
+  return bounds.slice(1).map((rowEnd, b) => {
+    const [first, last] = bandsMet(bands, b);
+    return { rowStart: bounds[b], rowEnd, colStart: bounds[first], colEnd: bounds[last + 1] };
+  });
+}
+
+/** Patch comparisons per image pair, for the cost against exact (P²). */
+export function comparisons(bands: PatchBands): number {
+  return patchBlocks(bands).reduce((sum, b) => sum + (b.rowEnd - b.rowStart) * (b.colEnd - b.colStart), 0);
 }

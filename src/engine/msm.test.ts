@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RankInterval } from './config.ts';
-import { bandRows, comparisonBlocks } from './alignment.ts';
+import { bandRows, patchBands } from './alignment.ts';
 import { MuscError } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { intervalMean, mutualScores } from './msm.ts';
@@ -94,8 +94,8 @@ describe('mutualScores', () => {
       const band = bandRows(grid, 0.3); // 2 rows: bands {0,1}, {2,3}, {4,5}
       expect(band).toBe(2);
       const bandOf = (p: number): number => Math.floor(Math.floor(p / grid) / band);
-      const blocks = comparisonBlocks(grid, 0.3);
-      const scores = await mutualScores(z, images, patches, dim, w, { kernel: tsKernel, maxTileBytes, blocks });
+      const bands = patchBands(grid, 0.3);
+      const scores = await mutualScores(z, images, patches, dim, w, { kernel: tsKernel, maxTileBytes, bands });
       const expected = referenceMsm(z, images, patches, dim, w, (p, q) => Math.abs(bandOf(p) - bandOf(q)) <= 1);
       for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(expected[i], 5);
       // the shortcut changes the scores of the top and bottom bands (their far bands are left out)

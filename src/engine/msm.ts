@@ -6,7 +6,7 @@
 // matmul kernel (TypeScript, onnxruntime), in kernels/nearestRows.ts with a WebAssembly SIMD
 // kernel — and the driver fills the N×P×(N−1) distance table. Never N·P × N·P in memory.
 
-import { allPatches, type PatchBlock } from './alignment.ts';
+import { allPatches, bandsMet, isExact, type PatchBands } from './alignment.ts';
 import type { RankInterval } from './config.ts';
 import { throwIfAborted } from './errors.ts';
 import type { SimilarityKernel } from './types.ts';
@@ -37,7 +37,7 @@ export interface MsmOptions extends MsmProgressOptions {
   /** cap on one kernel output (float32), default 32 MiB */
   maxTileBytes?: number;
   /** which patches meet (alignment.ts); default every patch against every patch */
-  blocks?: readonly PatchBlock[];
+  bands?: PatchBands;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -137,14 +137,38 @@ export interface FeatureSlots {
   /** frees memory held outside the JavaScript heap (GPU buffers) at once */
   destroy?(): void;
 }
-/** Slots for images of `patches` patches of `dim` values; `blocks` says which patches meet (alignment.ts), default all. */
-export type FeatureSlotsFactory = (patches: number, dim: number, blocks?: readonly PatchBlock[]) => FeatureSlots;
+/** Slots for images of `patches` patches of `dim` values; `bands` says which patches meet (alignment.ts), default all. */
+export type FeatureSlotsFactory = (patches: number, dim: number, bands?: PatchBands) => FeatureSlots;
 
 /**
- * Pairs from a matmul kernel S = A·Bᵀ over features z [N, P, D] with their squared norms: for
- * each block of the plan (every patch against every patch unless a shortcut narrows it,
- * alignment.ts), image i's block rows against the block columns of runs of consecutive images of
- * js per call, kernel outputs capped at maxTileBytes; the minima are taken here in float64.
+ * Where image `image`'s band c starts, in rows of z, when z holds `capacity` images band by band:
+ * band c of every image, then band c + 1 … (alignment.ts). With one band (exact MSM) that is plain
+ * image after image. Laid out so, the bands a band meets are contiguous over a run of images and
+ * go to the kernel without a copy.
+ */
+function bandStart({ bounds }: PatchBands, capacity: number, c: number, image: number): number {
+  return capacity * bounds[c] + image * (bounds[c + 1] - bounds[c]);
+}
+
+/** Image-major features [N, P, D] laid out band by band for N images (bandStart). */
+function toBandLayout(z: Float32Array, images: number, patches: number, dim: number, bands: PatchBands): Float32Array {
+  if (isExact(bands)) return z;
+  const out = new Float32Array(z.length);
+  const { bounds } = bands;
+  for (let c = 0; c + 1 < bounds.length; c++)
+    for (let n = 0; n < images; n++)
+      out.set(
+        z.subarray((n * patches + bounds[c]) * dim, (n * patches + bounds[c + 1]) * dim),
+        bandStart(bands, images, c, n) * dim,
+      );
+  return out;
+}
+
+/**
+ * Pairs from a matmul kernel S = A·Bᵀ over features z of `capacity` images laid out band by band
+ * (bandStart; image after image for exact MSM) with their squared norms [N, P] (image-major): each
+ * band of image i against each band it meets of a run of consecutive images of js per call,
+ * kernel outputs capped at maxTileBytes; the minima are taken here in float64.
  */
 export function matmulPairs(
   z: Float32Array,
@@ -153,53 +177,65 @@ export function matmulPairs(
   dim: number,
   kernel: SimilarityKernel,
   maxTileBytes = DEFAULT_MAX_TILE_BYTES,
-  blocks: readonly PatchBlock[] = allPatches(patches),
+  bands: PatchBands = allPatches(patches),
+  capacity = 0,
 ): PairsAgainst {
   const tileFloats = Math.floor(maxTileBytes / 4);
-  const imageSize = patches * dim;
-  const widestBlock = Math.max(...blocks.map((b) => b.colEnd - b.colStart));
-  const widest = Math.max(1, Math.floor(tileFloats / (patches * widestBlock)));
+  const { bounds } = bands;
+  const sizes = bounds.slice(1).map((end, c) => end - bounds[c]);
+  const largest = Math.max(...sizes);
+  const widest = Math.max(1, Math.floor(tileFloats / (largest * largest)));
+  const at = (c: number, image: number): number => bandStart(bands, capacity, c, image) * dim;
   return async (i, js) => {
     const count = js.length;
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
-    const rowMin = new Float64Array(patches);
     for (let t0 = 0; t0 < count;) {
       // a run of consecutive images js[t0 …] = j0, j0+1, …, as wide as a tile allows
       const j0 = js[t0];
       let batch = 1;
       while (batch < widest && t0 + batch < count && js[t0 + batch] === j0 + batch) batch++;
       const colMin = new Float64Array(batch * patches).fill(Infinity);
-      for (const { rowStart, rowEnd, colStart, colEnd } of blocks) {
-        const cols = colEnd - colStart;
-        const width = batch * cols; // columns: block columns of images j0 .. j0+batch−1
-        const b = blockColumns(z, j0, batch, patches, dim, colStart, colEnd);
-        const rowsPerCall = Math.max(1, Math.min(rowEnd - rowStart, Math.floor(tileFloats / width)));
-        for (let p0 = rowStart; p0 < rowEnd; p0 += rowsPerCall) {
-          const rows = Math.min(rowsPerCall, rowEnd - p0);
-          const a = z.subarray(i * imageSize + p0 * dim, i * imageSize + (p0 + rows) * dim);
-          const sim = await kernel.matmulT(a, rows, b, width, dim);
-          for (let jj = 0; jj < batch; jj++) {
-            const colNorms = (j0 + jj) * patches + colStart;
-            const colBase = jj * cols;
-            const minBase = jj * patches + colStart;
-            for (let p = 0; p < rows; p++) {
-              const rowNorm = norms[i * patches + p0 + p];
-              const simRow = p * width + colBase;
-              let best = Infinity;
-              for (let q = 0; q < cols; q++) {
-                const twice = -2 * sim[simRow + q];
-                const toRow = norms[colNorms + q] + twice;
-                if (toRow < best) best = toRow;
-                const toCol = rowNorm + twice;
-                if (toCol < colMin[minBase + q]) colMin[minBase + q] = toCol;
+      for (let b = 0; b < sizes.length; b++) {
+        const rowStart = bounds[b];
+        const rowsOfBand = sizes[b];
+        // rowBest[jj·L + p]: min over the met patches q of image j0+jj of ‖q‖² − 2p·q
+        const rowBest = new Float64Array(batch * rowsOfBand).fill(Infinity);
+        const [first, last] = bandsMet(bands, b);
+        for (let c = first; c <= last; c++) {
+          const cols = sizes[c];
+          const width = batch * cols; // columns: band c of images j0 .. j0+batch−1
+          const matB = z.subarray(at(c, j0), at(c, j0) + width * dim);
+          const rowsPerCall = Math.max(1, Math.min(rowsOfBand, Math.floor(tileFloats / width)));
+          for (let p0 = 0; p0 < rowsOfBand; p0 += rowsPerCall) {
+            const rows = Math.min(rowsPerCall, rowsOfBand - p0);
+            const a = z.subarray(at(b, i) + p0 * dim, at(b, i) + (p0 + rows) * dim);
+            const sim = await kernel.matmulT(a, rows, matB, width, dim);
+            for (let jj = 0; jj < batch; jj++) {
+              const colNorms = (j0 + jj) * patches + bounds[c];
+              const colBase = jj * cols;
+              const minBase = jj * patches + bounds[c];
+              for (let p = 0; p < rows; p++) {
+                const rowNorm = norms[i * patches + rowStart + p0 + p];
+                const simRow = p * width + colBase;
+                let best = rowBest[jj * rowsOfBand + p0 + p];
+                for (let q = 0; q < cols; q++) {
+                  const twice = -2 * sim[simRow + q];
+                  const toRow = norms[colNorms + q] + twice;
+                  if (toRow < best) best = toRow;
+                  const toCol = rowNorm + twice;
+                  if (toCol < colMin[minBase + q]) colMin[minBase + q] = toCol;
+                }
+                rowBest[jj * rowsOfBand + p0 + p] = best;
               }
-              rowMin[p] = best + rowNorm;
             }
-            const t = t0 + jj;
-            for (let p = 0; p < rows; p++) forward[(p0 + p) * count + t] = distance(rowMin[p]);
           }
         }
+        for (let jj = 0; jj < batch; jj++)
+          for (let p = 0; p < rowsOfBand; p++)
+            forward[(rowStart + p) * count + t0 + jj] = distance(
+              rowBest[jj * rowsOfBand + p] + norms[i * patches + rowStart + p],
+            );
       }
       for (let jj = 0; jj < batch; jj++) {
         const t = t0 + jj;
@@ -212,27 +248,6 @@ export function matmulPairs(
   };
 }
 
-/** Patches [colStart, colEnd) of images j0 .. j0+batch−1, one after another: a view when they are whole images, else a copy. */
-function blockColumns(
-  z: Float32Array,
-  j0: number,
-  batch: number,
-  patches: number,
-  dim: number,
-  colStart: number,
-  colEnd: number,
-): Float32Array {
-  const imageSize = patches * dim;
-  if (colStart === 0 && colEnd === patches) return z.subarray(j0 * imageSize, (j0 + batch) * imageSize);
-  const blockSize = (colEnd - colStart) * dim;
-  const out = new Float32Array(batch * blockSize);
-  for (let jj = 0; jj < batch; jj++) {
-    const from = (j0 + jj) * imageSize + colStart * dim;
-    out.set(z.subarray(from, from + blockSize), jj * blockSize);
-  }
-  return out;
-}
-
 /** The triangle's rows from a matmul kernel (matmulPairs over the whole set). */
 export function matmulRows(
   z: Float32Array,
@@ -241,31 +256,40 @@ export function matmulRows(
   dim: number,
   kernel: SimilarityKernel,
   maxTileBytes = DEFAULT_MAX_TILE_BYTES,
-  blocks?: readonly PatchBlock[],
+  bands: PatchBands = allPatches(patches),
 ): PairRows {
   const norms = squaredNorms(z, images * patches, dim);
-  return laterRows(matmulPairs(z, norms, patches, dim, kernel, maxTileBytes, blocks), images);
+  const laidOut = toBandLayout(z, images, patches, dim, bands);
+  return laterRows(matmulPairs(laidOut, norms, patches, dim, kernel, maxTileBytes, bands, images), images);
 }
 
-/** Growable feature slots on a matmul kernel: one buffer and its norms, doubled when full. */
+/** Growable feature slots on a matmul kernel: one buffer (band by band) and its norms, doubled when full. */
 export function matmulSlots(kernel: SimilarityKernel, maxTileBytes = DEFAULT_MAX_TILE_BYTES): FeatureSlotsFactory {
-  return (patches, dim, blocks) => {
+  return (patches, dim, bands = allPatches(patches)) => {
     const imageSize = patches * dim;
+    const { bounds } = bands;
+    let capacity = 0;
     let z = new Float32Array(0);
     let norms = new Float64Array(0);
     let pairs: PairsAgainst = () => Promise.reject(new Error('no image in the feature slots'));
     return {
       put(slot, features) {
-        if ((slot + 1) * imageSize > z.length) {
-          const capacity = Math.max(slot + 1, 2 * (z.length / imageSize), 8);
+        if (slot >= capacity) {
+          const grown = Math.max(slot + 1, 2 * capacity, 8);
           const [oldZ, oldNorms] = [z, norms];
-          z = new Float32Array(capacity * imageSize);
-          norms = new Float64Array(capacity * patches);
-          z.set(oldZ);
+          z = new Float32Array(grown * imageSize);
+          norms = new Float64Array(grown * patches);
+          for (let c = 0; c + 1 < bounds.length; c++)
+            z.set(
+              oldZ.subarray(capacity * bounds[c] * dim, capacity * bounds[c + 1] * dim),
+              bandStart(bands, grown, c, 0) * dim,
+            );
           norms.set(oldNorms);
-          pairs = matmulPairs(z, norms, patches, dim, kernel, maxTileBytes, blocks);
+          capacity = grown;
+          pairs = matmulPairs(z, norms, patches, dim, kernel, maxTileBytes, bands, capacity);
         }
-        z.set(features, slot * imageSize);
+        for (let c = 0; c + 1 < bounds.length; c++)
+          z.set(features.subarray(bounds[c] * dim, bounds[c + 1] * dim), bandStart(bands, capacity, c, slot) * dim);
         norms.set(squaredNorms(features, patches, dim), slot * patches);
       },
       pairs: (i, js) => pairs(i, js),
@@ -285,12 +309,12 @@ export function mutualScores(
   window: RankInterval,
   options: MsmOptions,
 ): Promise<Float64Array> {
-  const { kernel, maxTileBytes, blocks, ...progress } = options;
+  const { kernel, maxTileBytes, bands, ...progress } = options;
   return mutualScoresByRows(
     images,
     patches,
     window,
-    matmulRows(z, images, patches, dim, kernel, maxTileBytes, blocks),
+    matmulRows(z, images, patches, dim, kernel, maxTileBytes, bands),
     progress,
   );
 }

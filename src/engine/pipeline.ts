@@ -2,7 +2,7 @@
 // layers then degrees (float64), image score = max of the upsampled map, min-max + RsCIN.
 // Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
 
-import { comparisonBlocks } from './alignment.ts';
+import { patchBands } from './alignment.ts';
 import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
 import { MuscError, throwIfAborted } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
@@ -106,7 +106,7 @@ export async function runMusc(
       'The aligned-parts shortcut runs on the CPU matmul path only, not on a whole-set scorer (WebGPU). Score exactly, or score on the CPU.',
     );
   }
-  const blocks = comparisonBlocks(grid, tolerance);
+  const bands = patchBands(grid, tolerance);
   const sets = config.rList.length * layers.length;
   const pairsPerSet = (images * (images - 1)) / 2;
 
@@ -128,7 +128,7 @@ export async function runMusc(
         ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
         : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, window, {
             kernel,
-            blocks,
+            bands,
             signal,
             onPairs,
           });

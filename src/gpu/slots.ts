@@ -4,7 +4,7 @@
 // every target, reads back the forward and backward minima and turns them into distances in the
 // CPU's layout.
 
-import { comparisons } from '../engine/alignment.ts';
+import { isExact } from '../engine/alignment.ts';
 import { MuscError } from '../engine/errors.ts';
 import { distance, type FeatureSlotsFactory, type PairRow } from '../engine/msm.ts';
 import { bindGroup, BufferPool, bufferWith, readBack, storageBuffer, uniformBuffer } from './buffers.ts';
@@ -24,8 +24,8 @@ export interface GpuSlotsOptions {
 /** A FeatureSlotsFactory on `device`; the slots it makes share compiled pipelines. */
 export function gpuSlots(device: GPUDevice, options: GpuSlotsOptions = {}): FeatureSlotsFactory {
   const ctx = createContext(device, 'f32', options.maxBindingBytes);
-  return (patches, dim, blocks) => {
-    if (blocks && comparisons(blocks) < patches * patches) {
+  return (patches, dim, bands) => {
+    if (bands && !isExact(bands)) {
       throw new MuscError(
         'invalid-config',
         'The aligned-parts shortcut is not implemented on WebGPU. Score exactly, or score on the CPU.',

@@ -9,7 +9,7 @@
 // products unchanged), and images of fewer than 4 patches repeat their last patch (a minimum is
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
-import { allPatches, type PatchBlock } from '../alignment.ts';
+import { allPatches, patchBlocks, type PatchBands, type PatchBlock } from '../alignment.ts';
 import { lnamd } from '../lnamd.ts';
 import {
   distance,
@@ -70,17 +70,20 @@ class NearestMemory implements FeatureSlots {
   private kernel!: NearestExports;
   private memory!: WebAssembly.Memory;
 
+  private readonly blocks: readonly PatchBlock[];
+
   /**
-   * @param blocks which patches meet (alignment.ts); a narrowed plan only comes for grids of 3
-   * rows or more, so each block has ≥ 3 rows and ≥ 6 columns, as the kernel needs
+   * @param bands which patches meet (alignment.ts); bands other than one of every patch only come
+   * for grids of 3 rows or more, so each block has ≥ 3 rows and ≥ 6 columns, as the kernel needs
    */
   constructor(
     private readonly patches: number,
     private readonly dim: number,
     capacity: number,
     private readonly flavour: KernelFlavour,
-    private readonly blocks: readonly PatchBlock[] = allPatches(patches),
+    bands: PatchBands = allPatches(patches),
   ) {
+    this.blocks = patchBlocks(bands);
     this.width = Math.ceil(dim / 4) * 4;
     this.stride = Math.max(patches, MIN_TILE_ROWS);
     this.allocate(capacity);
@@ -143,7 +146,8 @@ class NearestMemory implements FeatureSlots {
     const imageAt = (n: number): number => n * stride * width * 4;
     const normsOf = (n: number): number => this.normsAt + n * stride * 8;
     // Every patch against every patch runs as one call over the padded stride (see put).
-    const blocks = this.blocks.length === 1 ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : this.blocks;
+    const blocks =
+      this.blocks.length === 1 ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : this.blocks;
     js.forEach((j, t) => {
       rowMin.fill(Infinity);
       colMin.fill(Infinity);
@@ -171,16 +175,16 @@ class NearestMemory implements FeatureSlots {
 export function createNearestRows(
   { z, images, patches, dim }: FeatureSet,
   flavour: KernelFlavour = kernelFlavour,
-  blocks?: readonly PatchBlock[],
+  bands?: PatchBands,
 ): PairRows {
-  const memory = new NearestMemory(patches, dim, images, flavour, blocks);
+  const memory = new NearestMemory(patches, dim, images, flavour, bands);
   for (let n = 0; n < images; n++) memory.put(n, z.subarray(n * patches * dim, (n + 1) * patches * dim));
   return laterRows(memory.pairs, images);
 }
 
 /** Growable feature slots on the WebAssembly kernel, for a scoring session. */
-export const nearestSlots: FeatureSlotsFactory = (patches, dim, blocks) =>
-  new NearestMemory(patches, dim, 8, kernelFlavour, blocks);
+export const nearestSlots: FeatureSlotsFactory = (patches, dim, bands) =>
+  new NearestMemory(patches, dim, 8, kernelFlavour, bands);
 
 /** The WebAssembly kernel on the calling thread as a RunOptions.scoreFeatureSet (Node, tests): LNAMD on the CPU, then MSM by rows. */
 export const nearestRowsScorer: FeatureSetScorer = async (layer, r, window, progress) => {

@@ -312,9 +312,11 @@ describe('ScoringSession', () => {
     const scratch = await runMusc(pick(pool, picks), { ...aligned, kList: [] });
     const exact = await runMusc(pick(pool, picks), { ...config(), kList: [] });
     const patches = GRID * GRID;
-    session.state().images.forEach((image, k) =>
-      expectClose(image.patchScores ?? [], scratch.patchScores.subarray(k * patches, (k + 1) * patches), image.id),
-    );
+    session
+      .state()
+      .images.forEach((image, k) =>
+        expectClose(image.patchScores ?? [], scratch.patchScores.subarray(k * patches, (k + 1) * patches), image.id),
+      );
     const moved = scratch.patchScores.map((v, i) => Math.abs(v - exact.patchScores[i]));
     expect(Math.max(...moved)).toBeGreaterThan(1e-3); // the top and bottom rows no longer meet
   });

@@ -13,7 +13,7 @@
 // most recent W queries (every reference kept) bounds both for a long run: a removed image's
 // slot is reused.
 
-import { comparisonBlocks } from '../alignment.ts';
+import { patchBands } from '../alignment.ts';
 import { validateConfig, type RankInterval } from '../config.ts';
 import { MuscError, throwIfAborted } from '../errors.ts';
 import type { ScorerDistances } from '../evidence.ts';
@@ -255,8 +255,8 @@ export class ScoringSession {
     if (this.shape === null || this.entries.length === 0) {
       this.shape = shape;
       const patches = grid * grid;
-      const blocks = comparisonBlocks(grid, this.config.alignedTolerance ?? null);
-      this.stores = this.config.rList.flatMap(() => shape.dims.map((dim) => this.slots(patches, dim, blocks)));
+      const bands = patchBands(grid, this.config.alignedTolerance ?? null);
+      this.stores = this.config.rList.flatMap(() => shape.dims.map((dim) => this.slots(patches, dim, bands)));
       return;
     }
     const was = this.shape;
