@@ -1,5 +1,5 @@
-// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
-//   [--browser chromium|firefox] [--dataset DIR] [--json]`
+// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch|tradeoffs] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
+//   [--browser chromium|firefox] [--dataset DIR] [--datasets bottle,metal_plate,magnetic_tile] [--sizes 224,448] [--methods exact,aligned:0.1] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
 // src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
 // pytorch-reference in python3. `bottle` times the `muscope eval` path end to end on the MVTec bottle set (--dataset,
@@ -9,7 +9,9 @@
 // against that set (default model) scored from scratch, in a session and by the batch pipeline. `watch` runs `muscope
 // watch` against 5 good references while the set's other test images land one at a time, twice in two orders: image
 // AUROC of what it printed, and whether any score or verdict moved with the order. Neither runs by default (together
-// about 3 minutes on 2 cores). Without --case it runs the default set below.
+// about 3 minutes on 2 cores). `tradeoffs` measures accuracy and time of exact scoring and each shortcut (--methods) on
+// the evaluation sets (--datasets) at each input size (--sizes); it takes hours with every default, so name what to run.
+// Without --case it runs the default set below.
 
 import { parseArgs } from 'node:util';
 import { CASES, type BenchRecord } from './cases.ts';
@@ -22,6 +24,7 @@ import { DEFAULT_BOTTLE_DIR, runBottleCase } from './bottleCase.ts';
 import { APP_BROWSERS, runAppCase, type AppBrowser } from './appCase.ts';
 import { runIncrementalCase } from './incrementalCase.ts';
 import { runWatchCase } from './watchCase.ts';
+import { EVALUATION_SETS, parseMethod, runTradeoffsCase, type TradeoffsPlan } from './tradeoffsCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -49,6 +52,8 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   // every test image of --dataset, default model
   incremental: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
   watch: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
+  // --datasets, --sizes, --methods
+  tradeoffs: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
@@ -71,6 +76,7 @@ interface Plan {
   browserArgs: string[];
   browserName: AppBrowser;
   dataset: string;
+  tradeoffs: TradeoffsPlan;
 }
 
 const isAppBrowser = (name: string): name is AppBrowser => (APP_BROWSERS as readonly string[]).includes(name);
@@ -87,14 +93,22 @@ function plan(): Plan {
       'browser-args': { type: 'string', default: '' },
       browser: { type: 'string', default: 'chromium' },
       dataset: { type: 'string', default: DEFAULT_BOTTLE_DIR },
+      datasets: { type: 'string', default: Object.keys(EVALUATION_SETS).join(',') },
+      sizes: { type: 'string', default: '224,448' },
+      methods: { type: 'string', default: 'exact,aligned:0.1' },
     },
   });
   const browserArgs = values['browser-args'].split(' ').filter(Boolean);
   const { dataset, browser: browserName } = values;
+  const tradeoffs: TradeoffsPlan = {
+    datasets: values.datasets.split(','),
+    sizes: values.sizes.split(',').map(Number),
+    methods: values.methods.split(',').map(parseMethod),
+  };
   if (!isAppBrowser(browserName))
     throw new Error(`unknown --browser ${browserName}; known: ${APP_BROWSERS.join(', ')}`);
   if (browserName !== 'chromium' && values.case !== 'app') throw new Error('--browser applies to --case app only');
-  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, browserName, dataset };
+  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, browserName, dataset, tradeoffs };
   const defaults = CASE_DEFAULTS[values.case];
   if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASE_DEFAULTS).join(', ')}`);
   const count = (text: string | undefined, fallback: number) =>
@@ -113,6 +127,7 @@ function plan(): Plan {
     browserArgs,
     browserName,
     dataset,
+    tradeoffs,
   };
 }
 
@@ -138,14 +153,21 @@ function printTable(records: BenchRecord[]): void {
     'gflops_effective',
     'peak_rss_mb',
     'gpu_buffer_mb',
+    'dataset',
+    'size',
+    'method',
+    'image_auroc',
+    'pixel_auroc',
+    'aupro',
+    'seconds',
     'skipped',
-  ];
+  ].filter((c) => records.some((r) => r[c] !== undefined));
   const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
 }
 
-const { runs, json, browserArgs, browserName, dataset } = plan();
+const { runs, json, browserArgs, browserName, dataset, tradeoffs } = plan();
 const records: BenchRecord[] = [];
 const emit = (record: BenchRecord) => {
   records.push(record);
@@ -166,6 +188,10 @@ for (const run of runs) {
   }
   if (run.caseName === 'watch') {
     await runWatchCase(emit, dataset);
+    continue;
+  }
+  if (run.caseName === 'tradeoffs') {
+    await runTradeoffsCase(emit, tradeoffs);
     continue;
   }
   const { images, grid, dim } = run;

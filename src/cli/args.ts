@@ -58,6 +58,16 @@ export function intOption(
   return value;
 }
 
+/** A number within [min, max], or null when absent. */
+export function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | null {
+  const raw = args.values.get(name);
+  if (raw === undefined) return null;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}; got "${raw}"`);
+  return value;
+}
+
 export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
   const raw = args.values.get(name) ?? fallback;
   if (!(choices as readonly string[]).includes(raw))

@@ -4,7 +4,8 @@ import type { VariantDtype } from '../encoders/manifest.ts';
 import { MIN_IMAGES } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
 import type { ImageFileError } from '../engine/preprocess/imageFiles.ts';
-import { choiceOption, intOption, UsageError, type ParsedArgs } from './args.ts';
+import { MAX_TOLERANCE, MIN_TOLERANCE } from '../engine/alignment.ts';
+import { choiceOption, intOption, numberOption, UsageError, type ParsedArgs } from './args.ts';
 import { defaultModelId } from '../platform/node/models.ts';
 import type { OpenModel } from './model.ts';
 import { MSM_BACKENDS, type MsmBackend } from './msm.ts';
@@ -13,7 +14,7 @@ import type { ProgressReporter } from './progress.ts';
 /** Default results folder, relative to the working directory (git-ignored in this repo). */
 export const DEFAULT_OUT_DIR = 'out';
 
-export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'msm', 'encoder', 'out'] as const;
+export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'msm', 'encoder', 'aligned', 'out'] as const;
 const VARIANTS: readonly VariantDtype[] = ['fp32', 'fp16', 'int8-weight', 'int8-dynamic'];
 export const ENCODER_BACKENDS = ['node', 'webgpu'] as const;
 export type EncoderBackend = (typeof ENCODER_BACKENDS)[number];
@@ -25,6 +26,8 @@ export interface ModelChoice {
   grid?: number;
   msm: MsmBackend;
   encoder: EncoderBackend;
+  /** --aligned: the aligned-parts shortcut's tolerance (engine/alignment.ts), null for exact scoring */
+  aligned: number | null;
 }
 
 export function modelChoice(args: ParsedArgs): ModelChoice {
@@ -37,6 +40,7 @@ export function modelChoice(args: ParsedArgs): ModelChoice {
     grid: intOption(args, 'grid', undefined, 1, 256),
     msm: choiceOption(args, 'msm', MSM_BACKENDS, 'cpu'),
     encoder: choiceOption(args, 'encoder', ENCODER_BACKENDS, 'node'),
+    aligned: numberOption(args, 'aligned', MIN_TOLERANCE, MAX_TOLERANCE),
   };
 }
 

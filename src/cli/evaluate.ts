@@ -4,19 +4,17 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evaluatePixels } from '../engine/metrics/evaluation.ts';
-import { imageMetrics } from '../engine/metrics/ranking.ts';
-import { decodeGray } from '../platform/node/decode.ts';
 import { readMvtecCategory } from '../platform/node/mvtec.ts';
 import { choiceOption, intOption, parseArgs, UsageError } from './args.ts';
 import { DEFAULT_OUT_DIR, inputSize, MODEL_OPTIONS, modelChoice } from './common.ts';
 import { openModel } from './model.ts';
 import type { ProgressReporter } from './progress.ts';
+import { measureCategory } from './measureCategory.ts';
 import { scoreCategory } from './scoreCategory.ts';
 import { SPLIT_SEED } from '../engine/subsets.ts';
 
 export const EVAL_USAGE =
-  'muscope eval <dataset-root> [--category <name>] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] ' +
+  'muscope eval <dataset-root> [--category <name>] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--aligned F] [--max-batch M] ' +
   '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
 
 /** Six decimals; an undefined metric (one class only) stays null in the report. */
@@ -40,29 +38,16 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
     const { items, problems, set, decodeSeconds } = await scoreCategory(model, category, {
       size,
       grid: choice.grid,
+      aligned: choice.aligned,
       maxBatch,
       progress,
     });
 
     const t = performance.now();
-    const image = imageMetrics(
-      items.map((i) => (i.anomalous ? 1 : 0)),
-      set.scores,
+    const { image, pixel } = await measureCategory(
+      { items, set },
+      { size, rule, excludeEmpty: args.flags.has('exclude-empty-masks'), progress },
     );
-    const maskPaths = items.map((i) => i.maskPath);
-    const evaluated = await evaluatePixels({
-      images: items.length,
-      size,
-      map: (n, out) => set.map(n, out),
-      mask: (n) => {
-        const path = maskPaths[n];
-        return path ? decodeGray(path) : null;
-      },
-      rule,
-      excludeEmpty: args.flags.has('exclude-empty-masks'),
-      onProgress: (done, total) => progress.update('pixel metrics', done, total),
-    });
-    const pixel = { metrics: evaluated.metrics, excluded: evaluated.excluded.map((n) => maskPaths[n] as string) };
     const metricsSeconds = (performance.now() - t) / 1000;
 
     const report = {
@@ -72,6 +57,7 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
       variant: choice.dtype,
       size,
       grid: set.grid,
+      aligned: choice.aligned,
       images: items.length,
       anomalous: items.filter((i) => i.anomalous).length,
       skippedFiles: problems.map((p) => p.message),

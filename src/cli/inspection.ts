@@ -16,6 +16,8 @@ import type { ProgressReporter } from './progress.ts';
 export interface InspectionOptions {
   size: number;
   grid?: number;
+  /** the aligned-parts shortcut's tolerance, null or absent for exact scoring */
+  aligned?: number | null;
   policy: ScorerPolicy;
   /** queries kept as scorers (the most recent ones); references always stay */
   window?: number;
@@ -53,6 +55,7 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
     forceSmallBatch: opts.forceSmallBatch,
     scorers: opts.policy,
     window: opts.window,
+    alignedTolerance: opts.aligned ?? null,
   };
   const session = new ScoringSession(config, model.manifest.taps.length, slots);
   announceModel(model, progress);

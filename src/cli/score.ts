@@ -39,7 +39,7 @@ import { scoreImages } from './scoring.ts';
 export type { ScoreRow } from './outputs.ts';
 
 export const SCORE_USAGE =
-  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--max-batch M] [--out DIR] [--regions] [--force-small-batch] [--no-overlays]';
+  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--aligned F] [--max-batch M] [--out DIR] [--regions] [--force-small-batch] [--no-overlays]';
 
 /** Scores of the images that decoded, in their order, with what the writer needs. */
 interface ScoredImages {
@@ -64,6 +64,7 @@ interface Job {
   model: OpenModel;
   size: number;
   grid?: number;
+  aligned: number | null;
   force: boolean;
   progress: ProgressReporter;
 }
@@ -75,6 +76,7 @@ async function scoreInSubsets(job: Job, loaded: LoadedImages, maxBatch: number):
   const set = await scoreImages(job.model, loaded.images, {
     size,
     grid: job.grid,
+    aligned: job.aligned,
     maxBatch,
     forceSmallBatch: job.force,
     progress: job.progress,
@@ -114,6 +116,7 @@ async function scoreInSession(
   const inspection = openInspection(job.model, {
     size: job.size,
     grid: job.grid,
+    aligned: job.aligned,
     policy: withBatch ? 'all' : 'references',
     forceSmallBatch: job.force,
     progress: job.progress,
@@ -222,7 +225,7 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
   const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
-    const job: Job = { model, size, grid: choice.grid, force, progress };
+    const job: Job = { model, size, grid: choice.grid, aligned: choice.aligned, force, progress };
     const references = referenceDir
       ? await loadSquashed(referenceFiles, size, model.manifest.input.resize, progress)
       : null;

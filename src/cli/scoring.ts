@@ -14,6 +14,8 @@ import { scoreInSubsets } from '../engine/subsets.ts';
 export interface ScoreOptions {
   size: number;
   grid?: number;
+  /** the aligned-parts shortcut's tolerance, null or absent for exact scoring */
+  aligned?: number | null;
   maxBatch: number;
   forceSmallBatch: boolean;
   progress: ProgressReporter;
@@ -69,7 +71,13 @@ export async function scoreImages(
     // RsCIN runs once over the whole set afterwards, so each subset skips it.
     const result = await runMusc(
       input,
-      { ...DEFAULT_CONFIG, kList: [], imageSize: size, forceSmallBatch: opts.forceSmallBatch },
+      {
+        ...DEFAULT_CONFIG,
+        kList: [],
+        imageSize: size,
+        forceSmallBatch: opts.forceSmallBatch,
+        alignedTolerance: opts.aligned ?? null,
+      },
       {
         ...msm,
         onProgress: (p) =>

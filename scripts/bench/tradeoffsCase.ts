@@ -1,0 +1,139 @@
+// Accuracy against time, in one process: the `muscope eval` path (scoreCategory, then the metrics
+// of measureCategory) on each evaluation set, at each input size, exact and with each shortcut
+// (README "Shortcuts"). `seconds` runs from the first decode to the final scores (the metrics are
+// not counted: an inspection does not compute them); `peak_rss_mb` is the largest resident set
+// sampled every 100 ms while that one run scored, so runs do not inherit each other's peak.
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureCategory } from '../../src/cli/measureCategory.ts';
+import { openModel } from '../../src/cli/model.ts';
+import { createProgress } from '../../src/cli/progress.ts';
+import { scoreCategory } from '../../src/cli/scoreCategory.ts';
+import type { MaskRule } from '../../src/engine/preprocess/mask.ts';
+import { InputPathError } from '../../src/platform/node/listImages.ts';
+import { defaultModelId } from '../../src/platform/node/models.ts';
+import { readMvtecCategory } from '../../src/platform/node/mvtec.ts';
+import type { BenchRecord } from './cases.ts';
+
+const DATA = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
+
+/** An evaluation set as the README's accuracy tables run it. */
+interface EvaluationSet {
+  root: string;
+  category: string;
+  rule: MaskRule;
+  excludeEmpty: boolean;
+  /** images per mutual-scoring subset (Magnetic Tile is scored in subsets of 100) */
+  maxBatch: number;
+}
+
+export const EVALUATION_SETS: Record<string, EvaluationSet> = {
+  bottle: {
+    root: join(DATA, 'mvtec_ad'),
+    category: 'bottle',
+    rule: 'int-cast',
+    excludeEmpty: false,
+    maxBatch: Number.MAX_SAFE_INTEGER,
+  },
+  metal_plate: {
+    root: join(DATA, 'mpdd_resplit512'),
+    category: 'metal_plate',
+    rule: 'int-cast',
+    excludeEmpty: false,
+    maxBatch: Number.MAX_SAFE_INTEGER,
+  },
+  magnetic_tile: { root: join(DATA, 'mtd'), category: 'magnetic_tile', rule: 'gt0', excludeEmpty: true, maxBatch: 100 },
+};
+
+/** A scoring method: exact, or a shortcut with its parameter, as `--methods` names it. */
+export interface Method {
+  name: string;
+  aligned: number | null;
+}
+
+export function parseMethod(text: string): Method {
+  if (text === 'exact') return { name: text, aligned: null };
+  const aligned = /^aligned:(0?\.\d+)$/.exec(text);
+  if (aligned) return { name: text, aligned: Number(aligned[1]) };
+  throw new Error(`unknown method ${text}; known: exact, aligned:<tolerance> (e.g. aligned:0.1)`);
+}
+
+export interface TradeoffsPlan {
+  datasets: string[];
+  sizes: number[];
+  methods: Method[];
+}
+
+const round4 = (v: number | null): number | string => (v === null ? 'undefined' : +v.toFixed(4));
+
+/** Samples this process's resident set while `run` goes, and returns its largest value in MB. */
+async function withPeakRss<T>(run: () => Promise<T>): Promise<{ value: T; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  try {
+    const value = await run();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, peakRssMb: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export async function runTradeoffsCase(emit: (r: BenchRecord) => void, plan: TradeoffsPlan): Promise<void> {
+  const modelId = defaultModelId();
+  if (!modelId) return emit({ case: 'tradeoffs', skipped: 'no model installed (run `npm install`)' });
+  const progress = createProgress();
+  const model = await openModel(modelId, 'fp32');
+  try {
+    for (const dataset of plan.datasets) {
+      const set = EVALUATION_SETS[dataset];
+      if (!set) throw new Error(`unknown dataset ${dataset}; known: ${Object.keys(EVALUATION_SETS).join(', ')}`);
+      let category;
+      try {
+        category = readMvtecCategory(set.root, set.category);
+      } catch (err) {
+        if (!(err instanceof InputPathError)) throw err;
+        emit({ case: 'tradeoffs', dataset, skipped: err.message });
+        continue;
+      }
+      for (const size of plan.sizes) {
+        for (const method of plan.methods) {
+          const started = performance.now();
+          const { value: scored, peakRssMb } = await withPeakRss(() =>
+            scoreCategory(model, category, { size, aligned: method.aligned, maxBatch: set.maxBatch, progress }),
+          );
+          const seconds = (performance.now() - started) / 1000;
+          const { image, pixel } = await measureCategory(scored, {
+            size,
+            rule: set.rule,
+            excludeEmpty: set.excludeEmpty,
+            progress,
+          });
+          progress.done();
+          emit({
+            case: 'tradeoffs',
+            backend: 'node-ort',
+            model: modelId,
+            dataset,
+            size,
+            grid: scored.set.grid,
+            images: scored.items.length,
+            subsets: scored.set.subsets,
+            method: method.name,
+            image_auroc: round4(image.auroc),
+            pixel_auroc: round4(pixel.metrics.auroc),
+            aupro: round4(pixel.metrics.aupro),
+            seconds: +seconds.toFixed(1),
+            mutual_scoring_seconds: +scored.set.scoreSeconds.toFixed(1),
+            peak_rss_mb: peakRssMb,
+          });
+        }
+      }
+    }
+  } finally {
+    await model.close();
+  }
+}
