@@ -60,6 +60,8 @@ export function validateConfig(config: MuscConfig): void {
     }
   }
   if (config.alignedTolerance != null) assertTolerance(config.alignedTolerance);
+  if (config.candidates != null && (!Number.isInteger(config.candidates) || config.candidates < 1))
+    throw invalidConfig(`The number of candidate images must be a whole number ≥ 1; got ${config.candidates}.`);
   if (!Number.isInteger(config.imageSize) || config.imageSize < 2) {
     throw invalidConfig(`The anomaly map size must be a whole number of pixels ≥ 2; got ${config.imageSize}.`);
   }

@@ -7,6 +7,7 @@
 // kernel — and the driver fills the N×P×(N−1) distance table. Never N·P × N·P in memory.
 
 import { allPatches, bandsMet, isExact, type PatchBands } from './alignment.ts';
+import { everyOtherImage, type ScorerPlan } from './candidates.ts';
 import type { RankInterval } from './config.ts';
 import { throwIfAborted } from './errors.ts';
 import type { SimilarityKernel } from './types.ts';
@@ -38,6 +39,8 @@ export interface MsmOptions extends MsmProgressOptions {
   maxTileBytes?: number;
   /** which patches meet (alignment.ts); default every patch against every patch */
   bands?: PatchBands;
+  /** which images score which (candidates.ts); default every other image */
+  plan?: ScorerPlan;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -60,46 +63,67 @@ export const distance = (squared: number): number => Math.sqrt(Math.max(0, squar
  * MSM scores [N, P] from a row source, with up to `concurrency` rows in flight (a pool of
  * workers); the longest rows go first. The window comes from config.scorerWindow.
  */
-export async function mutualScoresByRows(
+export function mutualScoresByRows(
   images: number,
   patches: number,
   window: RankInterval,
   rows: PairRows,
+  progress: MsmProgressOptions & { concurrency?: number },
+): Promise<Float64Array> {
+  return mutualScoresOnPlan(images, patches, window, everyOtherImage(images), (i) => rows(i), progress);
+}
+
+/**
+ * MSM scores [N, P] where `plan` says which images score which (candidates.ts): image i's row is
+ * its pairs with plan.partners(i), each direction kept where the plan chose it. The window ranks
+ * each patch's plan.scorers distances.
+ */
+export async function mutualScoresOnPlan(
+  images: number,
+  patches: number,
+  window: RankInterval,
+  plan: ScorerPlan,
+  pairs: PairsAgainst,
   { signal, onPairs, concurrency = 1 }: MsmProgressOptions & { concurrency?: number },
 ): Promise<Float64Array> {
-  const scorers = images - 1;
-  // nearest[(i·P + p)·(N−1) + slot]: distance from patch p of image i to image j (slot skips i)
+  const { scorers } = plan;
+  // nearest[(i·P + p)·scorers + slot]: distance from patch p of image i to its scorer in `slot`
   const nearest = new Float32Array(images * patches * scorers);
-  const totalPairs = (images * scorers) / 2;
+  const partners = Array.from({ length: images }, (_, i) => plan.partners(i));
+  const totalPairs = partners.reduce((sum, js) => sum + js.length, 0);
+  // longest rows first, so a pool's last rows are short
+  const order = partners.map((_, i) => i).sort((a, b) => partners[b].length - partners[a].length || a - b);
   let pairsDone = 0;
-  let nextRow = 0;
+  let next = 0;
   let lastYield = Date.now();
 
-  const place = (i: number, { forward, backward }: PairRow): void => {
-    const later = scorers - i;
-    for (let p = 0; p < patches; p++) {
-      const from = p * later;
-      nearest.set(forward.subarray(from, from + later), (i * patches + p) * scorers + i); // slot of j > i is j − 1
-    }
-    for (let t = 0; t < later; t++) {
-      const j = i + 1 + t;
-      for (let q = 0; q < patches; q++) nearest[(j * patches + q) * scorers + i] = backward[t * patches + q]; // slot of i < j is i
-    }
-    pairsDone += later;
+  const place = (i: number, js: readonly number[], { forward, backward }: PairRow): void => {
+    const count = js.length;
+    js.forEach((j, t) => {
+      const forwardSlot = plan.slot(i, j);
+      if (forwardSlot >= 0)
+        for (let p = 0; p < patches; p++) nearest[(i * patches + p) * scorers + forwardSlot] = forward[p * count + t];
+      const backwardSlot = plan.slot(j, i);
+      if (backwardSlot >= 0)
+        for (let q = 0; q < patches; q++)
+          nearest[(j * patches + q) * scorers + backwardSlot] = backward[t * patches + q];
+    });
+    pairsDone += count;
     onPairs?.(pairsDone, totalPairs);
   };
   const lane = async (): Promise<void> => {
-    while (nextRow < scorers) {
+    while (next < order.length) {
       throwIfAborted(signal);
-      const i = nextRow++;
-      place(i, await rows(i));
+      const i = order[next++];
+      const js = partners[i];
+      if (js.length > 0) place(i, js, await pairs(i, js));
       if (Date.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop();
         lastYield = Date.now();
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, scorers)) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, images - 1)) }, lane));
   throwIfAborted(signal);
   return intervalMeans(nearest, images * patches, scorers, window);
 }
@@ -248,8 +272,8 @@ export function matmulPairs(
   };
 }
 
-/** The triangle's rows from a matmul kernel (matmulPairs over the whole set). */
-export function matmulRows(
+/** Pairs from a matmul kernel over a whole image-major feature set (matmulPairs, after laying it out in bands). */
+export function matmulPairsOfSet(
   z: Float32Array,
   images: number,
   patches: number,
@@ -257,10 +281,10 @@ export function matmulRows(
   kernel: SimilarityKernel,
   maxTileBytes = DEFAULT_MAX_TILE_BYTES,
   bands: PatchBands = allPatches(patches),
-): PairRows {
+): PairsAgainst {
   const norms = squaredNorms(z, images * patches, dim);
   const laidOut = toBandLayout(z, images, patches, dim, bands);
-  return laterRows(matmulPairs(laidOut, norms, patches, dim, kernel, maxTileBytes, bands, images), images);
+  return matmulPairs(laidOut, norms, patches, dim, kernel, maxTileBytes, bands, images);
 }
 
 /** Growable feature slots on a matmul kernel: one buffer (band by band) and its norms, doubled when full. */
@@ -309,12 +333,13 @@ export function mutualScores(
   window: RankInterval,
   options: MsmOptions,
 ): Promise<Float64Array> {
-  const { kernel, maxTileBytes, bands, ...progress } = options;
-  return mutualScoresByRows(
+  const { kernel, maxTileBytes, bands, plan, ...progress } = options;
+  return mutualScoresOnPlan(
     images,
     patches,
     window,
-    matmulRows(z, images, patches, dim, kernel, maxTileBytes, bands),
+    plan ?? everyOtherImage(images),
+    matmulPairsOfSet(z, images, patches, dim, kernel, maxTileBytes, bands),
     progress,
   );
 }

@@ -3,6 +3,7 @@
 // Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
 
 import { patchBands } from './alignment.ts';
+import { candidateImages, everyOtherImage } from './candidates.ts';
 import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
 import { MuscError, throwIfAborted } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
@@ -100,15 +101,23 @@ export async function runMusc(
   const kernel = opts.similarity ?? tsKernel;
   const patches = grid * grid;
   const tolerance = config.alignedTolerance ?? null;
-  if (tolerance !== null && opts.scoreFeatureSet) {
+  const candidates = config.candidates ?? null;
+  if ((tolerance !== null || candidates !== null) && opts.scoreFeatureSet) {
     throw new MuscError(
       'invalid-config',
-      'The aligned-parts shortcut runs on the CPU matmul path only, not on a whole-set scorer (WebGPU). Score exactly, or score on the CPU.',
+      'The aligned-parts and candidate-images shortcuts run on the CPU matmul path only, not on a whole-set scorer (WebGPU). Score exactly, or score on the CPU.',
     );
   }
   const bands = patchBands(grid, tolerance);
+  const plan =
+    candidates === null
+      ? everyOtherImage(images)
+      : candidateImages(input.embeddings, images, input.embedDim, candidates);
+  // The interval ranks each image's scorers: all N − 1, or its K candidates.
+  const msmWindow =
+    plan.scorers === images - 1 ? window : scorerWindow(plan.scorers + 1, config.interval, config.forceSmallBatch);
   const sets = config.rList.length * layers.length;
-  const pairsPerSet = (images * (images - 1)) / 2;
+  const pairsPerSet = Array.from({ length: images }, (_, i) => plan.partners(i).length).reduce((a, b) => a + b, 0);
 
   const patchScores = new Float64Array(images * patches);
   const layerScores = opts.keepLayerScores ? new Float64Array(sets * images * patches) : undefined;
@@ -126,9 +135,10 @@ export async function runMusc(
       // The overloads pair each kind of layer with a scorer that reads it.
       const scores = opts.scoreFeatureSet
         ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
-        : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, window, {
+        : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, msmWindow, {
             kernel,
             bands,
+            plan,
             signal,
             onPairs,
           });

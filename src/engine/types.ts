@@ -33,6 +33,11 @@ export interface MuscConfig {
    * this fraction of the image height of its own row; absent or null scores every patch (exact)
    */
   alignedTolerance?: number | null;
+  /**
+   * The candidate-images shortcut (candidates.ts): score each image against only its K most
+   * similar images by embedding; absent or null scores it against every other image (exact)
+   */
+  candidates?: number | null;
 }
 
 export const DEFAULT_CONFIG: Omit<MuscConfig, 'imageSize'> = {

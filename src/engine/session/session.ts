@@ -133,6 +133,11 @@ export class ScoringSession {
     private readonly slots: FeatureSlotsFactory,
   ) {
     validateConfig(config);
+    if (config.candidates != null)
+      throw new MuscError(
+        'invalid-config',
+        'Candidate images choose scorers over a whole batch; a scoring session scores against every other image or the references. Score the batch at once instead.',
+      );
     if (config.window !== undefined && (!Number.isInteger(config.window) || config.window < 1)) {
       throw new MuscError(
         'invalid-config',
