@@ -1,6 +1,7 @@
 // Accuracy against time, in one process: the `muscope eval` path (scoreCategory, then the metrics
 // of measureCategory) on each evaluation set, at each input size, exact and with each shortcut
-// (README "Shortcuts"). `seconds` runs from the first decode to the final scores (the metrics are
+// (README "Shortcuts"). Exact scoring keeps each set's usual subsets (Magnetic Tile: 100 images);
+// with candidate images the whole set is one batch. `seconds` runs from the first decode to the final scores (the metrics are
 // not counted: an inspection does not compute them); `peak_rss_mb` is the largest resident set
 // sampled every 100 ms while that one run scored, so runs do not inherit each other's peak.
 
@@ -46,17 +47,27 @@ export const EVALUATION_SETS: Record<string, EvaluationSet> = {
   magnetic_tile: { root: join(DATA, 'mtd'), category: 'magnetic_tile', rule: 'gt0', excludeEmpty: true, maxBatch: 100 },
 };
 
-/** A scoring method: exact, or a shortcut with its parameter, as `--methods` names it. */
+/** A scoring method: exact, or shortcuts with their parameters, as `--methods` names it ('+' combines). */
 export interface Method {
   name: string;
   aligned: number | null;
+  candidates: number | null;
 }
 
 export function parseMethod(text: string): Method {
-  if (text === 'exact') return { name: text, aligned: null };
-  const aligned = /^aligned:(0?\.\d+)$/.exec(text);
-  if (aligned) return { name: text, aligned: Number(aligned[1]) };
-  throw new Error(`unknown method ${text}; known: exact, aligned:<tolerance> (e.g. aligned:0.1)`);
+  const method: Method = { name: text, aligned: null, candidates: null };
+  if (text === 'exact') return method;
+  for (const part of text.split('+')) {
+    const aligned = /^aligned:(0?\.\d+)$/.exec(part);
+    const candidates = /^candidates:(\d+)$/.exec(part);
+    if (aligned) method.aligned = Number(aligned[1]);
+    else if (candidates) method.candidates = Number(candidates[1]);
+    else
+      throw new Error(
+        `unknown method ${text}; known: exact, aligned:<tolerance>, candidates:<K>, or both joined by + (e.g. aligned:0.1+candidates:48)`,
+      );
+  }
+  return method;
 }
 
 export interface TradeoffsPlan {
@@ -103,7 +114,14 @@ export async function runTradeoffsCase(emit: (r: BenchRecord) => void, plan: Tra
         for (const method of plan.methods) {
           const started = performance.now();
           const { value: scored, peakRssMb } = await withPeakRss(() =>
-            scoreCategory(model, category, { size, aligned: method.aligned, maxBatch: set.maxBatch, progress }),
+            scoreCategory(model, category, {
+              size,
+              aligned: method.aligned,
+              candidates: method.candidates,
+              // Candidate images pick scorers from the whole set: no subsets.
+              maxBatch: method.candidates === null ? set.maxBatch : Number.MAX_SAFE_INTEGER,
+              progress,
+            }),
           );
           const seconds = (performance.now() - started) / 1000;
           const { image, pixel } = await measureCategory(scored, {

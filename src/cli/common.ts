@@ -14,7 +14,17 @@ import type { ProgressReporter } from './progress.ts';
 /** Default results folder, relative to the working directory (git-ignored in this repo). */
 export const DEFAULT_OUT_DIR = 'out';
 
-export const MODEL_OPTIONS = ['model', 'variant', 'size', 'grid', 'msm', 'encoder', 'aligned', 'out'] as const;
+export const MODEL_OPTIONS = [
+  'model',
+  'variant',
+  'size',
+  'grid',
+  'msm',
+  'encoder',
+  'aligned',
+  'candidates',
+  'out',
+] as const;
 const VARIANTS: readonly VariantDtype[] = ['fp32', 'fp16', 'int8-weight', 'int8-dynamic'];
 export const ENCODER_BACKENDS = ['node', 'webgpu'] as const;
 export type EncoderBackend = (typeof ENCODER_BACKENDS)[number];
@@ -28,6 +38,8 @@ export interface ModelChoice {
   encoder: EncoderBackend;
   /** --aligned: the aligned-parts shortcut's tolerance (engine/alignment.ts), null for exact scoring */
   aligned: number | null;
+  /** --candidates: the candidate-images shortcut's K (engine/candidates.ts), null for every other image */
+  candidates: number | null;
 }
 
 export function modelChoice(args: ParsedArgs): ModelChoice {
@@ -41,6 +53,7 @@ export function modelChoice(args: ParsedArgs): ModelChoice {
     msm: choiceOption(args, 'msm', MSM_BACKENDS, 'cpu'),
     encoder: choiceOption(args, 'encoder', ENCODER_BACKENDS, 'node'),
     aligned: numberOption(args, 'aligned', MIN_TOLERANCE, MAX_TOLERANCE),
+    candidates: intOption(args, 'candidates', undefined, 1) ?? null,
   };
 }
 

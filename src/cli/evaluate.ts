@@ -14,7 +14,7 @@ import { scoreCategory } from './scoreCategory.ts';
 import { SPLIT_SEED } from '../engine/subsets.ts';
 
 export const EVAL_USAGE =
-  'muscope eval <dataset-root> [--category <name>] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--aligned F] [--max-batch M] ' +
+  'muscope eval <dataset-root> [--category <name>] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--aligned F] [--candidates K] [--max-batch M] ' +
   '[--mask-threshold int|gt0] [--exclude-empty-masks] [--out DIR]';
 
 /** Six decimals; an undefined metric (one class only) stays null in the report. */
@@ -39,6 +39,7 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
       size,
       grid: choice.grid,
       aligned: choice.aligned,
+      candidates: choice.candidates,
       maxBatch,
       progress,
     });
@@ -58,6 +59,7 @@ export async function evalCommand(argv: string[], progress: ProgressReporter): P
       size,
       grid: set.grid,
       aligned: choice.aligned,
+      candidates: choice.candidates,
       images: items.length,
       anomalous: items.filter((i) => i.anomalous).length,
       skippedFiles: problems.map((p) => p.message),

@@ -39,7 +39,7 @@ import { scoreImages } from './scoring.ts';
 export type { ScoreRow } from './outputs.ts';
 
 export const SCORE_USAGE =
-  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--aligned F] [--max-batch M] [--out DIR] [--regions] [--force-small-batch] [--no-overlays]';
+  'muscope score <folder-or-files…> [--reference GOOD_DIR [--with-batch]] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu|webgpu-f16] [--encoder node|webgpu] [--aligned F] [--candidates K] [--max-batch M] [--out DIR] [--regions] [--force-small-batch] [--no-overlays]';
 
 /** Scores of the images that decoded, in their order, with what the writer needs. */
 interface ScoredImages {
@@ -65,6 +65,7 @@ interface Job {
   size: number;
   grid?: number;
   aligned: number | null;
+  candidates: number | null;
   force: boolean;
   progress: ProgressReporter;
 }
@@ -77,6 +78,7 @@ async function scoreInSubsets(job: Job, loaded: LoadedImages, maxBatch: number):
     size,
     grid: job.grid,
     aligned: job.aligned,
+    candidates: job.candidates,
     maxBatch,
     forceSmallBatch: job.force,
     progress: job.progress,
@@ -210,6 +212,10 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
       '--max-batch splits mutual scoring into subsets; with --reference every image is scored against the references alone',
     );
   const choice = modelChoice(args);
+  if (referenceDir && choice.candidates !== null)
+    throw new UsageError(
+      '--candidates picks each image’s scorers among the batch; with --reference every image is scored against the references alone',
+    );
   const force = args.flags.has('force-small-batch');
   const maxBatch = intOption(args, 'max-batch', Number.MAX_SAFE_INTEGER, 5) as number;
   const outDir = args.values.get('out') ?? DEFAULT_OUT_DIR;
@@ -225,7 +231,15 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
   const model = await openModel(choice.id, choice.dtype, choice.msm, choice.encoder);
   try {
     const size = inputSize(model, choice);
-    const job: Job = { model, size, grid: choice.grid, aligned: choice.aligned, force, progress };
+    const job: Job = {
+      model,
+      size,
+      grid: choice.grid,
+      aligned: choice.aligned,
+      candidates: choice.candidates,
+      force,
+      progress,
+    };
     const references = referenceDir
       ? await loadSquashed(referenceFiles, size, model.manifest.input.resize, progress)
       : null;
@@ -234,7 +248,11 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     reportProblems(loaded.problems, progress);
     const started = performance.now();
     const scored =
-      references || (loaded.images.length <= maxBatch && sessionFits(model, size, choice.grid, loaded, progress))
+      // Candidate images are chosen over the whole batch, which a session does not hold.
+      references ||
+      (loaded.images.length <= maxBatch &&
+        choice.candidates === null &&
+        sessionFits(model, size, choice.grid, loaded, progress))
         ? await scoreInSession(job, loaded, references, args.flags.has('with-batch'))
         : await scoreInSubsets(job, loaded, Math.min(maxBatch, loaded.images.length));
     const seconds = (performance.now() - started) / 1000;

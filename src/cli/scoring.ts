@@ -16,6 +16,8 @@ export interface ScoreOptions {
   grid?: number;
   /** the aligned-parts shortcut's tolerance, null or absent for exact scoring */
   aligned?: number | null;
+  /** the candidate-images shortcut's K, null or absent to score against every other image */
+  candidates?: number | null;
   maxBatch: number;
   forceSmallBatch: boolean;
   progress: ProgressReporter;
@@ -77,6 +79,7 @@ export async function scoreImages(
         imageSize: size,
         forceSmallBatch: opts.forceSmallBatch,
         alignedTolerance: opts.aligned ?? null,
+        candidates: opts.candidates ?? null,
       },
       {
         ...msm,
