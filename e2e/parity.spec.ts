@@ -8,6 +8,7 @@ import { readNpyFloat32 } from '../src/cli/cliRun.testing.ts';
 import { COLORMAPS, type ColormapName } from '../src/engine/colormaps.ts';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
 import { bottleImages, DEMO_ROOT, expectState, unzipDownload } from '../tooling/browser/pages/batch.ts';
+import { openSettings } from '../tooling/browser/pages/models.ts';
 
 // What the page shows, against an independent truth: the CLI (onnxruntime-node, its own decoder)
 // on the same demo bottles.
@@ -256,4 +257,46 @@ test('the page evaluates the demo folder as muscope eval does, metric for metric
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('with Aligned parts chosen in Settings, the page scores the demo bottles as muscope score --aligned does', async ({
+  page,
+}) => {
+  const scoresOf = (...args: string[]): Map<string, number> => {
+    const out = mkdtempSync(join(tmpdir(), 'muscope-aligned-'));
+    try {
+      muscope('score', join(DEMO_ROOT, 'test'), '--out', out, '--no-overlays', ...args);
+      const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{ path: string; score: number }>;
+      // test/<defect>/<file> → the page's name for it, '<defect>_<file>'
+      return new Map(rows.map((r) => [r.path.split(sep).slice(-2).join('_'), r.score]));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  };
+  const aligned = scoresOf('--aligned', '0.1');
+  const exact = scoresOf();
+  // The shortcut changes the scores, so a page that ignored the setting would fail below.
+  expect(Math.max(...[...aligned].map(([name, s]) => Math.abs(s - (exact.get(name) ?? NaN))))).toBeGreaterThan(1e-3);
+
+  await page.goto('/');
+  await expectState(page, 'idle', 120_000);
+  await openSettings(page);
+  await page.getByTestId('aligned-parts').selectOption('0.1');
+  await page.getByTestId('settings-toggle').click();
+  await dropFiles(page, bottleImages());
+  await expectState(page, 'done', 240_000);
+  const shown = await page
+    .getByTestId('result')
+    .evaluateAll((cards) =>
+      cards.map((c) => [c.getAttribute('data-name') ?? '', Number(c.getAttribute('data-score'))] as const),
+    );
+  expect(shown.map(([name]) => name).sort()).toEqual([...aligned.keys()].sort());
+  const gaps = shown.map(([name, score]) => Math.abs(score - (aligned.get(name) ?? NaN)));
+  test
+    .info()
+    .annotations.push({
+      type: 'figures',
+      description: `page vs muscope score --aligned 0.1: largest score gap ${Math.max(...gaps).toExponential(2)}`,
+    });
+  expect(Math.max(...gaps)).toBeLessThanOrEqual(1e-4);
 });

@@ -24,6 +24,7 @@ export const DEFAULT_MUSC_SETTINGS: MuscSettings = {
   interval: [0, 0.3],
   kList: [1, 2, 3],
   forceSmallBatch: false,
+  alignedTolerance: null,
 };
 
 export interface ViewSettings {

@@ -2,12 +2,13 @@
 // sessions (slotStores.ts, the WebAssembly SIMD kernel over each) and answers pairs of images
 // between their slots. Internal to the scoring worker, like onnxruntime's own wasm threads; the
 // app still talks to one worker.
+import type { PatchBands } from '../engine/alignment.ts';
 import type { PairRow } from '../engine/msm.ts';
 import { SlotStores } from './slotStores.ts';
 
 /** Messages the pool sends without waiting: message order per worker puts them before any later call. */
 export type KernelNotice =
-  | { type: 'open'; store: number; patches: number; dim: number }
+  | { type: 'open'; store: number; patches: number; dim: number; bands?: PatchBands }
   | { type: 'put'; store: number; slot: number; z: Float32Array }
   | { type: 'drop'; store: number };
 /** Messages answered by a reply carrying the same id. */
@@ -27,7 +28,7 @@ async function answer({ id, store, i, js }: KernelCall & { id: number }): Promis
 self.onmessage = async ({ data: request }: MessageEvent<KernelRequest>) => {
   switch (request.type) {
     case 'open':
-      return stores.open(request.store, request.patches, request.dim);
+      return stores.open(request.store, request.patches, request.dim, request.bands);
     case 'put':
       return stores.put(request.store, request.slot, request.z);
     case 'drop':

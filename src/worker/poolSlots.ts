@@ -32,12 +32,12 @@ const pairsOn = (worker: KernelPort, store: number, i: number, js: number[]): Pr
   worker.call({ type: 'pairs', store, i, js });
 
 export function poolSlots(workers: readonly KernelPort[]): FeatureSlotsFactory {
-  return (patches, dim): FeatureSlots => {
+  return (patches, dim, bands): FeatureSlots => {
     const store = nextStore++;
     let destroyed = false;
     /** a write went out since the last pairs call: every worker must answer the next one */
     let written = false;
-    for (const w of workers) w.notify({ type: 'open', store, patches, dim });
+    for (const w of workers) w.notify({ type: 'open', store, patches, dim, bands });
     const live = (): void => {
       if (destroyed) throw new Error('these feature slots were destroyed');
     };

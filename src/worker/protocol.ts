@@ -77,6 +77,8 @@ export interface ScoreSettings {
   /** RsCIN windows; empty skips RsCIN */
   kList: number[];
   forceSmallBatch: boolean;
+  /** the aligned-parts shortcut's tolerance (engine/alignment.ts); null compares every patch (exact) */
+  alignedTolerance: number | null;
 }
 
 export type RunStage = LoadStage | 'encoding' | 'scoring';

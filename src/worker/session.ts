@@ -41,6 +41,7 @@ function sessionKey(model: Loaded, s: ScoreSettings): string {
     s.rList,
     s.interval,
     s.forceSmallBatch,
+    s.alignedTolerance,
   ]);
 }
 
@@ -62,6 +63,7 @@ async function open(model: Loaded, settings: ScoreSettings, key: string): Promis
     kList: settings.kList,
     imageSize: settings.inputSize,
     forceSmallBatch: settings.forceSmallBatch,
+    alignedTolerance: settings.alignedTolerance,
     scorers: 'references' as const,
   };
   const layers = model.manifest.taps.filter((t) => settings.taps.includes(t.name)).length;

@@ -1,12 +1,14 @@
 // The feature slot stores one MSM kernel worker (msmKernel.worker.ts) holds for scoring sessions:
 // one nearestSlots store per (degree, layer) feature set of each session, keyed by the pool's
 // store id. Writes arrive without a reply, so a failed one is kept and reported by pairs.
+import type { PatchBands } from '../engine/alignment.ts';
 import { nearestSlots } from '../engine/kernels/nearestRows.ts';
 import type { FeatureSlots, PairRow } from '../engine/msm.ts';
 
 interface SlotStore {
   readonly patches: number;
   readonly dim: number;
+  readonly bands?: PatchBands;
   /** made at the first write, so a failed allocation is a failed write */
   slots: FeatureSlots | null;
   /** slots whose last write failed, with why: a pair that reads one fails */
@@ -20,8 +22,8 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 export class SlotStores {
   private readonly stores = new Map<number, SlotStore>();
 
-  open(store: number, patches: number, dim: number): void {
-    this.stores.set(store, { patches, dim, slots: null, failed: new Map(), unreported: [] });
+  open(store: number, patches: number, dim: number, bands?: PatchBands): void {
+    this.stores.set(store, { patches, dim, bands, slots: null, failed: new Map(), unreported: [] });
   }
 
   /** Never throws: a failure is answered by the store's next pairs call. */
@@ -31,7 +33,7 @@ export class SlotStores {
     try {
       if (z.length !== store.patches * store.dim)
         throw new Error(`image features hold ${z.length} values, expected ${store.patches}·${store.dim}`);
-      store.slots ??= nearestSlots(store.patches, store.dim);
+      store.slots ??= nearestSlots(store.patches, store.dim, store.bands);
       store.slots.put(slot, z);
       store.failed.delete(slot);
     } catch (err) {

@@ -15,6 +15,7 @@ function Setting({ label, help, children }: { label: string; help: string; child
 }
 
 const DEGREES = [1, 3, 5, 7];
+const ALIGNED_TOLERANCES = [0.1, 0.07];
 const RSCIN_PRESETS: Record<string, number[]> = { '1,2,3': [1, 2, 3], '1,8,9': [1, 8, 9], off: [] };
 
 function sizesFor(manifest: ModelManifest): number[] {
@@ -165,6 +166,25 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
           <option value="1,2,3">1, 2, 3 (default)</option>
           <option value="1,8,9">1, 8, 9 (needs ≥ 9 images)</option>
           <option value="off">Off</option>
+        </select>
+      </Setting>
+      <Setting
+        label="Aligned parts"
+        help="When every part is photographed in the same pose, a patch need only be compared with the other parts near the same height: about 3× less scoring at 10 %. Off compares every patch (exact). Runs on WASM only."
+      >
+        <select
+          value={String(settings.alignedTolerance ?? 'off')}
+          onChange={(e) =>
+            updateSettings({ alignedTolerance: e.target.value === 'off' ? null : Number(e.target.value) })
+          }
+          data-testid="aligned-parts"
+        >
+          <option value="off">Off: compare every patch (default)</option>
+          {ALIGNED_TOLERANCES.map((t) => (
+            <option key={t} value={t}>
+              Within {Math.round(t * 100)} % of the height
+            </option>
+          ))}
         </select>
       </Setting>
       <Setting

@@ -15,6 +15,8 @@ export function resolveSettings(
     modelId: manifest.id,
     backend,
     inputSize: settings.inputSize ?? manifest.input.size,
+    // absent from choices remembered before the shortcut existed
+    alignedTolerance: settings.alignedTolerance ?? null,
     taps,
   };
 }
