@@ -321,6 +321,12 @@ describe('ScoringSession', () => {
     expect(Math.max(...moved)).toBeGreaterThan(1e-3); // the top and bottom rows no longer meet
   });
 
+  it('refuses the candidate-images shortcut, which chooses scorers over a whole batch', () => {
+    expect(() => new ScoringSession(config({ candidates: 3 }), DIMS.length, slots)).toThrow(
+      /Candidate images choose scorers over a whole batch/,
+    );
+  });
+
   it('leaves the session unchanged when an add is cancelled, and refuses a duplicate id or another encoding', async () => {
     const pool = randomPool(16);
     const session = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
