@@ -25,6 +25,6 @@ describe('parseArgs', () => {
     expect(() => numberOption(parseArgs(['--size', '0.9'], spec), 'size', 0.02, 0.5)).toThrow(
       '--size must be a number from 0.02 to 0.5; got "0.9"',
     );
-    expect(() => numberOption(parseArgs(['--size', ''], spec), 'size', 0.02, 0.5)).toThrow(/must be a number/);
+    expect(() => numberOption(parseArgs(['--size=abc'], spec), 'size', 0.02, 0.5)).toThrow(/must be a number/);
   });
 });
