@@ -33,50 +33,45 @@ function bruteForce(
 }
 
 describe('candidateImages', () => {
-  it('scores each image against its k most similar images by embedding, each pair computed once', async () => {
-    const [images, patches, dim, embedDim, k] = [9, 6, 8, 5, 3];
-    const random = seededRandom(21);
-    const z = randomUnitRows(images * patches, dim, random);
-    const embeddings = randomUnitRows(images, embedDim, random);
-    // the k most similar by cosine, said directly
-    const cos = (a: number, b: number) => {
-      let s = 0;
-      for (let d = 0; d < embedDim; d++) s += embeddings[a * embedDim + d] * embeddings[b * embedDim + d];
-      return s;
-    };
-    const chosen = Array.from({ length: images }, (_, i) =>
-      [...Array(images).keys()]
-        .filter((j) => j !== i)
-        .sort((a, b) => cos(i, b) - cos(i, a))
-        .slice(0, k),
-    );
-    const plan = candidateImages(embeddings, images, embedDim, k);
+  it('scores each image against the k images it drew, each pair computed once', async () => {
+    const [images, patches, dim, k] = [9, 6, 8, 3];
+    const z = randomUnitRows(images * patches, dim, seededRandom(21));
+    const plan = candidateImages(images, k);
     expect(plan.scorers).toBe(k);
+    // each image's draw, read back from the plan: k distinct other images
+    const drawn = [...Array(images).keys()].map((i) =>
+      [...Array(images).keys()].filter((j) => plan.slot(i, j) >= 0).sort((a, b) => plan.slot(i, a) - plan.slot(i, b)),
+    );
+    drawn.forEach((js, i) => {
+      expect(js).toHaveLength(k);
+      expect(js).not.toContain(i);
+    });
+    // a pair is computed when either image drew the other, and only then, once
     const computed = [...Array(images).keys()].flatMap((i) => plan.partners(i).map((j) => `${i}-${j}`));
-    expect(new Set(computed).size).toBe(computed.length);
+    const needed = new Set(drawn.flatMap((js, i) => js.map((j) => `${Math.min(i, j)}-${Math.max(i, j)}`)));
+    expect(computed.sort()).toEqual([...needed].sort());
     expect(computed.length).toBeLessThan((images * (images - 1)) / 2);
 
-    const window = { kMin: 0, kMax: 2 };
-    const scores = await mutualScores(z, images, patches, dim, window, { kernel: tsKernel, plan });
-    const expected = bruteForce(z, patches, dim, chosen, 0, 2);
+    const scores = await mutualScores(z, images, patches, dim, { kMin: 0, kMax: 2 }, { kernel: tsKernel, plan });
+    const expected = bruteForce(z, patches, dim, drawn, 0, 2);
     for (let n = 0; n < scores.length; n++) expect(scores[n]).toBeCloseTo(expected[n], 5);
   });
 
-  it('is every other image when k reaches N − 1, and exact MSM is unchanged by the plan', async () => {
+  it('draws the same scorers on every run, and every other image when k reaches N − 1', () => {
+    const a = candidateImages(40, 7);
+    const b = candidateImages(40, 7);
+    for (let i = 0; i < 40; i++) expect(b.partners(i)).toEqual(a.partners(i));
+    expect(candidateImages(6, 5)).toMatchObject({ scorers: 5 });
+    expect(candidateImages(6, 5).partners(0)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('leaves exact MSM as it was: the every-other-image plan equals the brute force', async () => {
     const [images, patches, dim] = [6, 4, 8];
     const z = randomUnitRows(images * patches, dim, seededRandom(22));
-    expect(candidateImages(null, images, 3, 5).scorers).toBe(5);
     const window = { kMin: 1, kMax: 3 };
-    const exact = await mutualScores(z, images, patches, dim, window, {
-      kernel: tsKernel,
-      plan: everyOtherImage(images),
-    });
+    const exact = await mutualScores(z, images, patches, dim, window, { kernel: tsKernel, plan: everyOtherImage(images) });
     const all = [...Array(images).keys()].map((i) => [...Array(images).keys()].filter((j) => j !== i));
     const expected = bruteForce(z, patches, dim, all, 1, 3);
     for (let n = 0; n < exact.length; n++) expect(exact[n]).toBeCloseTo(expected[n], 5);
-  });
-
-  it('refuses in plain words a model without an image embedding', () => {
-    expect(() => candidateImages(null, 10, 4, 3)).toThrow(/image embedding, and this model gives none/);
   });
 });

@@ -1,10 +1,13 @@
 // Which images score which (docs/method.md §6, §15): MSM scores each image against every other
-// image; the "candidate images" shortcut scores it against only the K images most similar to it
-// by the model's image embedding (the one RsCIN uses), so N images cost about N·K pairs instead of
-// N(N−1)/2 and a large set need not be cut into unrelated subsets. A pair is computed once when
-// either image chose the other, and each direction is kept only where it was chosen.
+// image; the "candidate images" shortcut scores it against K images drawn at random from the whole
+// set, so N images cost about N·K pairs instead of N(N−1)/2 and a large set need not be cut into
+// unrelated subsets. A pair is computed once when either image drew the other, and each direction
+// is kept only where it was drawn.
 
-import { MuscError } from './errors.ts';
+import { seededRandom } from './random.ts';
+
+/** The draw's seed: fixed, like the subsets' (subsets.ts), so a set scores the same everywhere. */
+export const CANDIDATE_SEED = 42;
 
 export interface ScorerPlan {
   /** scorers per image: the same for every image, so one rank interval applies */
@@ -24,43 +27,24 @@ export function everyOtherImage(images: number): ScorerPlan {
   };
 }
 
-/** Cosine similarity of unit-normalised embeddings [N, E] (float64). */
-function cosines(embeddings: Float32Array, images: number, dim: number): Float64Array {
-  const norms = Float64Array.from({ length: images }, (_, n) => {
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += embeddings[n * dim + d] ** 2;
-    return Math.sqrt(s) || 1;
-  });
-  const out = new Float64Array(images * images);
-  for (let i = 0; i < images; i++)
-    for (let j = i; j < images; j++) {
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += embeddings[i * dim + d] * embeddings[j * dim + d];
-      out[i * images + j] = out[j * images + i] = s / (norms[i] * norms[j]);
-    }
-  return out;
-}
-
 /**
- * Each image scored by its k most similar other images by embedding (ties: the lower index).
- * With k ≥ N − 1 that is every other image. k is checked by config.validateConfig.
+ * Each image scored by k other images drawn at random from the whole set (seeded, so the same set
+ * gets the same draw on every machine). With k ≥ N − 1 that is every other image. k is checked by
+ * config.validateConfig.
  */
-export function candidateImages(embeddings: Float32Array | null, images: number, dim: number, k: number): ScorerPlan {
+export function candidateImages(images: number, k: number, seed = CANDIDATE_SEED): ScorerPlan {
   if (k >= images - 1) return everyOtherImage(images);
-  if (!embeddings)
-    throw new MuscError(
-      'invalid-config',
-      'Candidate images are chosen by the model’s image embedding, and this model gives none. Score every image against every other (no candidates).',
-    );
-  const similarity = cosines(embeddings, images, dim);
-  // chosen[i]: image i's scorers in slot order (most similar first)
-  const chosen = Array.from({ length: images }, (_, i) =>
-    Array.from({ length: images }, (_, j) => j)
-      .filter((j) => j !== i)
-      .sort((a, b) => similarity[i * images + b] - similarity[i * images + a] || a - b)
-      .slice(0, k),
-  );
-  const slots = chosen.map((list) => new Map(list.map((j, s) => [j, s])));
+  const random = seededRandom(seed);
+  // chosen[i]: image i's scorers in slot order, a partial Fisher–Yates draw from the others
+  const chosen = Array.from({ length: images }, (_, i) => {
+    const others = Array.from({ length: images - 1 }, (_, t) => (t < i ? t : t + 1));
+    for (let t = 0; t < k; t++) {
+      const pick = t + Math.floor(random() * (others.length - t));
+      [others[t], others[pick]] = [others[pick], others[t]];
+    }
+    return others.slice(0, k);
+  });
+  const slots = chosen.map((list) => new Map(list.map((j, slot) => [j, slot])));
   const partners = chosen.map(() => new Set<number>());
   chosen.forEach((list, i) => list.forEach((j) => partners[Math.min(i, j)].add(Math.max(i, j))));
   const sorted = partners.map((set) => [...set].sort((a, b) => a - b));

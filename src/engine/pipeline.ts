@@ -109,10 +109,7 @@ export async function runMusc(
     );
   }
   const bands = patchBands(grid, tolerance);
-  const plan =
-    candidates === null
-      ? everyOtherImage(images)
-      : candidateImages(input.embeddings, images, input.embedDim, candidates);
+  const plan = candidates === null ? everyOtherImage(images) : candidateImages(images, candidates);
   // The interval ranks each image's scorers: all N − 1, or its K candidates.
   const msmWindow =
     plan.scorers === images - 1 ? window : scorerWindow(plan.scorers + 1, config.interval, config.forceSmallBatch);

@@ -34,8 +34,8 @@ export interface MuscConfig {
    */
   alignedTolerance?: number | null;
   /**
-   * The candidate-images shortcut (candidates.ts): score each image against only its K most
-   * similar images by embedding; absent or null scores it against every other image (exact)
+   * The candidate-images shortcut (candidates.ts): score each image against K other images drawn
+   * at random from the whole set; absent or null scores it against every other image (exact)
    */
   candidates?: number | null;
 }
