@@ -69,7 +69,10 @@ describe('candidateImages', () => {
     const [images, patches, dim] = [6, 4, 8];
     const z = randomUnitRows(images * patches, dim, seededRandom(22));
     const window = { kMin: 1, kMax: 3 };
-    const exact = await mutualScores(z, images, patches, dim, window, { kernel: tsKernel, plan: everyOtherImage(images) });
+    const exact = await mutualScores(z, images, patches, dim, window, {
+      kernel: tsKernel,
+      plan: everyOtherImage(images),
+    });
     const all = [...Array(images).keys()].map((i) => [...Array(images).keys()].filter((j) => j !== i));
     const expected = bruteForce(z, patches, dim, all, 1, 3);
     for (let n = 0; n < exact.length; n++) expect(exact[n]).toBeCloseTo(expected[n], 5);

@@ -191,7 +191,7 @@ function toBandLayout(z: Float32Array, images: number, patches: number, dim: num
 /**
  * Pairs from a matmul kernel S = A·Bᵀ over features z of `capacity` images laid out band by band
  * (bandStart; image after image for exact MSM) with their squared norms [N, P] (image-major): each
- * band of image i against each band it meets of a run of consecutive images of js per call,
+ * band of image i against each band it meets of a run of images of js per call (gathered when not consecutive),
  * kernel outputs capped at maxTileBytes; the minima are taken here in float64.
  */
 export function matmulPairs(
@@ -214,29 +214,37 @@ export function matmulPairs(
     const count = js.length;
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
+    // scratch for the bands of a run of images that are not consecutive (a copy of 1/P of the run's work)
+    let scratch: Float32Array | null = null;
     for (let t0 = 0; t0 < count;) {
-      // a run of consecutive images js[t0 …] = j0, j0+1, …, as wide as a tile allows
-      const j0 = js[t0];
-      let batch = 1;
-      while (batch < widest && t0 + batch < count && js[t0 + batch] === j0 + batch) batch++;
+      // a run of images js[t0 …], as wide as a tile allows: a view when consecutive, else gathered
+      const run = js.slice(t0, t0 + widest);
+      const batch = run.length;
+      const consecutive = run[batch - 1] - run[0] === batch - 1;
       const colMin = new Float64Array(batch * patches).fill(Infinity);
       for (let b = 0; b < sizes.length; b++) {
         const rowStart = bounds[b];
         const rowsOfBand = sizes[b];
-        // rowBest[jj·L + p]: min over the met patches q of image j0+jj of ‖q‖² − 2p·q
+        // rowBest[jj·L + p]: min over the met patches q of image run[jj] of ‖q‖² − 2p·q
         const rowBest = new Float64Array(batch * rowsOfBand).fill(Infinity);
         const [first, last] = bandsMet(bands, b);
         for (let c = first; c <= last; c++) {
           const cols = sizes[c];
-          const width = batch * cols; // columns: band c of images j0 .. j0+batch−1
-          const matB = z.subarray(at(c, j0), at(c, j0) + width * dim);
+          const width = batch * cols; // columns: band c of each image of the run
+          let matB: Float32Array;
+          if (consecutive) matB = z.subarray(at(c, run[0]), at(c, run[0]) + width * dim);
+          else {
+            scratch ??= new Float32Array(widest * largest * dim);
+            matB = scratch.subarray(0, width * dim);
+            run.forEach((j, jj) => matB.set(z.subarray(at(c, j), at(c, j) + cols * dim), jj * cols * dim));
+          }
           const rowsPerCall = Math.max(1, Math.min(rowsOfBand, Math.floor(tileFloats / width)));
           for (let p0 = 0; p0 < rowsOfBand; p0 += rowsPerCall) {
             const rows = Math.min(rowsPerCall, rowsOfBand - p0);
             const a = z.subarray(at(b, i) + p0 * dim, at(b, i) + (p0 + rows) * dim);
             const sim = await kernel.matmulT(a, rows, matB, width, dim);
             for (let jj = 0; jj < batch; jj++) {
-              const colNorms = (j0 + jj) * patches + bounds[c];
+              const colNorms = run[jj] * patches + bounds[c];
               const colBase = jj * cols;
               const minBase = jj * patches + bounds[c];
               for (let p = 0; p < rows; p++) {
@@ -264,7 +272,7 @@ export function matmulPairs(
       for (let jj = 0; jj < batch; jj++) {
         const t = t0 + jj;
         for (let q = 0; q < patches; q++)
-          backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[(j0 + jj) * patches + q]);
+          backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[run[jj] * patches + q]);
       }
       t0 += batch;
     }
