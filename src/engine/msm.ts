@@ -210,11 +210,14 @@ export function matmulPairs(
   const largest = Math.max(...sizes);
   const widest = Math.max(1, Math.floor(tileFloats / (largest * largest)));
   const at = (c: number, image: number): number => bandStart(bands, capacity, c, image) * dim;
+  // Scratch for gathering, kept between calls (zeroing a fresh one per call costs more than the
+  // gather); a call takes it and gives it back, so calls in flight together never share one.
+  let spare: Float32Array | null = null;
   return async (i, js) => {
     const count = js.length;
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
-    // scratch for the bands of a run of images that are not consecutive (a copy of 1/P of the run's work)
+    // the bands of a run of images that are not consecutive are gathered here (a copy of 1/P of the run's work)
     let scratch: Float32Array | null = null;
     for (let t0 = 0; t0 < count;) {
       // a run of images js[t0 …], as wide as a tile allows: a view when consecutive, else gathered
@@ -234,7 +237,9 @@ export function matmulPairs(
           let matB: Float32Array;
           if (consecutive) matB = z.subarray(at(c, run[0]), at(c, run[0]) + width * dim);
           else {
-            scratch ??= new Float32Array(widest * largest * dim);
+            if (!scratch) [scratch, spare] = [spare, null];
+            if (!scratch || scratch.length < width * dim)
+              scratch = new Float32Array(Math.min(count, widest) * largest * dim);
             matB = scratch.subarray(0, width * dim);
             run.forEach((j, jj) => matB.set(z.subarray(at(c, j), at(c, j) + cols * dim), jj * cols * dim));
           }
@@ -276,6 +281,7 @@ export function matmulPairs(
       }
       t0 += batch;
     }
+    if (scratch) spare = scratch;
     return { forward, backward };
   };
 }
