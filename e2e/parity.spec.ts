@@ -292,11 +292,9 @@ test('with Aligned parts chosen in Settings, the page scores the demo bottles as
     );
   expect(shown.map(([name]) => name).sort()).toEqual([...aligned.keys()].sort());
   const gaps = shown.map(([name, score]) => Math.abs(score - (aligned.get(name) ?? NaN)));
-  test
-    .info()
-    .annotations.push({
-      type: 'figures',
-      description: `page vs muscope score --aligned 0.1: largest score gap ${Math.max(...gaps).toExponential(2)}`,
-    });
+  test.info().annotations.push({
+    type: 'figures',
+    description: `page vs muscope score --aligned 0.1: largest score gap ${Math.max(...gaps).toExponential(2)}`,
+  });
   expect(Math.max(...gaps)).toBeLessThanOrEqual(1e-4);
 });
