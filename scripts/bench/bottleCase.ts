@@ -51,10 +51,10 @@ export function bottleRecord({ model, size, grid, images, ms, peakRssMb }: Bottl
 
 const bottleSkipped = (reason: string): BenchRecord => ({ case: 'bottle', backend: BACKEND, skipped: reason });
 
-/** The bottle category of `dataset`, or why it cannot be read (a case then emits a skipped record). */
-export function readBottle(dataset: string): MvtecCategory | { skipped: string } {
+/** A category of `dataset` (default bottle), or why it cannot be read (a case then emits a skipped record). */
+export function readCategory(dataset: string, category = CATEGORY): MvtecCategory | { skipped: string } {
   try {
-    return readMvtecCategory(dataset, CATEGORY);
+    return readMvtecCategory(dataset, category);
   } catch (err) {
     if (!(err instanceof InputPathError)) throw err;
     return { skipped: err.message };
@@ -62,7 +62,7 @@ export function readBottle(dataset: string): MvtecCategory | { skipped: string }
 }
 
 export async function runBottleCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
-  const category = readBottle(dataset);
+  const category = readCategory(dataset);
   if ('skipped' in category) return emit(bottleSkipped(category.skipped));
   const models = installedRealModels();
   if (models.length === 0) {

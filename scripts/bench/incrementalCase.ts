@@ -19,7 +19,7 @@ import { judge, type Judgement } from '../../src/engine/session/judge.ts';
 import { ScoringSession, type SessionImage, type SessionOptions } from '../../src/engine/session/session.ts';
 import { DEFAULT_CONFIG, type MuscInput } from '../../src/engine/types.ts';
 import { defaultModelId } from '../../src/platform/node/models.ts';
-import { DEFAULT_BOTTLE_DIR, readBottle } from './bottleCase.ts';
+import { DEFAULT_BOTTLE_DIR, readCategory } from './bottleCase.ts';
 import { peakRssMb, type BenchRecord } from './cases.ts';
 
 const VARIANT: VariantDtype = 'fp32';
@@ -80,7 +80,7 @@ function requireScored(judgement: Judgement, images: number): void {
 }
 
 export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
-  const category = readBottle(dataset);
+  const category = readCategory(dataset);
   if ('skipped' in category) return emit(skipped(category.skipped));
   const id = defaultModelId();
   if (id === null) {

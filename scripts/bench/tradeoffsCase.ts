@@ -12,9 +12,8 @@ import { openModel } from '../../src/cli/model.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { scoreCategory } from '../../src/cli/scoreCategory.ts';
 import type { MaskRule } from '../../src/engine/preprocess/mask.ts';
-import { InputPathError } from '../../src/platform/node/listImages.ts';
 import { defaultModelId } from '../../src/platform/node/models.ts';
-import { readMvtecCategory } from '../../src/platform/node/mvtec.ts';
+import { readCategory } from './bottleCase.ts';
 import type { BenchRecord } from './cases.ts';
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
@@ -102,12 +101,9 @@ export async function runTradeoffsCase(emit: (r: BenchRecord) => void, plan: Tra
     for (const dataset of plan.datasets) {
       const set = EVALUATION_SETS[dataset];
       if (!set) throw new Error(`unknown dataset ${dataset}; known: ${Object.keys(EVALUATION_SETS).join(', ')}`);
-      let category;
-      try {
-        category = readMvtecCategory(set.root, set.category);
-      } catch (err) {
-        if (!(err instanceof InputPathError)) throw err;
-        emit({ case: 'tradeoffs', dataset, skipped: err.message });
+      const category = readCategory(set.root, set.category);
+      if ('skipped' in category) {
+        emit({ case: 'tradeoffs', dataset, skipped: category.skipped });
         continue;
       }
       for (const size of plan.sizes) {

@@ -17,7 +17,7 @@ import type { WatchLine } from '../../src/cli/watch.ts';
 import { imageMetrics } from '../../src/engine/metrics/ranking.ts';
 import { seededRandom } from '../../src/engine/random.ts';
 import { defaultModelId } from '../../src/platform/node/models.ts';
-import { DEFAULT_BOTTLE_DIR, readBottle } from './bottleCase.ts';
+import { DEFAULT_BOTTLE_DIR, readCategory } from './bottleCase.ts';
 import type { BenchRecord } from './cases.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -166,7 +166,7 @@ async function watchRun(root: string, references: string, parts: readonly Part[]
 const skipped = (reason: string): BenchRecord => ({ case: 'watch', skipped: reason });
 
 export async function runWatchCase(emit: (r: BenchRecord) => void, dataset = DEFAULT_BOTTLE_DIR): Promise<void> {
-  const category = readBottle(dataset);
+  const category = readCategory(dataset);
   if ('skipped' in category) return emit(skipped(category.skipped));
   // watch runs without --model, so it opens the installed default, as a user's does.
   const model = defaultModelId();

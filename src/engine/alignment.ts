@@ -1,4 +1,4 @@
-// The "aligned parts" shortcut (docs/method.md §6, README "Shortcuts"): when every part is
+// The "aligned parts" shortcut (docs/method.md §15, README "Shortcuts"): when every part is
 // photographed in the same pose, a defect shows against the same place on the other parts, so a
 // patch need not be compared with every patch of another image, only with those near its own row.
 // The grid's rows are cut into bands of about `tolerance` × the grid's height; a band of one image

@@ -4,7 +4,8 @@
 // against every j > i, and one similarity pass per pair serves both directions (its row minima
 // score i against j, its column minima j against i). A row source computes rows — here with a
 // matmul kernel (TypeScript, onnxruntime), in kernels/nearestRows.ts with a WebAssembly SIMD
-// kernel — and the driver fills the N×P×(N−1) distance table. Never N·P × N·P in memory.
+// kernel — and the driver fills the N×P×(scorers) distance table (N − 1 scorers, or a plan's, candidates.ts).
+// Never N·P × N·P in memory.
 
 import { allPatches, bandsMet, isExact, type PatchBands } from './alignment.ts';
 import { everyOtherImage, type ScorerPlan } from './candidates.ts';

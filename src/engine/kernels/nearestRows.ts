@@ -9,7 +9,7 @@
 // products unchanged), and images of fewer than 4 patches repeat their last patch (a minimum is
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
-import { allPatches, patchBlocks, type PatchBands, type PatchBlock } from '../alignment.ts';
+import { allPatches, isExact, patchBlocks, type PatchBands, type PatchBlock } from '../alignment.ts';
 import { lnamd } from '../lnamd.ts';
 import {
   distance,
@@ -83,9 +83,11 @@ class NearestMemory implements FeatureSlots {
     private readonly flavour: KernelFlavour,
     bands: PatchBands = allPatches(patches),
   ) {
-    this.blocks = patchBlocks(bands);
     this.width = Math.ceil(dim / 4) * 4;
     this.stride = Math.max(patches, MIN_TILE_ROWS);
+    // Every patch against every patch runs as one call over the padded stride (see put).
+    const { stride } = this;
+    this.blocks = isExact(bands) ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : patchBlocks(bands);
     this.allocate(capacity);
   }
 
@@ -145,9 +147,7 @@ class NearestMemory implements FeatureSlots {
     const colMin = new Float64Array(this.memory.buffer, this.colMinAt, stride);
     const imageAt = (n: number): number => n * stride * width * 4;
     const normsOf = (n: number): number => this.normsAt + n * stride * 8;
-    // Every patch against every patch runs as one call over the padded stride (see put).
-    const blocks =
-      this.blocks.length === 1 ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : this.blocks;
+    const { blocks } = this;
     js.forEach((j, t) => {
       rowMin.fill(Infinity);
       colMin.fill(Infinity);
