@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { dropFiles } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
+import { bottleImages, expectState, halfDemoBatch, shownResults } from '../tooling/browser/pages/batch.ts';
 
 // A trade-show laptop with the network unplugged: after one online visit the service worker
 // serves the app, onnxruntime and the models from its cache.
@@ -44,11 +44,7 @@ test('second visit works with the network off', async ({ page, context, browser,
 
   // A fresh batch, still offline, on the project's backend. SwiftShader gets half the demo set
   // (3 defective, 3 good): the same check at half the CI time.
-  const demo = bottleImages();
-  const images =
-    testInfo.project.name === 'webgpu'
-      ? [...demo.filter((i) => i.defective).slice(0, 3), ...demo.filter((i) => !i.defective).slice(0, 3)]
-      : demo;
+  const images = testInfo.project.name === 'webgpu' ? halfDemoBatch() : bottleImages();
   const defective = images.filter((i) => i.defective).map((i) => i.name);
   await dropFiles(page, images);
   await expectState(page, 'done', scoring);

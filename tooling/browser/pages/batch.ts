@@ -10,6 +10,12 @@ export const DEMO_ROOT = join(import.meta.dirname, '../../../public/demo/bottle'
 /** The demo set's 12 test images (6 good, 6 defective), read from public/demo. */
 export const bottleImages = (): TestImage[] => testImages(DEMO_ROOT);
 
+/** 3 defective and 3 good demo bottles: the batch for SwiftShader, where each image takes tens of seconds to encode. */
+export function halfDemoBatch(): TestImage[] {
+  const demo = bottleImages();
+  return [...demo.filter((i) => i.defective).slice(0, 3), ...demo.filter((i) => !i.defective).slice(0, 3)];
+}
+
 const SHARED_BOTTLE = join(import.meta.dirname, '../../../../shared/data/mvtec_ad/bottle');
 
 /** Good bottles 015–019 of the evaluation data beside the checkout: none of them is in the demo set. */
