@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateImages, everyOtherImage } from './candidates.ts';
+import { candidateRing, everyOtherImage, fromRingOrder, ringPlan, toRingOrder } from './candidates.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { mutualScores } from './msm.ts';
 import { randomUnitRows, seededRandom } from './random.ts';
@@ -32,37 +32,70 @@ function bruteForce(
   return out;
 }
 
-describe('candidateImages', () => {
-  it('scores each image against the k images it drew, each pair computed once', async () => {
-    const [images, patches, dim, k] = [9, 6, 8, 3];
+describe('candidate images on a ring', () => {
+  it('scores each image against k others of a shuffled ring, each pair computed once and serving both images', async () => {
+    const [images, patches, dim, k] = [11, 6, 8, 4];
     const z = randomUnitRows(images * patches, dim, seededRandom(21));
-    const plan = candidateImages(images, k);
+    const ring = candidateRing(images, k);
+    if (!ring) throw new Error('k < N − 1 makes a ring');
+    const { order, plan } = ring;
+    expect([...order].sort((a, b) => a - b)).toEqual([...Array(images).keys()]);
     expect(plan.scorers).toBe(k);
-    // each image's draw, read back from the plan: k distinct other images
-    const drawn = [...Array(images).keys()].map((i) =>
-      [...Array(images).keys()].filter((j) => plan.slot(i, j) >= 0).sort((a, b) => plan.slot(i, a) - plan.slot(i, b)),
+    // each position's scorers, read back from the plan in slot order: k distinct other positions
+    const drawn = [...Array(images).keys()].map((t) =>
+      [...Array(images).keys()].filter((u) => plan.slot(t, u) >= 0).sort((a, b) => plan.slot(t, a) - plan.slot(t, b)),
     );
-    drawn.forEach((js, i) => {
-      expect(js).toHaveLength(k);
-      expect(js).not.toContain(i);
+    drawn.forEach((us, t) => {
+      expect(us).toHaveLength(k);
+      expect(us).not.toContain(t);
+      expect(us.map((u) => plan.slot(t, u))).toEqual([...Array(k).keys()]);
+      // u scores t exactly when t scores u
+      us.forEach((u) => expect(drawn[u]).toContain(t));
     });
-    // a pair is computed when either image drew the other, and only then, once
-    const computed = [...Array(images).keys()].flatMap((i) => plan.partners(i).map((j) => `${i}-${j}`));
-    const needed = new Set(drawn.flatMap((js, i) => js.map((j) => `${Math.min(i, j)}-${Math.max(i, j)}`)));
+    // the pairs computed are exactly those of the scorer relation, once each: N·k/2
+    const computed = [...Array(images).keys()].flatMap((t) => plan.partners(t).map((u) => `${t}-${u}`));
+    const needed = new Set(drawn.flatMap((us, t) => us.map((u) => `${Math.min(t, u)}-${Math.max(t, u)}`)));
     expect(computed.sort()).toEqual([...needed].sort());
-    expect(computed.length).toBeLessThan((images * (images - 1)) / 2);
+    expect(computed).toHaveLength((images * k) / 2);
 
-    const scores = await mutualScores(z, images, patches, dim, { kMin: 0, kMax: 2 }, { kernel: tsKernel, plan });
-    const expected = bruteForce(z, patches, dim, drawn, 0, 2);
+    // scored in ring order and brought back: image order[t] against the images at its scorers' positions
+    const inRing = z.slice();
+    toRingOrder(inRing, order, patches * dim);
+    const window = { kMin: 0, kMax: 2 };
+    const scores = fromRingOrder(
+      await mutualScores(inRing, images, patches, dim, window, { kernel: tsKernel, plan }),
+      order,
+      patches,
+    );
+    const scorersOf = Array.from({ length: images }, () => [] as number[]);
+    drawn.forEach((us, t) => (scorersOf[order[t]] = us.map((u) => order[u])));
+    const expected = bruteForce(z, patches, dim, scorersOf, 0, 2);
     for (let n = 0; n < scores.length; n++) expect(scores[n]).toBeCloseTo(expected[n], 5);
   });
 
-  it('draws the same scorers on every run, and every other image when k reaches N − 1', () => {
-    const a = candidateImages(40, 7);
-    const b = candidateImages(40, 7);
-    for (let i = 0; i < 40; i++) expect(b.partners(i)).toEqual(a.partners(i));
-    expect(candidateImages(6, 5)).toMatchObject({ scorers: 5 });
-    expect(candidateImages(6, 5).partners(0)).toEqual([1, 2, 3, 4, 5]);
+  it('puts image-major data in ring order in place, as a plain gather does', () => {
+    const [images, size] = [40, 3];
+    const data = Float32Array.from({ length: images * size }, (_, v) => v);
+    const { order } = candidateRing(images, 6) ?? { order: new Int32Array() };
+    const gathered = [...order].flatMap((image) => [...data.subarray(image * size, (image + 1) * size)]);
+    toRingOrder(data, order, size);
+    expect([...data]).toEqual([...gathered]);
+  });
+
+  it('draws the same ring on every run, not the set order; rounds an odd k up; none when k reaches N − 1', () => {
+    const a = candidateRing(40, 7);
+    const b = candidateRing(40, 7);
+    expect(b?.order).toEqual(a?.order);
+    expect([...(a?.order ?? [])]).not.toEqual([...Array(40).keys()]);
+    expect(a?.plan.scorers).toBe(8);
+    expect(candidateRing(6, 5)).toBeNull();
+  });
+
+  it('a ring plan pairs each position with two runs of consecutive positions', () => {
+    const plan = ringPlan(10, 3);
+    expect(plan.partners(0)).toEqual([1, 2, 3, 7, 8, 9]);
+    expect(plan.partners(2)).toEqual([3, 4, 5, 9]);
+    expect(plan.partners(8)).toEqual([9]);
   });
 
   it('leaves exact MSM as it was: the every-other-image plan equals the brute force', async () => {

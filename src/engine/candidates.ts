@@ -1,12 +1,12 @@
 // Which images score which (docs/method.md §6, §15): MSM scores each image against every other
-// image; the "candidate images" shortcut scores it against K images drawn at random from the whole
-// set, so N images cost about N·K pairs instead of N(N−1)/2 and a large set need not be cut into
-// unrelated subsets. A pair is computed once when either image drew the other, and each direction
-// is kept only where it was drawn.
+// image; the "candidate images" shortcut puts the whole set in a seeded random ring and scores
+// each image against the K images nearest it on the ring, K/2 on each side. The scorer relation
+// is symmetric, so each of the N·K/2 pairs serves both of its images, and the windows overlap and
+// slide: a large set is never cut into unrelated subsets.
 
 import { seededRandom } from './random.ts';
 
-/** The draw's seed: fixed, like the subsets' (subsets.ts), so a set scores the same everywhere. */
+/** The ring's seed: fixed, like the subsets' (subsets.ts), so a set scores the same everywhere. */
 export const CANDIDATE_SEED = 42;
 
 export interface ScorerPlan {
@@ -27,26 +27,76 @@ export function everyOtherImage(images: number): ScorerPlan {
   };
 }
 
+/** Candidate images: the set's ring order and the scorer plan over ring positions. */
+export interface CandidateRing {
+  /** order[t]: the image at ring position t, a seeded shuffle of the set */
+  readonly order: Int32Array;
+  /** position t scored by positions t ± 1 … t ± K/2 (wrapping round), as ringPlan */
+  readonly plan: ScorerPlan;
+}
+
 /**
- * Each image scored by k other images drawn at random from the whole set (seeded, so the same set
- * gets the same draw on every machine). With k ≥ N − 1 that is every other image. k is checked by
- * config.validateConfig.
+ * The ring of the candidate-images shortcut for k scorers per image (an odd k is rounded up),
+ * seeded so the same set gets the same ring on every machine; null when k covers every other
+ * image. k is checked by config.validateConfig.
  */
-export function candidateImages(images: number, k: number, seed = CANDIDATE_SEED): ScorerPlan {
-  if (k >= images - 1) return everyOtherImage(images);
+export function candidateRing(images: number, k: number, seed = CANDIDATE_SEED): CandidateRing | null {
+  const half = Math.ceil(k / 2);
+  if (2 * half >= images - 1) return null;
   const random = seededRandom(seed);
-  // chosen[i]: image i's scorers in slot order, a partial Fisher–Yates draw from the others
-  const chosen = Array.from({ length: images }, (_, i) => {
-    const others = Array.from({ length: images - 1 }, (_, t) => (t < i ? t : t + 1));
-    for (let t = 0; t < k; t++) {
-      const pick = t + Math.floor(random() * (others.length - t));
-      [others[t], others[pick]] = [others[pick], others[t]];
+  const order = Int32Array.from({ length: images }, (_, t) => t);
+  for (let t = images - 1; t > 0; t--) {
+    const pick = Math.floor(random() * (t + 1));
+    [order[t], order[pick]] = [order[pick], order[t]];
+  }
+  return { order, plan: ringPlan(images, half) };
+}
+
+/**
+ * Positions 0 … N−1 on a ring, each scored by the `half` positions after it and the `half`
+ * before it (2·half < N − 1). Partners are two runs of consecutive positions, so features laid out
+ * in ring order reach the kernel without a copy. Slots 0 … half−1 hold the positions after t,
+ * nearest first, then those before it.
+ */
+export function ringPlan(images: number, half: number): ScorerPlan {
+  return {
+    scorers: 2 * half,
+    // t+1 … t+half, then (for t < half) the positions that wrap round: N−half+t … N−1
+    partners: (t) => [
+      ...Array.from({ length: Math.min(half, images - 1 - t) }, (_, d) => t + 1 + d),
+      ...Array.from({ length: Math.max(0, half - t) }, (_, d) => images - half + t + d),
+    ],
+    slot: (t, u) => {
+      const ahead = (u - t + images) % images;
+      if (ahead >= 1 && ahead <= half) return ahead - 1;
+      const behind = images - ahead;
+      return behind >= 1 && behind <= half ? half + behind - 1 : -1;
+    },
+  };
+}
+
+/** Image-major data [N, size] put in ring order, in place: position t takes image order[t]. */
+export function toRingOrder(data: Float32Array, order: Int32Array, size: number): void {
+  const held = new Float32Array(size);
+  const placed = new Uint8Array(order.length);
+  for (let start = 0; start < order.length; start++) {
+    if (placed[start]) continue;
+    // follow the cycle through start: each position takes its image, the first one from `held`
+    held.set(data.subarray(start * size, (start + 1) * size));
+    let t = start;
+    while (order[t] !== start) {
+      data.copyWithin(t * size, order[t] * size, (order[t] + 1) * size);
+      placed[t] = 1;
+      t = order[t];
     }
-    return others.slice(0, k);
-  });
-  const slots = chosen.map((list) => new Map(list.map((j, slot) => [j, slot])));
-  const partners = chosen.map(() => new Set<number>());
-  chosen.forEach((list, i) => list.forEach((j) => partners[Math.min(i, j)].add(Math.max(i, j))));
-  const sorted = partners.map((set) => [...set].sort((a, b) => a - b));
-  return { scorers: k, partners: (i) => sorted[i], slot: (i, j) => slots[i].get(j) ?? -1 };
+    data.set(held, t * size);
+    placed[t] = 1;
+  }
+}
+
+/** Image-major scores [N, patches] from ring order back to the set's order. */
+export function fromRingOrder(scores: Float64Array, order: Int32Array, patches: number): Float64Array {
+  const out = new Float64Array(scores.length);
+  order.forEach((image, t) => out.set(scores.subarray(t * patches, (t + 1) * patches), image * patches));
+  return out;
 }

@@ -192,8 +192,8 @@ function toBandLayout(z: Float32Array, images: number, patches: number, dim: num
 /**
  * Pairs from a matmul kernel S = A·Bᵀ over features z of `capacity` images laid out band by band
  * (bandStart; image after image for exact MSM) with their squared norms [N, P] (image-major): each
- * band of image i against each band it meets of a run of images of js per call (gathered when not consecutive),
- * kernel outputs capped at maxTileBytes; the minima are taken here in float64.
+ * band of image i against each band it meets of a run of consecutive images of js per call (a
+ * view, no copy), kernel outputs capped at maxTileBytes; the minima are taken here in float64.
  */
 export function matmulPairs(
   z: Float32Array,
@@ -211,46 +211,33 @@ export function matmulPairs(
   const largest = Math.max(...sizes);
   const widest = Math.max(1, Math.floor(tileFloats / (largest * largest)));
   const at = (c: number, image: number): number => bandStart(bands, capacity, c, image) * dim;
-  // Scratch for gathering, kept between calls (zeroing a fresh one per call costs more than the
-  // gather); a call takes it and gives it back, so calls in flight together never share one.
-  let spare: Float32Array | null = null;
   return async (i, js) => {
     const count = js.length;
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
-    // the bands of a run of images that are not consecutive are gathered here (a copy of 1/P of the run's work)
-    let scratch: Float32Array | null = null;
     for (let t0 = 0; t0 < count;) {
-      // a run of images js[t0 …], as wide as a tile allows: a view when consecutive, else gathered
-      const run = js.slice(t0, t0 + widest);
-      const batch = run.length;
-      const consecutive = run[batch - 1] - run[0] === batch - 1;
+      // a run of consecutive images js[t0 …] = j0, j0+1, …, as wide as a tile allows
+      const j0 = js[t0];
+      let batch = 1;
+      while (batch < widest && t0 + batch < count && js[t0 + batch] === j0 + batch) batch++;
       const colMin = new Float64Array(batch * patches).fill(Infinity);
       for (let b = 0; b < sizes.length; b++) {
         const rowStart = bounds[b];
         const rowsOfBand = sizes[b];
-        // rowBest[jj·L + p]: min over the met patches q of image run[jj] of ‖q‖² − 2p·q
+        // rowBest[jj·L + p]: min over the met patches q of image j0 + jj of ‖q‖² − 2p·q
         const rowBest = new Float64Array(batch * rowsOfBand).fill(Infinity);
         const [first, last] = bandsMet(bands, b);
         for (let c = first; c <= last; c++) {
           const cols = sizes[c];
           const width = batch * cols; // columns: band c of each image of the run
-          let matB: Float32Array;
-          if (consecutive) matB = z.subarray(at(c, run[0]), at(c, run[0]) + width * dim);
-          else {
-            if (!scratch) [scratch, spare] = [spare, null];
-            if (!scratch || scratch.length < width * dim)
-              scratch = new Float32Array(Math.min(count, widest) * largest * dim);
-            matB = scratch.subarray(0, width * dim);
-            run.forEach((j, jj) => matB.set(z.subarray(at(c, j), at(c, j) + cols * dim), jj * cols * dim));
-          }
+          const matB = z.subarray(at(c, j0), at(c, j0) + width * dim);
           const rowsPerCall = Math.max(1, Math.min(rowsOfBand, Math.floor(tileFloats / width)));
           for (let p0 = 0; p0 < rowsOfBand; p0 += rowsPerCall) {
             const rows = Math.min(rowsPerCall, rowsOfBand - p0);
             const a = z.subarray(at(b, i) + p0 * dim, at(b, i) + (p0 + rows) * dim);
             const sim = await kernel.matmulT(a, rows, matB, width, dim);
             for (let jj = 0; jj < batch; jj++) {
-              const colNorms = run[jj] * patches + bounds[c];
+              const colNorms = (j0 + jj) * patches + bounds[c];
               const colBase = jj * cols;
               const minBase = jj * patches + bounds[c];
               for (let p = 0; p < rows; p++) {
@@ -278,11 +265,10 @@ export function matmulPairs(
       for (let jj = 0; jj < batch; jj++) {
         const t = t0 + jj;
         for (let q = 0; q < patches; q++)
-          backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[run[jj] * patches + q]);
+          backward[t * patches + q] = distance(colMin[jj * patches + q] + norms[(j0 + jj) * patches + q]);
       }
       t0 += batch;
     }
-    if (scratch) spare = scratch;
     return { forward, backward };
   };
 }

@@ -3,7 +3,7 @@
 // Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
 
 import { patchBands } from './alignment.ts';
-import { candidateImages, everyOtherImage } from './candidates.ts';
+import { candidateRing, everyOtherImage, fromRingOrder, toRingOrder } from './candidates.ts';
 import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
 import { MuscError, throwIfAborted } from './errors.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
@@ -109,7 +109,9 @@ export async function runMusc(
     );
   }
   const bands = patchBands(grid, tolerance);
-  const plan = candidates === null ? everyOtherImage(images) : candidateImages(images, candidates);
+  // Candidate images score on a ring: the features go in ring order, the scores come back.
+  const ring = candidates === null ? null : candidateRing(images, candidates);
+  const plan = ring?.plan ?? everyOtherImage(images);
   // The interval ranks each image's scorers: all N − 1, or its K candidates.
   const msmWindow =
     plan.scorers === images - 1 ? window : scorerWindow(plan.scorers + 1, config.interval, config.forceSmallBatch);
@@ -130,15 +132,21 @@ export async function runMusc(
         onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet });
       // A GPU implementation (src/gpu) may take LNAMD + MSM of the whole feature set.
       // The overloads pair each kind of layer with a scorer that reads it.
+      const msmOnCpu = async (): Promise<Float64Array> => {
+        const z = lnamd(inMemoryLayer(layer), r);
+        if (ring) toRingOrder(z, ring.order, patches * layer.dim);
+        const scores = await mutualScores(z, images, patches, layer.dim, msmWindow, {
+          kernel,
+          bands,
+          plan,
+          signal,
+          onPairs,
+        });
+        return ring ? fromRingOrder(scores, ring.order, patches) : scores;
+      };
       const scores = opts.scoreFeatureSet
         ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
-        : await mutualScores(lnamd(inMemoryLayer(layer), r), images, patches, layer.dim, msmWindow, {
-            kernel,
-            bands,
-            plan,
-            signal,
-            onPairs,
-          });
+        : await msmOnCpu();
       layerScores?.set(scores, set * images * patches);
       for (let i = 0; i < scores.length; i++) perDegree[i] += scores[i] / layers.length;
       set += 1;
