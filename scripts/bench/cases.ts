@@ -31,6 +31,21 @@ const RSS_BUDGET_MB = 2048;
 /** Peak RSS of this process so far (not of one case: earlier cases in the same run count). */
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** Samples this process's resident set while `run` goes, and returns its largest value in MB. */
+export async function withPeakRss<T>(run: () => Promise<T>): Promise<{ value: T; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  try {
+    const value = await run();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, peakRssMb: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** 2·N(N−1)·P²·D: the reference's MSM FLOPs (each ordered pair), for comparable GFLOP/s. */
 export const msmFlops = (images: number, grid: number, dim: number): number =>
   2 * images * (images - 1) * grid ** 4 * dim;

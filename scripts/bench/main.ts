@@ -1,4 +1,4 @@
-// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch|tradeoffs] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
+// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch|tradeoffs|growth] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
 //   [--browser chromium|firefox] [--dataset DIR] [--datasets bottle,metal_plate,magnetic_tile] [--sizes 224,448] [--methods exact,aligned:0.1] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
 // src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
@@ -11,6 +11,7 @@
 // AUROC of what it printed, and whether any score or verdict moved with the order. Neither runs by default (together
 // about 3 minutes on 2 cores). `tradeoffs` measures accuracy and time of exact scoring and each shortcut (--methods) on
 // the evaluation sets (--datasets) at each input size (--sizes); it takes hours with every default, so name what to run.
+// `growth` times one MSM feature set (random, --dim) against N and the grid, exact and with each shortcut (--methods).
 // Without --case it runs the default set below.
 
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ import { APP_BROWSERS, runAppCase, type AppBrowser } from './appCase.ts';
 import { runIncrementalCase } from './incrementalCase.ts';
 import { runWatchCase } from './watchCase.ts';
 import { EVALUATION_SETS, parseMethod, runTradeoffsCase, type TradeoffsPlan } from './tradeoffsCase.ts';
+import { runGrowthCase } from './growthCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -54,6 +56,8 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   watch: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
   // --datasets, --sizes, --methods
   tradeoffs: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
+  // N and grid series of growthCase.ts, --methods
+  growth: { images: 0, grid: 0, dim: 1024, backends: ['node-ort'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
@@ -160,6 +164,8 @@ function printTable(records: BenchRecord[]): void {
     'pixel_auroc',
     'aupro',
     'seconds',
+    'pairs',
+    'features_mb',
     'skipped',
   ].filter((c) => records.some((r) => r[c] !== undefined));
   const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
@@ -192,6 +198,11 @@ for (const run of runs) {
   }
   if (run.caseName === 'tradeoffs') {
     await runTradeoffsCase(emit, tradeoffs);
+    continue;
+  }
+  if (run.caseName === 'growth') {
+    for (const backend of backendsNamed(run.backends))
+      await runGrowthCase({ dim: run.dim, backend, methods: tradeoffs.methods, emit });
     continue;
   }
   const { images, grid, dim } = run;

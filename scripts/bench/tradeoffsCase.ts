@@ -14,7 +14,7 @@ import { scoreCategory } from '../../src/cli/scoreCategory.ts';
 import type { MaskRule } from '../../src/engine/preprocess/mask.ts';
 import { defaultModelId } from '../../src/platform/node/models.ts';
 import { readCategory } from './bottleCase.ts';
-import type { BenchRecord } from './cases.ts';
+import { withPeakRss, type BenchRecord } from './cases.ts';
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
@@ -76,21 +76,6 @@ export interface TradeoffsPlan {
 }
 
 const round4 = (v: number | null): number | string => (v === null ? 'undefined' : +v.toFixed(4));
-
-/** Samples this process's resident set while `run` goes, and returns its largest value in MB. */
-async function withPeakRss<T>(run: () => Promise<T>): Promise<{ value: T; peakRssMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 100);
-  try {
-    const value = await run();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { value, peakRssMb: Math.round(peak / 2 ** 20) };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 export async function runTradeoffsCase(emit: (r: BenchRecord) => void, plan: TradeoffsPlan): Promise<void> {
   const modelId = defaultModelId();
