@@ -1,5 +1,6 @@
-// Growth with the batch and the grid (README "Growth"): one MSM over one (r, layer) feature set of
-// random unit features (D = --dim), on onnxruntime-node, exact and with each shortcut (--methods),
+// Growth with the batch and the grid (README "Growth with the batch and the grid"): one MSM over one
+// (r, layer) feature set of random unit features (D = --dim), on a Node backend (--backends,
+// onnxruntime-node by default), exact and with each shortcut (--methods),
 // for N = 50 … 1344 at 14×14 and for grids 14 … 32 at N = 100. A run whose time, predicted from the
 // method's previous run at its time per patch comparison, is over the cap is not run: its record
 // says so and gives the prediction. `peak_rss_mb` is sampled while that run goes, on top
