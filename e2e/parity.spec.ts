@@ -7,7 +7,13 @@ import sharp from 'sharp';
 import { readNpyFloat32 } from '../src/cli/cliRun.testing.ts';
 import { COLORMAPS, type ColormapName } from '../src/engine/colormaps.ts';
 import { dropFiles, rememberWasmBackend } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, DEMO_ROOT, expectState, unzipDownload } from '../tooling/browser/pages/batch.ts';
+import {
+  bottleImages,
+  DEMO_ROOT,
+  expectState,
+  sharedBottleSample,
+  unzipDownload,
+} from '../tooling/browser/pages/batch.ts';
 import { openSettings } from '../tooling/browser/pages/models.ts';
 
 // What the page shows, against an independent truth: the CLI (onnxruntime-node, its own decoder)
@@ -20,6 +26,8 @@ import { openSettings } from '../tooling/browser/pages/models.ts';
 // - The export: that overlay PNG as shown, a mask PNG against the CLI's map at the image's stated
 //   pixel threshold, and every image's score and map maximum against the CLI's (1e-4).
 // - The evaluation: the page's metrics for the demo folder (MVTec layout) are `muscope eval`'s.
+// - The shortcuts: with Aligned parts or Candidate images chosen in Settings, the page's scores are
+//   `muscope score --aligned` / `--candidates`'s.
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.beforeEach(async ({ page }, info) => {
@@ -259,42 +267,73 @@ test('the page evaluates the demo folder as muscope eval does, metric for metric
   }
 });
 
-test('with Aligned parts chosen in Settings, the page scores the demo bottles as muscope score --aligned does', async ({
-  page,
-}) => {
-  const scoresOf = (...args: string[]): Map<string, number> => {
-    const out = mkdtempSync(join(tmpdir(), 'muscope-aligned-'));
-    try {
-      muscope('score', join(DEMO_ROOT, 'test'), '--out', out, '--no-overlays', ...args);
-      const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{ path: string; score: number }>;
-      // test/<defect>/<file> → the page's name for it, '<defect>_<file>'
-      return new Map(rows.map((r) => [r.path.split(sep).slice(-2).join('_'), r.score]));
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  };
-  const aligned = scoresOf('--aligned', '0.1');
-  const exact = scoresOf();
-  // The shortcut changes the scores, so a page that ignored the setting would fail below.
-  expect(Math.max(...[...aligned].map(([name, s]) => Math.abs(s - (exact.get(name) ?? NaN))))).toBeGreaterThan(1e-3);
+/** A shortcut chosen in Settings, the CLI option that turns it on, and a batch on which it changes the scores. */
+const SHORTCUTS = [
+  {
+    label: 'Aligned parts',
+    setting: 'aligned-parts',
+    value: '0.1',
+    option: ['--aligned', '0.1'],
+    batch: () => ({ images: bottleImages(), paths: [join(DEMO_ROOT, 'test')] }),
+  },
+  {
+    // 16 scorers of 19 need 20 images: 5 of each folder of the evaluation bottles
+    label: 'Candidate images',
+    setting: 'candidate-images',
+    value: '16',
+    option: ['--candidates', '16'],
+    batch: () => {
+      const sample = sharedBottleSample(5);
+      return { images: sample, paths: sample.map((image) => image.path) };
+    },
+  },
+];
 
-  await page.goto('/');
-  await expectState(page, 'idle', 120_000);
-  await openSettings(page);
-  await page.getByTestId('aligned-parts').selectOption('0.1');
-  await page.getByTestId('settings-toggle').click();
-  await dropFiles(page, bottleImages());
-  await expectState(page, 'done', 240_000);
-  const shown = await page
-    .getByTestId('result')
-    .evaluateAll((cards) =>
-      cards.map((c) => [c.getAttribute('data-name') ?? '', Number(c.getAttribute('data-score'))] as const),
+for (const shortcut of SHORTCUTS) {
+  const cli = shortcut.option.join(' ');
+  test(`with ${shortcut.label} chosen in Settings, the page scores the bottles as muscope score ${cli} does`, async ({
+    page,
+  }) => {
+    const { images, paths } = shortcut.batch();
+    const scoresOf = (...args: string[]): Map<string, number> => {
+      const out = mkdtempSync(join(tmpdir(), 'muscope-shortcut-'));
+      try {
+        muscope('score', ...paths, '--out', out, '--no-overlays', ...args);
+        const rows = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8')) as Array<{
+          path: string;
+          score: number;
+        }>;
+        // test/<defect>/<file> → the page's name for it, '<defect>_<file>'
+        return new Map(rows.map((r) => [r.path.split(sep).slice(-2).join('_'), r.score]));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    };
+    const withShortcut = scoresOf(...shortcut.option);
+    const exact = scoresOf();
+    // The shortcut changes the scores, so a page that ignored the setting would fail below.
+    expect(Math.max(...[...withShortcut].map(([name, s]) => Math.abs(s - (exact.get(name) ?? NaN))))).toBeGreaterThan(
+      1e-3,
     );
-  expect(shown.map(([name]) => name).sort()).toEqual([...aligned.keys()].sort());
-  const gaps = shown.map(([name, score]) => Math.abs(score - (aligned.get(name) ?? NaN)));
-  test.info().annotations.push({
-    type: 'figures',
-    description: `page vs muscope score --aligned 0.1: largest score gap ${Math.max(...gaps).toExponential(2)}`,
+
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+    await openSettings(page);
+    await page.getByTestId(shortcut.setting).selectOption(shortcut.value);
+    await page.getByTestId('settings-toggle').click();
+    await dropFiles(page, images);
+    await expectState(page, 'done', 240_000);
+    const shown = await page
+      .getByTestId('result')
+      .evaluateAll((cards) =>
+        cards.map((c) => [c.getAttribute('data-name') ?? '', Number(c.getAttribute('data-score'))] as const),
+      );
+    expect(shown.map(([name]) => name).sort()).toEqual([...withShortcut.keys()].sort());
+    const gaps = shown.map(([name, score]) => Math.abs(score - (withShortcut.get(name) ?? NaN)));
+    test.info().annotations.push({
+      type: 'figures',
+      description: `page vs muscope score ${cli}: largest score gap ${Math.max(...gaps).toExponential(2)}`,
+    });
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1e-4);
   });
-  expect(Math.max(...gaps)).toBeLessThanOrEqual(1e-4);
-});
+}

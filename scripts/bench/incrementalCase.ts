@@ -149,7 +149,7 @@ export async function runIncrementalCase(emit: (r: BenchRecord) => void, dataset
     // Removing the extra image computes nothing but the rescoring of every image it scored, the
     // part of the add that grows with the session and is not pair work.
     t = performance.now();
-    session.remove(['mirrored']);
+    await session.remove(['mirrored']);
     const rescoreMs = performance.now() - t;
     const peak = peakRssMb();
     // The batch path (`muscope score`: runMusc over the whole set, RsCIN included, as judge does)

@@ -25,6 +25,7 @@ export const DEFAULT_MUSC_SETTINGS: MuscSettings = {
   kList: [1, 2, 3],
   forceSmallBatch: false,
   alignedTolerance: null,
+  candidates: null,
 };
 
 export interface ViewSettings {

@@ -18,6 +18,8 @@ export interface InspectionOptions {
   grid?: number;
   /** the aligned-parts shortcut's tolerance, null or absent for exact scoring */
   aligned?: number | null;
+  /** the candidate-images shortcut's K, null or absent for exact scoring */
+  candidates?: number | null;
   policy: ScorerPolicy;
   /** queries kept as scorers (the most recent ones); references always stay */
   window?: number;
@@ -56,6 +58,7 @@ export function openInspection(model: OpenModel, opts: InspectionOptions): Inspe
     scorers: opts.policy,
     window: opts.window,
     alignedTolerance: opts.aligned ?? null,
+    candidates: opts.candidates ?? null,
   };
   const session = new ScoringSession(config, model.manifest.taps.length, slots);
   announceModel(model, progress);

@@ -119,6 +119,7 @@ async function scoreInSession(
     size: job.size,
     grid: job.grid,
     aligned: job.aligned,
+    candidates: job.candidates,
     policy: withBatch ? 'all' : 'references',
     forceSmallBatch: job.force,
     progress: job.progress,
@@ -165,6 +166,7 @@ function sessionFits(
   model: OpenModel,
   size: number,
   grid: number | undefined,
+  candidates: number | null,
   loaded: LoadedImages,
   progress: ProgressReporter,
 ): boolean {
@@ -173,6 +175,7 @@ function sessionFits(
   const degrees = DEFAULT_CONFIG.rList.length;
   const bytes = mutualSessionBytes({
     images: loaded.images.length,
+    candidates,
     sets: degrees * manifest.taps.length,
     patches,
     featureFloats: patches * degrees * manifest.taps.reduce((sum, tap) => sum + tap.dim, 0),
@@ -248,11 +251,8 @@ export async function scoreCommand(argv: string[], progress: ProgressReporter): 
     reportProblems(loaded.problems, progress);
     const started = performance.now();
     const scored =
-      // Candidate images are chosen over the whole batch, which a session does not hold.
       references ||
-      (loaded.images.length <= maxBatch &&
-        choice.candidates === null &&
-        sessionFits(model, size, choice.grid, loaded, progress))
+      (loaded.images.length <= maxBatch && sessionFits(model, size, choice.grid, choice.candidates, loaded, progress))
         ? await scoreInSession(job, loaded, references, args.flags.has('with-batch'))
         : await scoreInSubsets(job, loaded, Math.min(maxBatch, loaded.images.length));
     const seconds = (performance.now() - started) / 1000;

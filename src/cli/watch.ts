@@ -23,7 +23,7 @@ import { outputStem, ResultWriter } from './outputs.ts';
 import { createProgress, type ProgressReporter } from './progress.ts';
 
 export const WATCH_USAGE =
-  'muscope watch <folder> [--reference GOOD_DIR] [--window W] [--settle-ms T] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu] [--encoder node|webgpu] [--aligned F] [--out DIR] [--no-overlays]';
+  'muscope watch <folder> [--reference GOOD_DIR] [--window W] [--settle-ms T] [--model <id>] [--variant fp32] [--size S] [--grid G] [--msm cpu|webgpu] [--encoder node|webgpu] [--aligned F] [--candidates K] [--out DIR] [--no-overlays]';
 
 const DEFAULT_WINDOW = 50;
 const DEFAULT_SETTLE_MS = 1000;
@@ -70,6 +70,7 @@ export async function watchCommand(argv: string[], progress: ProgressReporter): 
       size,
       grid: choice.grid,
       aligned: choice.aligned,
+      candidates: choice.candidates,
       policy: 'references',
       window,
       forceSmallBatch: false,

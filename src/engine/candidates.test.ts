@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateRing, everyOtherImage, fromRingOrder, ringPlan, toRingOrder } from './candidates.ts';
+import { candidateRing, everyOtherImage, fromRingOrder, ringKey, ringPlan, toRingOrder } from './candidates.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { mutualScores } from './msm.ts';
 import { randomUnitRows, seededRandom } from './random.ts';
@@ -89,6 +89,13 @@ describe('candidate images on a ring', () => {
     expect([...(a?.order ?? [])]).not.toEqual([...Array(40).keys()]);
     expect(a?.plan.scorers).toBe(8);
     expect(candidateRing(6, 5)).toBeNull();
+  });
+
+  it('places an image added later without moving the others: the ring of 30 images is the ring of 40 without the last 10', () => {
+    const forty = [...(candidateRing(40, 6)?.order ?? [])];
+    const thirty = [...(candidateRing(30, 6)?.order ?? [])];
+    expect(forty.filter((n) => n < 30)).toEqual(thirty);
+    expect(new Set(Array.from({ length: 1000 }, (_, n) => ringKey(n))).size).toBe(1000);
   });
 
   it('a ring plan pairs each position with two runs of consecutive positions', () => {

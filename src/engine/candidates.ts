@@ -2,12 +2,46 @@
 // image; the "candidate images" shortcut puts the whole set in a seeded random ring and scores
 // each image against the K images nearest it on the ring, K/2 on each side. The scorer relation
 // is symmetric, so each of the N·K/2 pairs serves both of its images, and the windows overlap and
-// slide: a large set is never cut into unrelated subsets.
-
-import { seededRandom } from './random.ts';
+// slide: a large set is never cut into unrelated subsets. An image's place on the ring is a
+// seeded hash of its number (ringKey), so an image added later takes its place without moving
+// the others: a scoring session (session/) grows the same ring a whole batch gets at once.
 
 /** The ring's seed: fixed, like the subsets' (subsets.ts), so a set scores the same everywhere. */
 export const CANDIDATE_SEED = 42;
+
+/**
+ * Image n's place on the ring: murmur3's 32-bit finaliser of n mixed with the seed. The
+ * finaliser is a bijection of 32-bit integers, so no two images share a place.
+ */
+export function ringKey(n: number, seed = CANDIDATE_SEED): number {
+  let h = (n ^ Math.imul(seed, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Scorers on each side of an image for k candidates (an odd k is rounded up), or null when they cover every other image. */
+function ringHalf(images: number, k: number): number | null {
+  const half = Math.ceil(k / 2);
+  return 2 * half >= images - 1 ? null : half;
+}
+
+/**
+ * The candidate scorers of each item on the ring of their keys (ringKey): the k/2 before and the
+ * k/2 after it, nearest first. Null when they would be every other item.
+ */
+export function ringNeighbours<T>(items: readonly T[], keyOf: (item: T) => number, k: number): Map<T, T[]> | null {
+  const half = ringHalf(items.length, k);
+  if (half === null) return null;
+  const ring = [...items].sort((a, b) => keyOf(a) - keyOf(b));
+  const at = (t: number): T => ring[(t + ring.length) % ring.length];
+  return new Map(
+    ring.map((item, t) => [
+      item,
+      Array.from({ length: 2 * half }, (_, s) => (s < half ? at(t + 1 + s) : at(t - 1 - (s - half)))),
+    ]),
+  );
+}
 
 export interface ScorerPlan {
   /** scorers per image: the same for every image, so one rank interval applies */
@@ -36,19 +70,15 @@ export interface CandidateRing {
 }
 
 /**
- * The ring of the candidate-images shortcut for k scorers per image (an odd k is rounded up),
- * seeded so the same set gets the same ring on every machine; null when k covers every other
- * image. k is checked by config.validateConfig.
+ * The ring of the candidate-images shortcut for k scorers per image (an odd k is rounded up):
+ * images 0 … N−1 in the order of their ringKey, so the same set gets the same ring on every
+ * machine; null when k covers every other image. k is checked by config.validateConfig.
  */
 export function candidateRing(images: number, k: number, seed = CANDIDATE_SEED): CandidateRing | null {
-  const half = Math.ceil(k / 2);
-  if (2 * half >= images - 1) return null;
-  const random = seededRandom(seed);
-  const order = Int32Array.from({ length: images }, (_, t) => t);
-  for (let t = images - 1; t > 0; t--) {
-    const pick = Math.floor(random() * (t + 1));
-    [order[t], order[pick]] = [order[pick], order[t]];
-  }
+  const half = ringHalf(images, k);
+  if (half === null) return null;
+  const keys = Array.from({ length: images }, (_, n) => ringKey(n, seed));
+  const order = Int32Array.from(keys.keys()).sort((a, b) => keys[a] - keys[b]);
   return { order, plan: ringPlan(images, half) };
 }
 

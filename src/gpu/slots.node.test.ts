@@ -143,7 +143,7 @@ describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? '
     compare();
     await add([6, 7]);
     compare();
-    for (const session of [gpu, cpu]) session.remove(['img2']);
+    for (const session of [gpu, cpu]) await session.remove(['img2']);
     compare();
     await add([8, 9, 10]); // img8 takes the freed slot 2; img10 grows the store past 8 slots
     compare();

@@ -86,7 +86,7 @@ describe('feature slots on the MSM pool', () => {
       const images = piece.map((n) => ({ id: `img${n}`, role: 'query' as const }));
       await onPool.add(images, input(piece));
       await local.add(images, input(piece));
-      if (k === 2) [onPool, local].forEach((s) => s.remove(['img4']));
+      if (k === 2) for (const s of [onPool, local]) await s.remove(['img4']);
     }
     const [a, b] = [onPool.state().images, local.state().images];
     expect(a.map((i) => i.id)).toEqual(b.map((i) => i.id));

@@ -79,6 +79,8 @@ export interface ScoreSettings {
   forceSmallBatch: boolean;
   /** the aligned-parts shortcut's tolerance (engine/alignment.ts); null compares every patch (exact) */
   alignedTolerance: number | null;
+  /** the candidate-images shortcut's K (engine/candidates.ts); null scores against every other image (exact) */
+  candidates: number | null;
 }
 
 export type RunStage = LoadStage | 'encoding' | 'scoring';

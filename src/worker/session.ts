@@ -1,8 +1,9 @@
 // The page's incremental scoring: the worker keeps one scoring session (engine/session) for the
 // batch on screen. Each `score` call sends the whole batch; the session takes out the images that
 // left it, changes the roles that changed and adds the new images, so only their image pairs are
-// computed (adding 1 image to 12 costs 12 pairs, not 78). Its pairs run on the kernel pool's
-// feature slots on the CPU (msmPool.ts), or on the GPU's (src/gpu) when the model runs there.
+// computed (adding 1 image to 12 costs 12 pairs, not 78; with K candidate images, K). Its pairs
+// run on the kernel pool's feature slots on the CPU (msmPool.ts), or on the GPU's (src/gpu) when
+// the model runs there.
 import * as ort from 'onnxruntime-web/webgpu';
 import type { FeatureSlotsFactory } from '../engine/msm.ts';
 import { judge, type Judgement } from '../engine/session/judge.ts';
@@ -42,6 +43,7 @@ function sessionKey(model: Loaded, s: ScoreSettings): string {
     s.interval,
     s.forceSmallBatch,
     s.alignedTolerance,
+    s.candidates,
   ]);
 }
 
@@ -64,6 +66,7 @@ async function open(model: Loaded, settings: ScoreSettings, key: string): Promis
     imageSize: settings.inputSize,
     forceSmallBatch: settings.forceSmallBatch,
     alignedTolerance: settings.alignedTolerance,
+    candidates: settings.candidates,
     scorers: 'references' as const,
   };
   const layers = model.manifest.taps.filter((t) => settings.taps.includes(t.name)).length;
@@ -115,9 +118,7 @@ export async function feedSession(
   const wanted = new Map(images.map((image) => [image.key, image]));
   const kept = session.state().images;
   const gone = kept.filter((i) => !wanted.has(i.id)).map((i) => i.id);
-  session.remove(gone);
-  gone.forEach((id) => taps.delete(id));
-  // Pairs computed by this call, over its steps (a role change, then each group of new images).
+  // Pairs computed by this call, over its steps (a removal, a role change, then each group of new images).
   let pairs = 0;
   const step = (): SessionOptions => {
     const base = pairs;
@@ -129,6 +130,8 @@ export async function feedSession(
       },
     };
   };
+  if (gone.length > 0) await session.remove(gone, step());
+  gone.forEach((id) => taps.delete(id));
   const changed = new Map(
     kept.flatMap((i) => {
       const image = wanted.get(i.id);

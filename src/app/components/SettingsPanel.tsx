@@ -16,6 +16,7 @@ function Setting({ label, help, children }: { label: string; help: string; child
 
 const DEGREES = [1, 3, 5, 7];
 const ALIGNED_TOLERANCES = [0.1, 0.07];
+const CANDIDATE_COUNTS = [16, 32, 64];
 const RSCIN_PRESETS: Record<string, number[]> = { '1,2,3': [1, 2, 3], '1,8,9': [1, 8, 9], off: [] };
 
 function sizesFor(manifest: ModelManifest): number[] {
@@ -93,6 +94,7 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
         <select
           value={settings.inputSize ?? manifest?.input.size ?? ''}
           onChange={(e) => updateSettings({ inputSize: Number(e.target.value), grid: null })}
+          data-testid="input-size"
         >
           {manifest &&
             sizesFor(manifest).map((s) => (
@@ -183,6 +185,23 @@ export function SettingsPanel({ manifest }: { manifest: ModelManifest | undefine
           {ALIGNED_TOLERANCES.map((t) => (
             <option key={t} value={t}>
               Within {Math.round(t * 100)} % of the height
+            </option>
+          ))}
+        </select>
+      </Setting>
+      <Setting
+        label="Candidate images"
+        help="For large batches: each image is scored by K others, its neighbours on a fixed random ring of the batch, instead of by every other image, so scoring grows with the batch instead of with its square. Off scores against every other image (exact). Against known-good parts every image still meets every reference."
+      >
+        <select
+          value={String(settings.candidates ?? 'off')}
+          onChange={(e) => updateSettings({ candidates: e.target.value === 'off' ? null : Number(e.target.value) })}
+          data-testid="candidate-images"
+        >
+          <option value="off">Off: every other image scores each one (default)</option>
+          {CANDIDATE_COUNTS.map((k) => (
+            <option key={k} value={k}>
+              {k} scorers per image
             </option>
           ))}
         </select>

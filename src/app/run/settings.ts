@@ -17,6 +17,7 @@ export function resolveSettings(
     inputSize: settings.inputSize ?? manifest.input.size,
     // absent from choices remembered before the shortcut existed
     alignedTolerance: settings.alignedTolerance ?? null,
+    candidates: settings.candidates ?? null,
     taps,
   };
 }

@@ -48,7 +48,7 @@ export async function feedInPieces(
       await add(piece);
       at += piece.length;
     }
-    session.remove([String(order[0]), String(order[2])]);
+    await session.remove([String(order[0]), String(order[2])]);
     await add([order[2], order[0]]);
     return session;
   } catch (err) {

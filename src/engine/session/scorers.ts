@@ -1,10 +1,11 @@
 // Who scores whom in a scoring session. Mutual scoring (MuSc) scores every image against every
-// other one; with known-good references a query is scored against the references alone by
-// default, so its score depends on nothing but the image and the references, and each
-// reference is scored against the other references (leave one out) to calibrate the threshold. Screening
-// (docs/method.md §19) then merges near-duplicates into one scorer and drops images that are not
-// comparable (scorerGroups).
+// other one (or, with candidate images, against its neighbours on a ring); with known-good
+// references a query is scored against the references alone by default, so its score depends on
+// nothing but the image and the references, and each reference is scored against the other
+// references (leave one out) to calibrate the threshold. Screening (docs/method.md §19) then
+// merges near-duplicates into one scorer and drops images that are not comparable (scorerGroups).
 
+import { ringKey, ringNeighbours } from '../candidates.ts';
 import { MIN_IMAGES, scorerWindow, type RankInterval } from '../config.ts';
 
 export type ImageRole = 'reference' | 'query';
@@ -33,6 +34,21 @@ export function scorersOf<M extends Member>(member: M, members: readonly M[], mo
   return members.filter((m) => m !== member && (mode === 'mutual' || m.role === 'reference'));
 }
 
+/**
+ * Each member's scorers: scorersOf, except that mutual scoring with `candidates` scores each
+ * member by its neighbours on the candidate ring (engine candidates.ts, placed by handle), so
+ * adding or removing a member changes the scorers of the k members around it only.
+ */
+export function scorerLists<M extends Member>(
+  members: readonly M[],
+  mode: ScoringMode,
+  candidates: number | null,
+): (member: M) => M[] {
+  const ring =
+    mode === 'mutual' && candidates !== null ? ringNeighbours(members, (m) => ringKey(m.handle), candidates) : null;
+  return (member) => ring?.get(member) ?? scorersOf(member, members, mode);
+}
+
 /** What screening (engine screening/screen.ts) says of one member. */
 export interface ScreenedMember {
   /** its near-duplicate group */
@@ -42,19 +58,18 @@ export interface ScreenedMember {
 }
 
 /**
- * The scorers of `member` as groups that each count as one scorer (docs/method.md §19): its own
- * near-duplicates never score it, the other near-duplicate groups score it as one, and an image
- * that is not comparable scores no one. Groups are in the order of their first member.
+ * The scorers of `member` (scorerLists) as groups that each count as one scorer (docs/method.md
+ * §19): its own near-duplicates never score it, the other near-duplicate groups score it as one,
+ * and an image that is not comparable scores no one. Groups are in the order of their first member.
  */
 export function scorerGroups<M extends Member>(
   member: M,
-  members: readonly M[],
-  mode: ScoringMode,
+  scorers: readonly M[],
   screened: (m: M) => ScreenedMember | null,
 ): M[][] {
   const own = screened(member)?.group;
   const groups = new Map<number | M, M[]>();
-  for (const scorer of scorersOf(member, members, mode)) {
+  for (const scorer of scorers) {
     const s = screened(scorer);
     if (s?.notComparable || (s && s.group === own)) continue;
     const key = s ? s.group : scorer;

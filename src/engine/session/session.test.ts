@@ -158,7 +158,7 @@ async function apply(session: ScoringSession, pool: MuscInput, step: Step): Prom
       step.images.map((n) => ({ id: idOf(n), role: step.role })),
       pick(pool, step.images),
     );
-  else if (step.kind === 'remove') session.remove(step.images.map(idOf));
+  else if (step.kind === 'remove') await session.remove(step.images.map(idOf));
   else await session.setRoles(new Map([[idOf(step.image), step.role]]));
 }
 
@@ -191,8 +191,8 @@ describe('ScoringSession', () => {
     await session.add([{ id: idOf(8), role: 'query' }], pick(pool, [8]), track);
     expect(progress.at(-1)).toEqual({ stage: 'msm', done: 8, total: 8 });
     progress = [];
-    session.remove([idOf(3)]);
-    expect(progress).toEqual([]);
+    await session.remove([idOf(3)], track);
+    expect(progress).toEqual([{ stage: 'msm', done: 0, total: 0 }]);
     await expectFromScratch(pool, session.state(), 'all');
   });
 
@@ -321,10 +321,80 @@ describe('ScoringSession', () => {
     expect(Math.max(...moved)).toBeGreaterThan(1e-3); // the top and bottom rows no longer meet
   });
 
-  it('refuses the candidate-images shortcut, which chooses scorers over a whole batch', () => {
-    expect(() => new ScoringSession(config({ candidates: 3 }), DIMS.length, slots)).toThrow(
-      /Candidate images choose scorers over a whole batch/,
-    );
+  describe('with candidate images', () => {
+    const ringed = config({ scorers: 'all', candidates: 4 });
+    const twelve = [...Array(12).keys()];
+    const queries = (picks: readonly number[]) => picks.map((n) => ({ id: idOf(n), role: 'query' as const }));
+    /** Pairs computed by a session call, from its last progress report. */
+    const pairsOf = async (call: (opts: { onProgress: (p: MuscProgress) => void }) => Promise<unknown>) => {
+      let total = 0;
+      await call({ onProgress: (p) => (total = p.total) });
+      return total;
+    };
+
+    it('scores as the pipeline scores the whole batch at once, computing N·K/2 pairs; grown one by one, K pairs per image', async () => {
+      const pool = randomPool(17);
+      const atOnce = new ScoringSession(ringed, DIMS.length, slots);
+      expect(await pairsOf((opts) => atOnce.add(queries(twelve), pick(pool, twelve), opts))).toBe((12 * 4) / 2);
+      const scratch = await runMusc(pick(pool, twelve), { ...ringed, kList: [] });
+      const exact = await runMusc(pick(pool, twelve), { ...config(), kList: [] });
+      const patches = GRID * GRID;
+      const state = atOnce.state();
+      state.images.forEach((image, k) => {
+        expect(image.scorers).toBe(4);
+        expectClose(image.patchScores ?? [], scratch.patchScores.subarray(k * patches, (k + 1) * patches), image.id);
+      });
+      const moved = scratch.patchScores.map((v, i) => Math.abs(v - exact.patchScores[i]));
+      expect(Math.max(...moved)).toBeGreaterThan(1e-3); // 4 scorers of 11 are not every other image
+      const full = await runMusc(pick(pool, twelve), ringed);
+      expectClose(
+        judge(state, DEFAULT_CONFIG.kList, false).findings.map((f) => f.score ?? NaN),
+        full.imageScores,
+        'batch-relative scores',
+      );
+      // One by one: every other image until the ring forms at 6 images (2·2 < 5), then each new image meets its 4 neighbours.
+      const grown = new ScoringSession(ringed, DIMS.length, slots);
+      const costs: number[] = [];
+      for (const n of twelve) costs.push(await pairsOf((opts) => grown.add(queries([n]), pick(pool, [n]), opts)));
+      expect(costs).toEqual([0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4]);
+      grown
+        .state()
+        .images.forEach((image, k) =>
+          expectClose(image.patchScores ?? [], state.images[k].patchScores ?? [], image.id),
+        );
+    });
+
+    it('after a removal, the images beside it on the ring meet a new neighbour: as if it had never been added', async () => {
+      const pool = randomPool(18);
+      const removedLater = new ScoringSession(ringed, DIMS.length, slots);
+      await removedLater.add(queries(twelve), pick(pool, twelve));
+      const paired = await pairsOf((opts) => removedLater.remove([idOf(3), idOf(7)], opts));
+      // the 2 neighbours on each side of each removed image each gain one scorer at the far end
+      expect(paired).toBeGreaterThan(0);
+      expect(paired).toBeLessThanOrEqual(4);
+      // the same images, the removed ones taken out before the later ones arrive (same handles, so the same ring)
+      const removedEarly = new ScoringSession(ringed, DIMS.length, slots);
+      await removedEarly.add(queries(twelve.slice(0, 8)), pick(pool, twelve.slice(0, 8)));
+      await removedEarly.remove([idOf(3), idOf(7)]);
+      await removedEarly.add(queries(twelve.slice(8)), pick(pool, twelve.slice(8)));
+      const later = removedLater.state().images;
+      expect(later.map((i) => i.id)).toEqual(removedEarly.state().images.map((i) => i.id));
+      later.forEach((image, k) => {
+        expect(image.scorers).toBe(4);
+        expectClose(image.patchScores ?? [], removedEarly.state().images[k].patchScores ?? [], image.id);
+      });
+    });
+
+    it('scores a query against every reference: candidates choose among mutual scorers only', async () => {
+      const pool = randomPool(19);
+      const session = new ScoringSession(config({ candidates: 2 }), DIMS.length, slots);
+      await session.add(
+        [0, 1, 2, 3, 4, 5].map((n) => ({ id: idOf(n), role: 'reference' as const })),
+        pick(pool, [0, 1, 2, 3, 4, 5]),
+      );
+      await session.add(queries([6, 7]), pick(pool, [6, 7]));
+      await expectFromScratch(pool, session.state(), 'references');
+    });
   });
 
   it('leaves the session unchanged when an add is cancelled, and refuses a duplicate id or another encoding', async () => {

@@ -11,7 +11,8 @@
 // Memory per image kept: R·L·P·D·4 bytes of features (the grid's patches P, each layer's
 // width D) in the feature slots, plus R·L·P·4 bytes per image that scores it. A window of the
 // most recent W queries (every reference kept) bounds both for a long run: a removed image's
-// slot is reused.
+// slot is reused. With candidate images (candidates.ts) each image is scored by its K neighbours
+// on a ring instead of every other image, so the distances kept grow with N·K, not N².
 
 import { patchBands } from '../alignment.ts';
 import { validateConfig, type RankInterval } from '../config.ts';
@@ -27,8 +28,8 @@ import { screen, type Screening } from '../screening/screen.ts';
 import { mapMaximum } from '../upsample.ts';
 import {
   scorerGroups,
+  scorerLists,
   scoringMode,
-  scorersOf,
   windowFor,
   type ImageRole,
   type ScorerPolicy,
@@ -133,11 +134,6 @@ export class ScoringSession {
     private readonly slots: FeatureSlotsFactory,
   ) {
     validateConfig(config);
-    if (config.candidates != null)
-      throw new MuscError(
-        'invalid-config',
-        'Candidate images choose scorers over a whole batch; a scoring session scores against every other image or the references. Score the batch at once instead.',
-      );
     if (config.window !== undefined && (!Number.isInteger(config.window) || config.window < 1)) {
       throw new MuscError(
         'invalid-config',
@@ -170,10 +166,16 @@ export class ScoringSession {
     return evicted;
   }
 
-  /** Removes images by id; nothing is computed but the scores of the images they scored. */
-  remove(ids: readonly string[]): void {
+  /**
+   * Removes images by id. Exact scoring computes no pair; with candidate images the images next
+   * to a removed one on the ring meet a new neighbour, whose pairs are computed. On cancel or error
+   * the session is unchanged.
+   */
+  async remove(ids: readonly string[], opts: SessionOptions = {}): Promise<void> {
     const gone = new Set(ids);
-    this.commit(this.entries.filter((e) => !gone.has(e.id)));
+    const kept = this.entries.filter((e) => !gone.has(e.id));
+    await this.computePairs(kept, opts, []);
+    this.commit(kept);
   }
 
   /** Marks images as references or queries, computing the pairs the new roles need. */
@@ -314,8 +316,8 @@ export class ScoringSession {
    * image of each pair, so adding one image is one row against every image it pairs with.
    */
   private async computePairs(members: readonly Entry[], opts: SessionOptions, added: readonly Entry[]): Promise<void> {
-    const mode = scoringMode(this.config.scorers, members);
-    const needs = new Map(members.map((m) => [m.handle, new Set(scorersOf(m, members, mode).map((s) => s.handle))]));
+    const scorers = this.scorers(members);
+    const needs = new Map(members.map((m) => [m.handle, new Set(scorers(m).map((s) => s.handle))]));
     const needed = (a: Entry, b: Entry): boolean =>
       (needs.get(a.handle)?.has(b.handle) ?? false) && !a.nearest.has(b.handle);
     const rows: Array<{ owner: Entry; partners: Entry[] }> = [];
@@ -382,6 +384,11 @@ export class ScoringSession {
     });
   }
 
+  /** Who scores each of `members`: every other, the references, or its candidate-ring neighbours (scorers.ts). */
+  private scorers(members: readonly Entry[]): (member: Entry) => Entry[] {
+    return scorerLists(members, scoringMode(this.config.scorers, members), this.config.candidates ?? null);
+  }
+
   /** Keeps `members` and drops what the others held; scores follow when next read (rescore). */
   private commit(members: Entry[]): void {
     const kept = new Set(members.map((m) => m.handle));
@@ -405,10 +412,11 @@ export class ScoringSession {
     const mode = scoringMode(this.config.scorers, members);
     this.screening = this.screen(members, mode);
     const screened = new Map(members.map((m, i) => [m.handle, this.screening.images[i]]));
+    const scorersOf = this.scorers(members);
     const { imageSize } = this.config;
     const scratch = new Float64Array(imageSize * imageSize);
     for (const e of members) {
-      const scorers = scorerGroups(e, members, mode, (m) => screened.get(m.handle) ?? null).map((group) =>
+      const scorers = scorerGroups(e, scorersOf(e), (m) => screened.get(m.handle) ?? null).map((group) =>
         group.map((s) => s.handle),
       );
       const window = windowFor(scorers.length, mode, this.config.interval, this.config.forceSmallBatch);

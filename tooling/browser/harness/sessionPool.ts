@@ -94,8 +94,8 @@ export async function sessionOnPool(pool: MsmPool, { seed }: SessionPoolRequest)
       await inPage.add(images, input);
       check();
       if (k === REMOVED_AFTER_PIECE) {
-        onPool.remove(['img4']);
-        inPage.remove(['img4']);
+        await onPool.remove(['img4']);
+        await inPage.remove(['img4']);
         check();
       }
     }

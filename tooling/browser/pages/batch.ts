@@ -16,7 +16,27 @@ export function halfDemoBatch(): TestImage[] {
   return [...demo.filter((i) => i.defective).slice(0, 3), ...demo.filter((i) => !i.defective).slice(0, 3)];
 }
 
-const SHARED_BOTTLE = join(import.meta.dirname, '../../../../shared/data/mvtec_ad/bottle');
+const SHARED_DATA = join(import.meta.dirname, '../../../../shared/data');
+const SHARED_BOTTLE = join(SHARED_DATA, 'mvtec_ad/bottle');
+
+/** The first `count` Magnetic Tile test images beside the checkout (1344 in all, small JPEGs), sorted by path. */
+export const magneticTiles = (count: number): TestImage[] =>
+  testImages(join(SHARED_DATA, 'mtd/magnetic_tile')).slice(0, count);
+
+/**
+ * The first `perFolder` test images of each defect folder of the evaluation bottles beside the
+ * checkout, each with its path, so the CLI can score the same files.
+ */
+export function sharedBottleSample(perFolder: number): Array<TestImage & { path: string }> {
+  const seen = new Map<string, number>();
+  return testImages(SHARED_BOTTLE).flatMap((image) => {
+    const folder = image.defective ? image.name.replace(/_[^_]+$/, '') : 'good';
+    const taken = seen.get(folder) ?? 0;
+    seen.set(folder, taken + 1);
+    const file = image.name.slice(folder.length + 1);
+    return taken < perFolder ? [{ ...image, path: join(SHARED_BOTTLE, 'test', folder, file) }] : [];
+  });
+}
 
 /** Good bottles 015–019 of the evaluation data beside the checkout: none of them is in the demo set. */
 export const extraGoodBottles = (): TestImage[] =>
