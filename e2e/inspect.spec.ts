@@ -1,11 +1,13 @@
 import { expect, test, type TestInfo } from '@playwright/test';
 import { dropFiles } from '../tooling/browser/pages/appPage.ts';
+import { openSettings } from '../tooling/browser/pages/models.ts';
 import {
   bottleImages,
   canvasIsDrawn,
   DEMO_ROOT,
   expectState,
   halfDemoBatch,
+  magneticTiles,
   parseCsv,
   shownResults,
   snapForDocs,
@@ -146,6 +148,32 @@ test('cancel mid-run keeps the app usable; an MVTec folder gets evaluated', asyn
   await snapForDocs(page, 'detail-view');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('detail')).toContainText('#2');
+});
+
+test('a batch too large for the page’s memory is refused before encoding, says how many fit, and the page goes on', async ({
+  page,
+}, info) => {
+  await page.goto('/');
+  await expectState(page, 'idle', 120_000);
+  // 600 images scored mutually at 448 px on the default model need about 27 GB with 2 cores (18 GB
+  // with 1; README "Growth with the batch and the grid"), more than a tab's half of the most memory
+  // a browser reports (Chromium 156 reports 16 GB on a 24 GB machine).
+  await openSettings(page);
+  await page.getByTestId('input-size').selectOption('448');
+  await page.getByTestId('settings-toggle').click();
+  await dropFiles(page, magneticTiles(600));
+  await expectState(page, 'error', 120_000);
+  const error = page.getByTestId('error');
+  await expect(error).toContainText(/A batch of 600 images would need about [\d.]+ GB of memory in this page/);
+  await expect(error).toContainText(/score at most \d+ images at a time; turn on Candidate images in Settings/);
+  // nothing was encoded, and the page takes the next batch
+  await page.getByTestId('clear').click();
+  await openSettings(page);
+  await page.getByTestId('input-size').selectOption('224');
+  await page.getByTestId('settings-toggle').click();
+  await dropFiles(page, bottleImages().slice(0, 6));
+  await expectState(page, 'done', runTimeout(info));
+  await expect(page.getByTestId('result')).toHaveCount(6);
 });
 
 test('a batch below 5 images is refused in plain words and can be scored anyway', async ({ page }, info) => {

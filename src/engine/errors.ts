@@ -1,7 +1,7 @@
 // Errors a user can meet, each with a plain-words message and what to do next.
 
 export type MuscErrorCode =
-  'too-few-images' | 'rscin-too-few-images' | 'invalid-config' | 'invalid-input' | 'cancelled';
+  'too-few-images' | 'rscin-too-few-images' | 'invalid-config' | 'invalid-input' | 'batch-too-large' | 'cancelled';
 
 export class MuscError extends Error {
   override readonly name = 'MuscError';

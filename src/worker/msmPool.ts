@@ -19,9 +19,10 @@ export interface MsmPool {
   close(): void;
 }
 
-export function createMsmPool(
-  threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS)),
-): MsmPool {
+/** Threads a pool gets by default: one per core, up to MAX_THREADS. */
+export const poolThreads = (): number => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS));
+
+export function createMsmPool(threads = poolThreads()): MsmPool {
   const workers = Array.from({ length: threads }, () => new KernelThread());
   return {
     threads,

@@ -7,7 +7,9 @@
 import { unscreened } from '../engine/screening/notes.ts';
 import { scorerWindow } from '../engine/config.ts';
 import { MuscError } from '../engine/errors.ts';
+import { checkBatchFits } from './batchBudget.ts';
 import { retryOnDeviceLoss } from './deviceLoss.ts';
+import { poolThreads } from './msmPool.ts';
 import { carryFeatures, featuresFor } from './features.ts';
 import { ensureModel, type Loaded } from './models.ts';
 import { feedSession, type SessionScores } from './session.ts';
@@ -62,6 +64,17 @@ async function scoreInSession(
 ): Promise<BatchScores> {
   if (!model.manifest.taps.some((t) => settings.taps.includes(t.name)))
     throw new MuscError('invalid-config', 'No layer is selected. Pick at least one layer in the settings.');
+  // Refuse a batch this tab cannot hold before spending time on encoding it.
+  checkBatchFits(
+    model.manifest,
+    settings,
+    {
+      images: images.length,
+      references: images.filter((i) => i.role === 'reference').length,
+      featureCopies: model.reply.backendInfo.backend === 'webgpu' ? 0 : poolThreads(),
+    },
+    (navigator as Navigator & { deviceMemory?: number }).deviceMemory,
+  );
   // Pairs scored while images still encode are reported with the encoding progress.
   let encoding: RunProgress | null = { stage: 'encoding', done: 0, total: images.length };
   const report = (p: RunProgress) => progress((encoding = p));
