@@ -4,7 +4,9 @@
 // model is loaded and idle, the MVTec test images are dropped on it and timed in the page from the
 // drop until the status says 'done' (results shown). The app's own states split that time:
 // intake (reading and checking the files) up to 'encoding', encoding up to 'scoring' (the first
-// mutual-scoring progress, so LNAMD counts as encoding), then scoring up to 'done'.
+// mutual-scoring progress, so LNAMD counts as encoding), then scoring up to 'done'. The browser's
+// memory (PSS over its processes, browserMemory.ts) is read once the model is loaded and at its
+// peak from the drop to the results.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { dropFiles, rememberWasmBackend, testImages, type TestImage } from '../.
 import { launchChromium } from '../../tooling/browser/chromium.ts';
 import { launchFirefox } from '../../tooling/browser/firefox.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
+import { browserPssBytes, watchBrowserMemory } from './browserMemory.ts';
 import type { BenchRecord } from './cases.ts';
 
 export interface AppCaseOptions {
@@ -144,10 +147,19 @@ async function measure(
   const model = (await page.getByTestId('model').textContent()) ?? '';
   const runsOn = await page.getByTestId('backend').textContent();
   if (runsOn !== backend) return { ...common, model, skipped: `the app chose ${runsOn} instead of ${backend}` };
-  const { droppedAt, changes } = await timeRun(page, images);
+  const idleMb = Math.round(browserPssBytes() / 2 ** 20);
+  const memory = watchBrowserMemory();
+  let peakMb = 0;
+  const { droppedAt, changes } = await timeRun(page, images).finally(() => (peakMb = memory.stop()));
   const scored = await page.getByTestId('result').count();
   if (scored !== images.length) throw new Error(`the app shows ${scored} results for ${images.length} dropped images`);
-  return { ...common, model, ...timings(droppedAt, changes, images.length) };
+  return {
+    ...common,
+    model,
+    ...timings(droppedAt, changes, images.length),
+    idle_browser_pss_mb: idleMb,
+    peak_browser_pss_mb: peakMb,
+  };
 }
 
 export async function runAppCase({
