@@ -1,11 +1,12 @@
 // MSM rows on the WebAssembly SIMD kernel (wasm/nearest.wat): a feature set is copied into the
 // kernel's memory once (or, for a scoring session, image by image into slots), then image i runs
-// against a list of images, both directions, and returns nearest-patch distances (msm.ts PairRow). Plain TypeScript over
-// WebAssembly, so it runs the same in a Web Worker, in Node and in Vitest; the browser spreads a
-// session's pairs over several workers' slots (src/worker/msmPool.ts).
+// against a list of images, both directions, and returns nearest-patch distances (msm.ts
+// PairRow). Plain TypeScript over WebAssembly, so it runs the same in a Web Worker, in Node and
+// in Vitest; the browser spreads a session's pairs over several workers' slots
+// (src/worker/msmPool.ts).
 //
-// Layout in the kernel's memory: images of `stride` rows of `width` floats, then float64 squared
-// norms, then the two minima buffers. Rows are padded to a multiple of 4 floats with zeros (dot
+// Layout in the kernel's memory: the two minima buffers, then each image's `stride` rows of
+// `width` floats followed by their float64 squared norms (NearestMemory). Rows are padded to a multiple of 4 floats with zeros (dot
 // products unchanged), and images of fewer than 4 patches repeat their last patch (a minimum is
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
@@ -59,16 +60,20 @@ function kernelModule(flavour: KernelFlavour): WebAssembly.Module {
 }
 
 /**
- * Images in the kernel's memory, one slot each: rows of `width` floats (dim padded), `stride`
- * rows per image, then their float64 squared norms, then the two minima buffers. Full memory
- * is replaced by one twice the size (amortised, like an array list).
+ * Images in the kernel's memory: the two minima buffers, then one slot per image, each its rows
+ * of `width` floats (dim padded), `stride` rows, followed by their float64 squared norms. No
+ * offset depends on the number of slots, so the memory grows in place (WebAssembly.Memory.grow,
+ * which engines do without a copy where the address space is reserved, as V8 and SpiderMonkey do
+ * on 64-bit) as images arrive: never the old and the new memory at once, and at most a quarter
+ * spare (an array list that doubles held up to twice the images and, while it copied, three times).
  */
 class NearestMemory implements FeatureSlots {
   private readonly width: number;
   private readonly stride: number;
-  private capacity = 0;
-  private kernel!: NearestExports;
-  private memory!: WebAssembly.Memory;
+  private readonly slotBytes: number;
+  private readonly minimaBytes: number;
+  private readonly kernel: NearestExports;
+  private readonly memory: WebAssembly.Memory;
 
   private readonly blocks: readonly PatchBlock[];
 
@@ -88,46 +93,39 @@ class NearestMemory implements FeatureSlots {
     // Every patch against every patch runs as one call over the padded stride (see put).
     const { stride } = this;
     this.blocks = isExact(bands) ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : patchBlocks(bands);
-    this.allocate(capacity);
-  }
-
-  private get normsAt(): number {
-    return this.capacity * this.stride * this.width * 4;
-  }
-
-  private get rowMinAt(): number {
-    return this.normsAt + this.capacity * this.stride * 8;
-  }
-
-  private get colMinAt(): number {
-    return this.rowMinAt + this.stride * 8;
-  }
-
-  private allocate(capacity: number): void {
-    const old = this.capacity > 0 ? { memory: this.memory, normsAt: this.normsAt, images: this.capacity } : null;
-    this.capacity = capacity;
-    const pages = Math.ceil((this.colMinAt + this.stride * 8) / PAGE_BYTES);
-    if (pages > MAX_PAGES) {
-      throw new RangeError(
-        `A feature set of ${capacity} images × ${this.patches} patches × ${this.dim} values needs more than 4 GiB; score it in smaller batches.`,
-      );
-    }
-    this.memory = new WebAssembly.Memory({ initial: pages });
+    this.slotBytes = stride * this.width * 4 + stride * 8;
+    this.minimaBytes = 2 * stride * 8;
+    this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
     this.kernel = new WebAssembly.Instance(kernelModule(this.flavour), { env: { memory: this.memory } })
       .exports as unknown as NearestExports;
-    if (!old) return;
-    const imagesBytes = old.images * this.stride * this.width * 4;
-    new Uint8Array(this.memory.buffer).set(new Uint8Array(old.memory.buffer, 0, imagesBytes));
-    new Uint8Array(this.memory.buffer, this.normsAt).set(
-      new Uint8Array(old.memory.buffer, old.normsAt, old.images * this.stride * 8),
-    );
+  }
+
+  private pagesFor(slots: number): number {
+    const pages = Math.ceil((this.minimaBytes + slots * this.slotBytes) / PAGE_BYTES);
+    if (pages > MAX_PAGES) {
+      throw new RangeError(
+        `A feature set of ${slots} images × ${this.patches} patches × ${this.dim} values needs more than 4 GiB; score it in smaller batches.`,
+      );
+    }
+    return pages;
+  }
+
+  private rowsAt(slot: number): number {
+    return this.minimaBytes + slot * this.slotBytes;
+  }
+
+  private normsAt(slot: number): number {
+    return this.rowsAt(slot) + this.stride * this.width * 4;
   }
 
   put(slot: number, z: Float32Array): void {
-    if (slot >= this.capacity) this.allocate(Math.max(slot + 1, 2 * this.capacity));
+    const pages = this.memory.buffer.byteLength / PAGE_BYTES;
+    const needed = this.pagesFor(slot + 1);
+    // A quarter more than needed: few grows, and little held spare should an engine copy on grow.
+    if (needed > pages) this.memory.grow(Math.min(MAX_PAGES, Math.max(needed, Math.ceil(pages * 1.25))) - pages);
     const { patches, dim, stride, width } = this;
-    const rows = new Float32Array(this.memory.buffer, slot * stride * width * 4, stride * width);
-    const norms = new Float64Array(this.memory.buffer, this.normsAt + slot * stride * 8, stride);
+    const rows = new Float32Array(this.memory.buffer, this.rowsAt(slot), stride * width);
+    const norms = new Float64Array(this.memory.buffer, this.normsAt(slot), stride);
     const source = squaredNorms(z, patches, dim);
     // Images of fewer than 4 patches repeat their last patch: a minimum is unchanged by a duplicate.
     for (let p = 0; p < stride; p++) {
@@ -138,34 +136,33 @@ class NearestMemory implements FeatureSlots {
   }
 
   readonly pairs = (i: number, js: readonly number[]): Promise<PairRow> => {
-    const { patches, stride, width } = this;
+    const { patches, stride, width, blocks } = this;
     const count = js.length;
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
-    const norms = new Float64Array(this.memory.buffer, this.normsAt, this.capacity * stride);
-    const rowMin = new Float64Array(this.memory.buffer, this.rowMinAt, stride);
-    const colMin = new Float64Array(this.memory.buffer, this.colMinAt, stride);
-    const imageAt = (n: number): number => n * stride * width * 4;
-    const normsOf = (n: number): number => this.normsAt + n * stride * 8;
-    const { blocks } = this;
+    const { buffer } = this.memory;
+    const rowMin = new Float64Array(buffer, 0, stride);
+    const colMin = new Float64Array(buffer, stride * 8, stride);
+    const normsI = new Float64Array(buffer, this.normsAt(i), stride);
     js.forEach((j, t) => {
       rowMin.fill(Infinity);
       colMin.fill(Infinity);
       for (const { rowStart, rowEnd, colStart, colEnd } of blocks) {
         this.kernel.nearest(
-          imageAt(i) + rowStart * width * 4,
+          this.rowsAt(i) + rowStart * width * 4,
           rowEnd - rowStart,
-          imageAt(j) + colStart * width * 4,
+          this.rowsAt(j) + colStart * width * 4,
           colEnd - colStart,
           width,
-          normsOf(i) + rowStart * 8,
-          normsOf(j) + colStart * 8,
-          this.rowMinAt + rowStart * 8,
-          this.colMinAt + colStart * 8,
+          this.normsAt(i) + rowStart * 8,
+          this.normsAt(j) + colStart * 8,
+          rowStart * 8,
+          stride * 8 + colStart * 8,
         );
       }
-      for (let p = 0; p < patches; p++) forward[p * count + t] = distance(rowMin[p] + norms[i * stride + p]);
-      for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[q] + norms[j * stride + q]);
+      const normsJ = new Float64Array(buffer, this.normsAt(j), stride);
+      for (let p = 0; p < patches; p++) forward[p * count + t] = distance(rowMin[p] + normsI[p]);
+      for (let q = 0; q < patches; q++) backward[t * patches + q] = distance(colMin[q] + normsJ[q]);
     });
     return Promise.resolve({ forward, backward });
   };
