@@ -15,6 +15,7 @@ import type { BenchBackend } from '../../tooling/browser/harness/protocol.ts';
 import { dropFiles, rememberWasmBackend, testImages, type TestImage } from '../../tooling/browser/pages/appPage.ts';
 import { launchChromium } from '../../tooling/browser/chromium.ts';
 import { launchFirefox } from '../../tooling/browser/firefox.ts';
+import { openSettings } from '../../tooling/browser/pages/models.ts';
 import { backendLabel, ensurePreview, origin } from './browser.ts';
 import { browserPssBytes, watchBrowserMemory } from './browserMemory.ts';
 import type { BenchRecord } from './cases.ts';
@@ -26,6 +27,8 @@ export interface AppCaseOptions {
   /** extra Chromium flags, after the Playwright project's */
   browserArgs: string[];
   browserName: AppBrowser;
+  /** Settings → Candidate images, chosen before the drop; null keeps the default (exact) */
+  candidates: number | null;
   /** the MVTec category folder (holding test/) */
   dataset: string;
   emit: (record: BenchRecord) => void;
@@ -122,6 +125,7 @@ async function measure(
   backend: BenchBackend,
   images: TestImage[],
   all: number,
+  candidates: number | null,
 ): Promise<BenchRecord> {
   const page = await browser.newPage();
   // Pinned, so a Chromium that offers WebGPU by default still measures WASM.
@@ -132,6 +136,7 @@ async function measure(
     case: 'app',
     backend: backendLabel(backend, adapter?.architecture),
     images: images.length,
+    ...(candidates !== null && { method: `candidates:${candidates}` }),
     browser: `${browser.browserType().name()} ${browser.version()}`,
     ...(adapter && { adapter: `${adapter.vendor} ${adapter.architecture} ${adapter.description}`.trim() }),
   };
@@ -150,6 +155,11 @@ async function measure(
   const idleMb = Math.round(browserPssBytes() / 2 ** 20);
   const memory = watchBrowserMemory();
   let peakMb = 0;
+  if (candidates !== null) {
+    await openSettings(page);
+    await page.getByTestId('candidate-images').selectOption(String(candidates));
+    await page.getByTestId('settings-toggle').click();
+  }
   const { droppedAt, changes } = await timeRun(page, images).finally(() => (peakMb = memory.stop()));
   const scored = await page.getByTestId('result').count();
   if (scored !== images.length) throw new Error(`the app shows ${scored} results for ${images.length} dropped images`);
@@ -167,6 +177,7 @@ export async function runAppCase({
   backends,
   browserArgs,
   browserName,
+  candidates,
   dataset,
   emit,
 }: AppCaseOptions): Promise<void> {
@@ -186,7 +197,7 @@ export async function runAppCase({
     for (const backend of backends) {
       const browser = browserName === 'firefox' ? await launchFirefox() : await launchChromium(backend, browserArgs);
       try {
-        emit(await measure(browser, backend, chosen, all.length));
+        emit(await measure(browser, backend, chosen, all.length, candidates));
       } finally {
         await browser.close();
       }

@@ -1,11 +1,12 @@
 // `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch|tradeoffs|growth] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
-//   [--browser chromium|firefox] [--dataset DIR] [--datasets bottle,metal_plate,magnetic_tile] [--sizes 224,448] [--methods exact,aligned:0.1] [--json]`
+//   [--browser chromium|firefox] [--candidates K] [--dataset DIR] [--datasets bottle,metal_plate,magnetic_tile] [--sizes 224,448] [--methods exact,aligned:0.1] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
 // src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
 // pytorch-reference in python3. `bottle` times the `muscope eval` path end to end on the MVTec bottle set (--dataset,
 // default ../shared/data/mvtec_ad/bottle from the repo root) for each installed real model. `app` times the built app
 // in Chromium (or Firefox ESR on wasm, --browser firefox) from dropping that set's test images (the first --images N,
-// sorted by path; default all) until the results show, per browser backend. `incremental` times one more image added to a scoring session (src/engine/session)
+// sorted by path; default all) until the results show, per browser backend, with Settings → Candidate images at K if
+// --candidates K. `incremental` times one more image added to a scoring session (src/engine/session)
 // against that set (default model) scored from scratch, in a session and by the batch pipeline. `watch` runs `muscope
 // watch` against 5 good references while the set's other test images land one at a time, twice in two orders: image
 // AUROC of what it printed, and whether any score or verdict moved with the order. Neither runs by default (together
@@ -79,6 +80,8 @@ interface Plan {
   json: boolean;
   browserArgs: string[];
   browserName: AppBrowser;
+  /** --case app: Settings → Candidate images; null leaves the default (exact) */
+  candidates: number | null;
   dataset: string;
   tradeoffs: TradeoffsPlan;
 }
@@ -96,6 +99,7 @@ function plan(): Plan {
       json: { type: 'boolean', default: false },
       'browser-args': { type: 'string', default: '' },
       browser: { type: 'string', default: 'chromium' },
+      candidates: { type: 'string' },
       dataset: { type: 'string', default: DEFAULT_BOTTLE_DIR },
       datasets: { type: 'string', default: Object.keys(EVALUATION_SETS).join(',') },
       sizes: { type: 'string', default: '224,448' },
@@ -112,7 +116,11 @@ function plan(): Plan {
   if (!isAppBrowser(browserName))
     throw new Error(`unknown --browser ${browserName}; known: ${APP_BROWSERS.join(', ')}`);
   if (browserName !== 'chromium' && values.case !== 'app') throw new Error('--browser applies to --case app only');
-  if (!values.case) return { runs: DEFAULT_RUNS, json: values.json, browserArgs, browserName, dataset, tradeoffs };
+  if (values.candidates !== undefined && values.case !== 'app')
+    throw new Error('--candidates applies to --case app only (--methods candidates:K for tradeoffs and growth)');
+  const candidates = values.candidates === undefined ? null : Number.parseInt(values.candidates, 10);
+  if (!values.case)
+    return { runs: DEFAULT_RUNS, json: values.json, browserArgs, browserName, candidates, dataset, tradeoffs };
   const defaults = CASE_DEFAULTS[values.case];
   if (!defaults) throw new Error(`unknown --case ${values.case}; known: ${Object.keys(CASE_DEFAULTS).join(', ')}`);
   const count = (text: string | undefined, fallback: number) =>
@@ -130,6 +138,7 @@ function plan(): Plan {
     json: values.json,
     browserArgs,
     browserName,
+    candidates,
     dataset,
     tradeoffs,
   };
@@ -173,7 +182,7 @@ function printTable(records: BenchRecord[]): void {
   for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
 }
 
-const { runs, json, browserArgs, browserName, dataset, tradeoffs } = plan();
+const { runs, json, browserArgs, browserName, candidates, dataset, tradeoffs } = plan();
 const records: BenchRecord[] = [];
 const emit = (record: BenchRecord) => {
   records.push(record);
@@ -210,7 +219,7 @@ for (const run of runs) {
   if (run.caseName === 'app') {
     if (inBrowser.length !== run.backends.length)
       throw new Error(`--case app runs only the browser backends: ${BROWSER_BACKENDS.join(', ')}`);
-    await runAppCase({ images, backends: inBrowser, browserArgs, browserName, dataset, emit });
+    await runAppCase({ images, backends: inBrowser, browserArgs, browserName, candidates, dataset, emit });
     continue;
   }
   if (inBrowser.length > 0 && run.caseName !== 'msm')
