@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../encoders/manifest.ts';
+import { DEFAULT_CONFIG } from '../engine/types.ts';
 import { checkBatchFits, largestBatch, pageBatchBytes, pageBudgetBytes } from './batchBudget.ts';
 import type { ScoreSettings } from './protocol.ts';
 
@@ -14,17 +15,15 @@ const manifest = {
   ],
 } as unknown as ModelManifest;
 
+// The default settings: 3 degrees (DEFAULT_CONFIG.rList) of both taps.
 const settings: ScoreSettings = {
+  ...DEFAULT_CONFIG,
   modelId: 'trunk',
   variant: null,
   backend: 'wasm',
   inputSize: 224,
   grid: null,
   taps: ['stage2_act', 'stage3_act'],
-  rList: [1, 3, 5],
-  interval: [0, 0.3],
-  kList: [1, 2, 3],
-  forceSmallBatch: false,
   alignedTolerance: null,
   candidates: null,
 };
