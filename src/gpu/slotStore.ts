@@ -4,6 +4,7 @@
 // uploadFeatureSet). Full capacity is doubled like an array list: the last chunk is replaced by
 // a larger copy (copyBufferToBuffer) and new chunks are added, each at most one binding.
 
+import { MuscError } from '../engine/errors.ts';
 import { squaredNorms } from '../engine/msm.ts';
 import { storageBuffer } from './buffers.ts';
 import type { GpuContext } from './context.ts';
@@ -33,7 +34,7 @@ export class SlotStore {
   private capacity = 0;
   private readonly written: boolean[] = [];
   /** the first GPU error a put raised (put cannot wait for it), surfaced by the next takeErrors */
-  private failure: Promise<GPUError | null> = Promise.resolve(null);
+  private failure: Promise<{ error: GPUError; outOfMemory: boolean } | null> = Promise.resolve(null);
 
   constructor(
     private readonly ctx: GpuContext,
@@ -75,17 +76,25 @@ export class SlotStore {
       const validation = device.popErrorScope();
       const memory = device.popErrorScope();
       this.failure = Promise.all([this.failure, memory, validation]).then(
-        (errors) => errors.find((e) => e !== null) ?? null,
+        ([earlier, outOfMemory, invalid]) =>
+          earlier ??
+          (outOfMemory ? { error: outOfMemory, outOfMemory: true } : invalid && { error: invalid, outOfMemory: false }),
       );
     }
   }
 
-  /** Rejects with the first GPU error an earlier put raised. */
+  /** Rejects with the first GPU error an earlier put raised: the GPU's memory running out in plain words. */
   async takeErrors(): Promise<void> {
     const failure = this.failure;
     this.failure = Promise.resolve(null);
-    const error = await failure;
-    if (error) throw new Error(`Storing image features on the GPU failed: ${error.message}`);
+    const failed = await failure;
+    if (failed?.outOfMemory)
+      throw new MuscError(
+        'batch-too-large',
+        `The GPU has no memory left for this batch's image features (at image ${this.written.filter(Boolean).length}). ` +
+          'Score fewer images at a time, or choose WASM (CPU) in Settings → Backend, which keeps them in the computer’s memory.',
+      );
+    if (failed) throw new Error(`Storing image features on the GPU failed: ${failed.error.message}`);
   }
 
   /** Where an image that was put lives. */

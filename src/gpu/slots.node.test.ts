@@ -93,6 +93,32 @@ describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? '
     slots.destroy?.();
   });
 
+  it('says in plain words when the GPU has no memory left for a batch’s features', async () => {
+    // The device as it is, but for the out-of-memory scope a put pushes, which reports an error
+    // as a GPU out of memory would: only MuScope's reading of it is under test.
+    const scopes: GPUErrorFilter[] = [];
+    const full = new Proxy(device, {
+      get(target, name) {
+        if (name === 'pushErrorScope')
+          return (filter: GPUErrorFilter) => (scopes.push(filter), target.pushErrorScope(filter));
+        if (name === 'popErrorScope')
+          return async () => {
+            const error = await target.popErrorScope();
+            return scopes.pop() === 'out-of-memory' ? { message: 'out of memory (injected)' } : error;
+          };
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const slots = gpuSlots(full)(9, 5);
+    slots.put(0, randomUnitRows(9, 5, seededRandom(2)));
+    await expect(slots.pairs(0, [0])).rejects.toMatchObject({
+      code: 'batch-too-large',
+      message: expect.stringMatching(/^The GPU has no memory left for this batch's image features .* choose WASM/),
+    });
+    slots.destroy?.();
+  });
+
   it('scores a session like the matmul slots, through adds, a remove and a reused slot', async () => {
     const [grid, dims, poolSize] = [9, [5, 70], 11];
     const random = seededRandom(21);
