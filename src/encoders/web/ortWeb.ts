@@ -11,9 +11,18 @@ import { probeInput } from '../probeInput.ts';
 
 let configured = false;
 
+/**
+ * Firefox: onnxruntime-web's threaded build has hung there now and then, creating or running a
+ * session (a reload stuck at "Compiling the model", a run that never started encoding, an add
+ * stuck at a variant's check; README "Browsers"), so it runs single-threaded there. The kernel
+ * pool's workers still use every core for mutual scoring.
+ */
+const threadsHang = /\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
+
 /** Serves the runtime from our origin and uses every core we may when cross-origin isolated. */
 export function configureOrt(): number {
-  const threads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)) : 1;
+  const threads =
+    globalThis.crossOriginIsolated && !threadsHang ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)) : 1;
   if (!configured) {
     ort.env.wasm.wasmPaths = `${import.meta.env?.BASE_URL ?? '/'}ort/`;
     ort.env.wasm.numThreads = threads;
