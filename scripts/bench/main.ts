@@ -1,4 +1,4 @@
-// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch|tradeoffs|growth] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
+// `npm run bench -- [--case msm|musc-scale|encoder|bottle|app|incremental|watch|tradeoffs|growth|add-model] [--images N] [--grid G] [--dim D] [--backends a,b] [--browser-args '…']
 //   [--browser chromium|firefox] [--candidates K] [--dataset DIR] [--datasets bottle,metal_plate,magnetic_tile] [--sizes 224,448] [--methods exact,aligned:0.1] [--json]`
 // One JSON line per measurement on stdout, then (without --json) a readable table. Node backends run here (webgpu-node:
 // src/gpu through Dawn on this machine's Vulkan adapter), browser backends (wasm, webgpu) in Debian's Chromium,
@@ -28,6 +28,7 @@ import { runIncrementalCase } from './incrementalCase.ts';
 import { runWatchCase } from './watchCase.ts';
 import { EVALUATION_SETS, parseMethod, runTradeoffsCase, type TradeoffsPlan } from './tradeoffsCase.ts';
 import { runGrowthCase } from './growthCase.ts';
+import { runAddModelCase } from './addModelCase.ts';
 
 interface PlannedRun {
   caseName: string;
@@ -59,6 +60,8 @@ const CASE_DEFAULTS: Record<string, Omit<PlannedRun, 'caseName'>> = {
   tradeoffs: { images: 0, grid: 0, dim: 0, backends: ['node-ort'] },
   // N and grid series of growthCase.ts, --methods
   growth: { images: 0, grid: 0, dim: 1024, backends: ['node-ort'] },
+  // a 400 MB synthetic export added through Settings in Chromium (WASM)
+  'add-model': { images: 0, grid: 0, dim: 0, backends: ['wasm'] },
 };
 
 /** Without --case: a small MSM on every backend, then MVTec-bottle scale (N = 83, D = 1024) on
@@ -175,6 +178,9 @@ function printTable(records: BenchRecord[]): void {
     'seconds',
     'pairs',
     'features_mb',
+    'file_mb',
+    'peak_browser_pss_mb',
+    'added_over_file',
     'skipped',
   ].filter((c) => records.some((r) => r[c] !== undefined));
   const rows = [columns, ...records.map((r) => columns.map((c) => String(r[c] ?? '')))];
@@ -207,6 +213,10 @@ for (const run of runs) {
   }
   if (run.caseName === 'tradeoffs') {
     await runTradeoffsCase(emit, tradeoffs);
+    continue;
+  }
+  if (run.caseName === 'add-model') {
+    await runAddModelCase(emit);
     continue;
   }
   if (run.caseName === 'growth') {
