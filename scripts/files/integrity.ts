@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { FileParts } from '../../src/encoders/onnx/index.ts';
 import { sha256File } from '../../src/platform/node/sha256File.ts';
 
 export type FileState = 'ok' | 'missing' | 'corrupt';
@@ -27,8 +28,8 @@ export async function copyVerified(from: string, to: string, sha256: string, byt
   await rename(tmp, to);
 }
 
-/** Writes through a temporary name, so a half-written file is never in place. */
-export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+/** Writes through a temporary name, so a half-written file is never in place; `bytes` whole or in parts (encodeModelParts). */
+export async function writeAtomically(path: string, bytes: Uint8Array | FileParts): Promise<void> {
   const partial = `${path}.partial`;
   await writeFile(partial, bytes);
   await rename(partial, path);

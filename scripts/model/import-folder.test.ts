@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(defaultCheckImageDir()))('importModel and `tap` + `q
       sha256: async (b) => sha256Hex(b),
       source: 'the page',
       async onFile(name, b) {
-        files.set(name, b);
+        files.set(name, Buffer.concat(b));
       },
     });
 

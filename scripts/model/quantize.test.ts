@@ -17,7 +17,7 @@ import {
   tensorDims,
   type onnx,
 } from '../onnx/index.ts';
-import { buildVariant, variantFileName } from '../../src/encoders/import/quantize/variants.ts';
+import { buildVariant, type QuantizedDtype, variantFileName } from '../../src/encoders/import/quantize/variants.ts';
 import { emulateFloat16Storage } from '../../src/encoders/import/quantize/fp16Emulation.ts';
 import { compareOutputs, type ModelOutputs } from '../../src/encoders/import/variantCheck.ts';
 import { quantizeModel } from './quantize.ts';
@@ -25,6 +25,8 @@ import { TEST_INPUT, TEST_OUTPUTS, buildQuantizeTestModel, testImages } from './
 import { runOutputs } from './variant-check.ts';
 
 const fp32 = encodeModel(buildQuantizeTestModel());
+/** The variant file as `npm run model -- quantize` writes it from the fp32 file. */
+const variantFile = (dtype: QuantizedDtype): Uint8Array => encodeModel(buildVariant(decodeModel(fp32), dtype));
 const images = testImages(4);
 const names = images.map((i) => i.name);
 let reference: ModelOutputs;
@@ -56,7 +58,7 @@ function producerOfInput(graph: onnx.IGraphProto, node: string, slot: number): o
 }
 
 describe('int8-weight variant', () => {
-  const bytes = buildVariant(fp32, 'int8-weight');
+  const bytes = variantFile('int8-weight');
   const graph = decodeModel(bytes).graph ?? {};
   const index = new GraphIndex(graph);
 
@@ -92,7 +94,7 @@ describe('int8-weight variant', () => {
 });
 
 describe('fp16 variant', () => {
-  const bytes = buildVariant(fp32, 'fp16');
+  const bytes = variantFile('fp16');
   const graph = decodeModel(bytes).graph ?? {};
   const index = new GraphIndex(graph);
 
@@ -132,7 +134,7 @@ describe('fp16 variant', () => {
 });
 
 describe('int8-dynamic variant', () => {
-  const bytes = buildVariant(fp32, 'int8-dynamic');
+  const bytes = variantFile('int8-dynamic');
   const index = new GraphIndex(decodeModel(bytes).graph ?? {});
   const count = (op: string) => index.nodes.filter((n) => n.opType === op).length;
 
@@ -154,7 +156,7 @@ describe('int8-dynamic variant', () => {
 
 describe('the check', () => {
   it('rejects an int8-weight variant whose scales are 10× too large on half the channels', async () => {
-    const model = decodeModel(buildVariant(fp32, 'int8-weight'));
+    const model = decodeModel(variantFile('int8-weight'));
     const index = new GraphIndex(model.graph ?? {});
     const scales = index.initializer(producerOfInput(model.graph ?? {}, 'wide', 1)?.input?.[1] ?? '');
     if (!scales) throw new Error('no scales for the wide conv');
@@ -243,7 +245,7 @@ describe('quantizeModel', () => {
     const first = (await quantize()).variants.map((v) => v.sha256);
     const second = (await quantize()).variants.map((v) => v.sha256);
     expect(second).toEqual(first);
-    expect(buildVariant(fp32, 'fp16')).toEqual(buildVariant(fp32, 'fp16'));
+    expect(variantFile('fp16')).toEqual(variantFile('fp16'));
   });
 
   it('does not record (and removes) variants that fail the check', async () => {

@@ -11,7 +11,7 @@ import { buildCheckedVariants } from '../../src/encoders/import/checkedVariants.
 import type { QuantizedDtype } from '../../src/encoders/import/quantize/variants.ts';
 import { openFloatModel } from '../../src/platform/node/openFloatModel.ts';
 import { checkFile, writeAtomically } from '../files/integrity.ts';
-import { sha256Hex } from '../onnx/index.ts';
+import { decodeModel, sha256Hex } from '../onnx/index.ts';
 import { loadCheckImages } from './variant-check-images.ts';
 
 export interface QuantizeOptions {
@@ -40,7 +40,7 @@ export async function quantizeModel(modelDir: string, opts: QuantizeOptions): Pr
 
   const variants = await buildCheckedVariants({
     manifest,
-    fp32: await readFile(fp32Path),
+    fp32: decodeModel(await readFile(fp32Path)),
     dtypes: opts.dtypes,
     images: await loadCheckImages(opts.checkImages, manifest.input),
     open: openFloatModel,

@@ -1,10 +1,13 @@
 // Reading and writing model files in Node; the bytes ⇄ message part is src/encoders/onnx/codec.ts.
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { decodeModelFile, encodeModel, type onnx } from '../../src/encoders/onnx/index.ts';
+import { decodeModelFile, encodeModel, type FileParts, type onnx } from '../../src/encoders/onnx/index.ts';
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** Of a file's bytes, whole or in parts (encodeModelParts). */
+export function sha256Hex(bytes: Uint8Array | FileParts): string {
+  const hash = createHash('sha256');
+  for (const part of bytes instanceof Uint8Array ? [bytes] : bytes) hash.update(part);
+  return hash.digest('hex');
 }
 
 export async function readModel(path: string): Promise<onnx.ModelProto> {

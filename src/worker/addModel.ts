@@ -4,6 +4,7 @@
 // storage. Nothing is kept of an add that fails or is cancelled. Once added, the page uses it:
 // its load runs the WebGPU-vs-WASM check on this device, as every load does (encoders/web/ortWeb.ts).
 import { EncoderError } from '../encoders/errors.ts';
+import { partsLength } from '../encoders/onnx/index.ts';
 import { importModel } from '../encoders/import/index.ts';
 import { openWasmFloatModel } from '../encoders/web/floatSession.ts';
 import {
@@ -14,7 +15,8 @@ import {
   removeAddedModel,
 } from '../platform/browser/addedModels.ts';
 import { demoCheckImages } from '../platform/browser/checkImages.ts';
-import { readInto, sha256Hex } from '../platform/browser/modelFiles.ts';
+import { sha256OfParts } from '../platform/browser/fileParts.ts';
+import { readInto } from '../platform/browser/modelFiles.ts';
 import type { AddModelProgress, Calls } from './protocol.ts';
 
 const MB = 1e6;
@@ -114,12 +116,12 @@ export const addModel = async (
       size: size ?? undefined,
       open: openWasmFloatModel,
       checkImages: await demoCheckImages(signal),
-      sha256: (b) => sha256Hex(b as Uint8Array<ArrayBuffer>),
+      sha256: sha256OfParts,
       source: `added in the page from ${file.name} (${file.size} bytes)`,
       onFile: async (fileName, fileBytes) => {
         signal.throwIfAborted();
         await putAddedFile(id, fileName, fileBytes);
-        stored += fileBytes.length;
+        stored += partsLength(fileBytes);
       },
       onProgress: progress,
       signal,

@@ -3,7 +3,7 @@
 // resized and laid out exactly as the app feeds the encoder), and the runs themselves.
 import type { ModelManifest } from '../manifest.ts';
 import { type RgbImage, squashResize, writeChw } from '../../engine/preprocess/index.ts';
-import type { OpenFloatModel } from '../onnx/index.ts';
+import type { onnx, OpenFloatModel } from '../onnx/index.ts';
 import type { ModelOutputs } from './variantCheck.ts';
 
 /** A decoded check image: `name` (its path) appears in the check's messages. */
@@ -74,7 +74,7 @@ export function prepareCheckImages(sources: readonly CheckImageSource[], input: 
  */
 export async function runOnImages(
   open: OpenFloatModel,
-  model: Uint8Array,
+  model: onnx.IModelProto,
   input: { name: string; size: number },
   outputs: readonly string[],
   images: readonly CheckImage[],

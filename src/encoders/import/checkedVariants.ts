@@ -1,10 +1,11 @@
-// Builds a model's quantized variants from its fp32 bytes one at a time, checks each against fp32
+// Builds a model's quantized variants from the fp32 model one at a time, checks each against fp32
 // on real images (variantCheck.ts) and gives the caller each outcome: the file and its manifest
 // entry when it passed, the reason when not. What `npm run model -- quantize` and the page's import
 // both run, so the same fp32 file and images give the same variants and entries.
 import type { ModelManifest, ModelVariant } from '../manifest.ts';
-import { decodeModel, encodeModel, type OpenFloatModel } from '../onnx/index.ts';
+import { encodeModelParts, type FileParts, type OpenFloatModel, partsLength } from '../onnx/index.ts';
 import { type CheckImage, runOnImages } from './checkImages.ts';
+import type { Model } from './quantize/onnxExtras.ts';
 import {
   buildVariant,
   checkedOutputs,
@@ -20,7 +21,7 @@ export interface VariantOutcome {
   /** the variant's file name beside the fp32 file */
   file: string;
   /** the file's bytes and its manifest entry when it passed; null when it is not offered */
-  bytes: Uint8Array | null;
+  bytes: FileParts | null;
   entry: ModelVariant | null;
   /** one line saying what was recorded, or why not */
   line: string;
@@ -29,11 +30,12 @@ export interface VariantOutcome {
 export interface CheckedVariantsRequest {
   /** the model's manifest; its fp32 entry names the file the variants sit beside */
   manifest: ModelManifest;
-  fp32: Uint8Array;
+  /** the model.onnx the manifest describes, decoded (or as it was encoded) */
+  fp32: Model;
   dtypes: readonly QuantizedDtype[];
   images: readonly CheckImage[];
   open: OpenFloatModel;
-  sha256: (bytes: Uint8Array) => Promise<string>;
+  sha256: (bytes: FileParts) => Promise<string>;
   now: () => Date;
   /** smallest acceptable output cosine against fp32 (default MIN_TAP_COSINE) */
   minTapCosine?: number;
@@ -70,7 +72,7 @@ class VariantRunFailure extends Error {
 
 /** The manifest's variants with each of `dtypes` replaced by its outcome (removed where it failed). */
 export async function buildCheckedVariants(request: CheckedVariantsRequest): Promise<ModelVariant[]> {
-  const { manifest, fp32: fp32Bytes, images, open, signal } = request;
+  const { manifest, fp32: fp32Model, images, open, signal } = request;
   const fp32 = manifest.variants.find((v) => v.dtype === 'fp32');
   if (!fp32) throw new Error(`the manifest of ${manifest.id} lists no fp32 variant to quantize`);
   if (images.length === 0)
@@ -80,11 +82,11 @@ export async function buildCheckedVariants(request: CheckedVariantsRequest): Pro
   const outputs = checkedOutputs(manifest);
   const imageNames = images.map((i) => i.name);
   const input = { name: manifest.input.name, size: manifest.input.size };
-  const reference: ModelOutputs = await runOnImages(open, fp32Bytes, input, outputs, images, signal);
+  const reference: ModelOutputs = await runOnImages(open, fp32Model, input, outputs, images, signal);
   request.onStep?.(1, total);
   const threshold = request.minTapCosine ?? MIN_TAP_COSINE;
 
-  const check = async (label: string, model: Uint8Array): Promise<LabelledReport> => {
+  const check = async (label: string, model: Model): Promise<LabelledReport> => {
     let candidate: ModelOutputs;
     try {
       candidate = await runOnImages(open, model, input, outputs, images, signal);
@@ -102,19 +104,19 @@ export async function buildCheckedVariants(request: CheckedVariantsRequest): Pro
     const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
     const recipe = VARIANT_RECIPES[dtype];
     const file = variantFileName(fp32.file, dtype);
-    const bytes = buildVariant(fp32Bytes, dtype);
+    const variant = buildVariant(fp32Model, dtype);
     let outcome: VariantOutcome;
     try {
-      const reports = [await check('file', bytes)];
-      for (const twin of recipe.checkTwins?.(decodeModel(bytes)) ?? [])
-        reports.push(await check(twin.label, encodeModel(twin.model)));
+      const reports = [await check('file', variant)];
+      for (const twin of recipe.checkTwins?.(variant) ?? []) reports.push(await check(twin.label, twin.model));
       const worst = reports.reduce((a, b) => (isWorse(b.report.minTapCosine, a.report.minTapCosine) ? b : a));
       const summary = `min cosine per output over ${images.length} images, ${reports.map(summarize).join('; ')}; ${seconds()}`;
       if (worst.report.passed) {
+        const bytes = encodeModelParts(variant);
         const entry: ModelVariant = {
           dtype,
           file,
-          bytes: bytes.length,
+          bytes: partsLength(bytes),
           sha256: await request.sha256(bytes),
           backends: recipe.backends,
           ...(recipe.requiresFeature ? { requiresFeature: recipe.requiresFeature } : {}),
@@ -124,7 +126,7 @@ export async function buildCheckedVariants(request: CheckedVariantsRequest): Pro
             checkedAt: request.now().toISOString(),
           },
         };
-        const line = `${manifest.id} ${dtype}: ${file}, ${bytes.length} bytes (fp32 ${fp32.bytes}); ${summary}`;
+        const line = `${manifest.id} ${dtype}: ${file}, ${entry.bytes} bytes (fp32 ${fp32.bytes}); ${summary}`;
         outcome = { dtype, file, bytes, entry, line };
       } else {
         const line = `${manifest.id} ${dtype}: NOT recorded: ${worst.label}: ${worst.report.failure} (${summary})`;

@@ -12,6 +12,7 @@ import {
   attr,
   createModel,
   createPrng,
+  decodeModel,
   encodeModel,
   floatTensor,
   maxAbsDiff,
@@ -71,12 +72,12 @@ async function runImport(
     displayName: 'Imported',
     open,
     checkImages: noiseImages(3),
-    sha256: async (b) => createHash('sha256').update(b).digest('hex'),
+    sha256: async (b) => createHash('sha256').update(Buffer.concat(b)).digest('hex'),
     source: 'test',
     now: () => new Date('2025-01-02T03:04:05Z'),
     async onFile(file, b) {
       run.events.push(`file ${file}`);
-      run.files.push([file, b]);
+      run.files.push([file, Buffer.concat(b)]);
     },
     onProgress: (p) => run.progress.push(p),
     ...overrides,
@@ -158,7 +159,8 @@ describe.each([
     expect(first).toBe('model.onnx');
     const feeds = { pixel_values: randomFloatTensor([2, 3, fixture.input.size, fixture.input.size], 5) };
     const run = runOnce(openFloatModel);
-    const [got, want] = [await run(fp32, feeds), await run(readFileSync(resolve(modelsDir, id, 'model.onnx')), feeds)];
+    const installed = decodeModel(readFileSync(resolve(modelsDir, id, 'model.onnx')));
+    const [got, want] = [await run(decodeModel(fp32), feeds), await run(installed, feeds)];
     expect(Object.keys(got)).toEqual(Object.keys(want));
     for (const name of Object.keys(want)) expect(maxAbsDiff(got[name], want[name]), name).toBe(0);
 

@@ -1,14 +1,18 @@
 // A CLIP/DINO ONNX export → a MuScope model, the one pipeline the page and `npm run model -- tap|add`
 // run: read the bytes, find the family and the taps by structure, tap and check the model in the
 // caller's runtime, hand model.onnx over, then build, check and hand over each quantized variant.
-// The files leave through onFile one at a time, so the caller can store each and let it go.
+// The files leave through onFile one at a time, so the caller can store each and let it go; the
+// export's weights are held once, in its bytes: the tapped model, model.onnx's parts and the
+// runtime's data files all refer to them there.
 import type { ModelManifest } from '../manifest.ts';
 import { imageFormatOf } from '../../engine/preprocess/imageFiles.ts';
 import {
   DataLocation,
   decodeModel,
-  encodeModel,
+  encodeModelParts,
+  type FileParts,
   graphNodes,
+  partsLength,
   type onnx,
   type OpenFloatModel,
   type RunFloatModel,
@@ -57,8 +61,8 @@ export interface ImportRequest {
   checkImages: CheckImageSource[];
   /** the variants to build; default every quantized dtype (as an install does); [] taps only, silently */
   dtypes?: readonly QuantizedDtype[];
-  /** hex sha256 of the bytes */
-  sha256: (bytes: Uint8Array) => Promise<string>;
+  /** hex sha256 of a file's bytes, given in parts */
+  sha256: (bytes: FileParts) => Promise<string>;
   /** provenance text for the manifest */
   source: string;
   /** the manifest's license; default 'unknown: see the source export' */
@@ -67,7 +71,7 @@ export interface ImportRequest {
   /** checkedAt; default new Date() */
   now?: () => Date;
   /** model.onnx, then each passing variant, in order, only once the model is proven tappable */
-  onFile: (file: string, bytes: Uint8Array) => Promise<void>;
+  onFile: (file: string, bytes: FileParts) => Promise<void>;
   onProgress?: (p: ImportProgress) => void;
   /** each line of ImportedModel.lines as soon as it is known */
   onLine?: (line: string) => void;
@@ -180,12 +184,13 @@ function detectedOrThrow(detected: VitFamily | TapError, fileName: string): VitF
 }
 
 interface Tapped {
-  fp32: Uint8Array;
+  /** model.onnx as a message, its weights the export's bytes */
+  fp32: onnx.IModelProto;
   findings: TapFindings;
   family: VitFamily;
 }
 
-/** Parse, detect, tap and encode model.onnx once; the decoded export goes out of scope on return. */
+/** Parse, detect and tap the export. */
 async function tapExport(request: ImportRequest, progress: (p: ImportProgress) => void): Promise<Tapped> {
   const { fileName, signal } = request;
   progress({ stage: 'parse', done: 0, total: 1 });
@@ -209,10 +214,10 @@ async function tapExport(request: ImportRequest, progress: (p: ImportProgress) =
 
   signal?.throwIfAborted();
   progress({ stage: 'tap', done: 0, total: 1 });
-  const run: RunFloatModel = async (bytes, feeds) => {
+  const run: RunFloatModel = async (model, feeds) => {
     signal?.throwIfAborted();
     try {
-      return await runOnce(request.open)(bytes, feeds);
+      return await runOnce(request.open)(model, feeds);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw runtimeError(fileName, size, error);
@@ -237,7 +242,7 @@ async function tapExport(request: ImportRequest, progress: (p: ImportProgress) =
   }
   progress({ stage: 'tap', done: 1, total: 1 });
   const { model: tappedModel, ...findings } = tapped;
-  return { fp32: encodeModel(tappedModel), findings, family };
+  return { fp32: tappedModel, findings, family };
 }
 
 /** The tap summary `npm run model` prints and the page shows. */
@@ -281,8 +286,12 @@ export async function importModel(request: ImportRequest): Promise<ImportedModel
     source: request.source,
     notes: request.notes,
   });
-  const manifest = buildManifest(description, fp32Variant({ bytes: fp32.length, sha256: await request.sha256(fp32) }));
-  await request.onFile(modelFileName, fp32);
+  const fp32File = encodeModelParts(fp32);
+  const manifest = buildManifest(
+    description,
+    fp32Variant({ bytes: partsLength(fp32File), sha256: await request.sha256(fp32File) }),
+  );
+  await request.onFile(modelFileName, fp32File);
 
   const dtypes = request.dtypes ?? QUANTIZED_DTYPES;
   if (dtypes.length === 0) return { manifest, lines, tap: findings };

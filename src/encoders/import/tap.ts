@@ -6,7 +6,6 @@ import type { EmbeddingSpec, TapSpec } from '../manifest.ts';
 import {
   DataType,
   type Dim,
-  encodeModel,
   type FloatTensor,
   GraphEditor,
   GraphIndex,
@@ -256,7 +255,7 @@ export async function tapModel(
     // Run once with the embedding under its own name: does the export normalise it already?
     editor.setOutputs([...tapInfos, valueInfo(embeddingSource, DataType.FLOAT)]);
     pruneGraph(graph);
-    normalizationAdded = !hasUnitRows((await run(encodeModel(model), feeds))[embeddingSource]);
+    normalizationAdded = !hasUnitRows((await run(model, feeds))[embeddingSource]);
   }
   const embeddingName = editor.claimName(embeddingOutputName);
   if (normalizationAdded) appendL2Normalize(editor, embeddingSource, embeddingName, opset);
@@ -265,7 +264,7 @@ export async function tapModel(
   pruneGraph(graph);
 
   // Verify the model as it will be written.
-  const outputs = await run(encodeModel(model), feeds);
+  const outputs = await run(model, feeds);
   const taps = describeTaps(outputs, tapBlocks, grid, batch, options.family);
   const width = embeddingWidth(outputs[embeddingName], batch, options.family, taps[0].dim);
   if (traits.embedding === 'projected-cls' && !hasUnitRows(outputs[embeddingName]))

@@ -2,15 +2,16 @@
 // caller's (onnxruntime-node in src/platform/node/openFloatModel.ts and scripts/onnx/runtime.ts;
 // onnxruntime-web in the page).
 import { createPrng } from './prng.ts';
+import type { onnx } from './proto.ts';
 
 export interface FloatTensor {
   dims: number[];
   data: Float32Array;
 }
 
-/** Runs encoded model bytes once on float32 feeds and returns every graph output (all float32). */
+/** Runs a model once on float32 feeds and returns every graph output (all float32). */
 export type RunFloatModel = (
-  model: Uint8Array,
+  model: onnx.IModelProto,
   feeds: Record<string, FloatTensor>,
 ) => Promise<Record<string, FloatTensor>>;
 
@@ -20,8 +21,12 @@ export interface FloatSession {
   release(): Promise<void>;
 }
 
-/** Opens encoded model bytes; one session serves several runs (the variant check runs every image). */
-export type OpenFloatModel = (model: Uint8Array) => Promise<FloatSession>;
+/**
+ * Opens a model; one session serves several runs (the variant check runs every image). The model
+ * is handed over as a message, so a runtime that can read weights where they lie need not be
+ * given a copy of them (src/encoders/web/floatSession.ts).
+ */
+export type OpenFloatModel = (model: onnx.IModelProto) => Promise<FloatSession>;
 
 /** One run in a session of its own. */
 export function runOnce(open: OpenFloatModel): RunFloatModel {

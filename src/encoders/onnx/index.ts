@@ -12,7 +12,9 @@ export {
   defaultOpset,
 } from './proto.ts';
 export type { onnx, Int64 } from './proto.ts';
-export { decodeModel, decodeModelFile, encodeModel } from './codec.ts';
+export { decodeModel, decodeModelFile, encodeModel, encodeModelParts, partsLength } from './codec.ts';
+export type { FileParts } from './codec.ts';
+export { weightsOutside } from './externalWeights.ts';
 export {
   elementCount,
   tensorDims,

@@ -1,15 +1,20 @@
 // onnxruntime-web on WASM as the runner the import pipeline checks a model with (its taps' shapes,
 // its variants against fp32): the page's counterpart of onnxruntime-node in `npm run model`.
 import * as ort from 'onnxruntime-web/webgpu';
-import type { FloatTensor } from '../onnx/index.ts';
+import { type FloatTensor, weightsOutside } from '../onnx/index.ts';
 import type { OpenFloatModel } from '../import/index.ts';
 import { configureOrt } from './ortWeb.ts';
 
 export const openWasmFloatModel: OpenFloatModel = async (model) => {
   configureOrt();
-  const session = await ort.InferenceSession.create(model, {
+  // the weights are read where they lie, so the page holds them once and the runtime once
+  const { model: graph, files } = weightsOutside(model);
+  const session = await ort.InferenceSession.create(graph, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
+    externalData: files,
+    // packed copies of the MatMul weights would double what the runtime holds, for a few runs
+    extra: { session: { disable_prepacking: '1' } },
   });
   return {
     async run(feeds) {

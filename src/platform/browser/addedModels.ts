@@ -4,6 +4,8 @@
 // cancelled, a tab closed mid-way) and its files are removed the next time the store is read.
 // The cache's name does not start with "muscope-": the service worker deletes those on update.
 import type { ModelManifest } from '../../encoders/manifest.ts';
+import { type FileParts, partsLength } from '../../encoders/onnx/index.ts';
+import { streamOfParts } from './fileParts.ts';
 import { MODELS_BASE } from './modelFiles.ts';
 
 const CACHE = 'added-models';
@@ -30,12 +32,13 @@ function idOf(url: string): string | null {
 
 export const isAddedModel = (id: string): boolean => id.startsWith(ADDED_ID_PREFIX);
 
-export async function putAddedFile(id: string, file: string, bytes: Uint8Array): Promise<void> {
+/** Streams the file into storage: a body built from the whole file would be a copy of it. */
+export async function putAddedFile(id: string, file: string, parts: FileParts): Promise<void> {
   const cache = await caches.open(CACHE);
   await cache.put(
     urlOf(id, file),
-    new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+    new Response(streamOfParts(parts), {
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(partsLength(parts)) },
     }),
   );
 }

@@ -2,7 +2,7 @@
 // variant check) runs in Node, and the model tools' one-off runs (scripts/onnx/runtime.ts). The
 // page gives the same import onnxruntime-web's WASM instead.
 import * as ort from 'onnxruntime-node';
-import type { FloatSession, FloatTensor, OpenFloatModel } from '../../encoders/onnx/index.ts';
+import { encodeModel, type FloatSession, type FloatTensor, type OpenFloatModel } from '../../encoders/onnx/index.ts';
 
 export interface SessionOptions {
   /** ORT graph optimisation level; 'all' (the default) is what the app gets */
@@ -37,4 +37,4 @@ export async function openOrtSession(model: Uint8Array, options: SessionOptions 
 }
 
 /** CPU, every graph optimisation (what the app gets), onnxruntime's own thread count. */
-export const openFloatModel: OpenFloatModel = (model) => openOrtSession(model);
+export const openFloatModel: OpenFloatModel = (model) => openOrtSession(encodeModel(model));

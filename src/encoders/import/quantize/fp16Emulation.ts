@@ -64,7 +64,21 @@ export function emulateFloat16Storage(fp16: Model): Model {
       return exact;
     });
   }
-  graph.initializer = (graph.initializer ?? []).map(widen);
+  // fp16 weights stay as they are, widened by a Cast: exact, and no float32 copy of the weights
+  // in this process (the runtime folds the Cast into its own float32 copy)
+  const inputs = new Set((graph.input ?? []).map((i) => i.name));
+  graph.initializer = (graph.initializer ?? []).map((tensor) => {
+    if (tensor.dataType !== DataType.FLOAT16 || !tensor.name || inputs.has(tensor.name)) return widen(tensor);
+    const stored = editor.uniqueName(`${tensor.name}_stored_float16`);
+    editor.addNode({
+      op: 'Cast',
+      inputs: [stored],
+      outputs: [tensor.name],
+      name: editor.uniqueName(`${tensor.name}_widen_to_fp32`),
+      attributes: [attr.int('to', DataType.FLOAT)],
+    });
+    return { ...tensor, name: stored };
+  });
   graph.valueInfo = (graph.valueInfo ?? []).filter((info) => info.type?.tensorType?.elemType !== DataType.FLOAT16);
   pruneGraph(graph); // topological order for the appended Casts
   return model;

@@ -1,7 +1,6 @@
 // src/encoders/import/quantize: the quantized variants (fp16, int8 weight-only, int8 dynamic) built from
-// the fp32 file's bytes alone, so the same file always gives byte-identical variants, and their manifest entries.
+// the fp32 model alone, so the same file always gives byte-identical variants, and their manifest entries.
 import type { Backend, ModelManifest, ModelVariant, VariantDtype } from '../../manifest.ts';
-import { decodeModel, encodeModel } from '../../onnx/index.ts';
 import { emulateFloat16Storage } from './fp16Emulation.ts';
 import { buildFp16Variant } from './fp16Variant.ts';
 import { buildInt8DynamicVariant } from './int8DynamicVariant.ts';
@@ -41,14 +40,17 @@ export function variantFileName(fp32File: string, dtype: QuantizedDtype): string
   return `${stem}.${dtype}.onnx`;
 }
 
-/** Builds the variant's file bytes; pure, so the same fp32 bytes always give the same variant. */
-export function buildVariant(fp32: Uint8Array, dtype: QuantizedDtype): Uint8Array {
-  const model = VARIANT_RECIPES[dtype].build(decodeModel(fp32));
+/**
+ * Builds the variant of the fp32 model (left as it was; the variant shares the weights it keeps);
+ * pure, so the same fp32 file always gives the same variant file.
+ */
+export function buildVariant(fp32: Model, dtype: QuantizedDtype): Model {
+  const model = VARIANT_RECIPES[dtype].build(fp32);
   model.metadataProps = [
     ...(model.metadataProps ?? []).filter((p) => p.key !== 'muscope.variant'),
     { key: 'muscope.variant', value: dtype },
   ];
-  return encodeModel(model);
+  return model;
 }
 
 /** The outputs the check compares: every tap, and the embedding when it is an output of its own. */
