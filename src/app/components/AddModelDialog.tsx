@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import type { VitFamily } from '../../encoders/import/families.ts';
 import { WorkerCallError } from '../../worker/client.ts';
-import type { AddModelProgress } from '../../worker/protocol.ts';
+import type { AddModelProgress, Calls } from '../../worker/protocol.ts';
+
+type AddedModel = Calls['add-model']['reply']['model'];
 import { workerClient } from '../workerClient.ts';
 
 type Status =
   | { state: 'idle' }
   | { state: 'working'; progress: AddModelProgress | null }
-  | { state: 'done'; text: string; lines: string[] }
+  | { state: 'done'; added: AddedModel; lines: string[]; persisted: boolean | null }
   | { state: 'error'; text: string };
 
 const STAGE_TEXT: Record<AddModelProgress['stage'], string> = {
@@ -28,6 +30,17 @@ function progressText(p: AddModelProgress | null): string {
   if (!p) return 'Starting…';
   if (p.stage === 'read') return `${STAGE_TEXT.read}: ${(p.done / 1e6).toFixed(0)} of ${(p.total / 1e6).toFixed(0)} MB`;
   return p.total > 0 ? `${STAGE_TEXT[p.stage]} (${p.done}/${p.total})` : `${STAGE_TEXT[p.stage]}…`;
+}
+
+/** What was stored, and whether the browser keeps it (null: still asking). */
+function addedText({ manifest, bytes }: AddedModel, persisted: boolean | null): string {
+  const kept =
+    persisted === null
+      ? '; asking this browser to keep it in persistent storage'
+      : persisted
+        ? ', kept in persistent storage'
+        : '; the browser may evict it when disk space runs low';
+  return `Added "${manifest.displayName}" (${manifest.family}, ${(bytes / 1e6).toFixed(1)} MB stored${kept}). It is now the model in use and works offline.`;
 }
 
 /**
@@ -66,12 +79,11 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
         { file, name, family: family || null, size: size ? Number(size) : null },
         { signal: controller.signal, onProgress: (progress) => setStatus({ state: 'working', progress }) },
       );
-      const persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
-      setStatus({
-        state: 'done',
-        text: `Added "${model.manifest.displayName}" (${model.manifest.family}, ${(model.bytes / 1e6).toFixed(1)} MB stored${persisted ? ', kept in persistent storage' : '; the browser may evict it when disk space runs low'}). It is now the model in use and works offline.`,
-        lines,
-      });
+      // Not awaited: Firefox asks the user first, and the answer may come much later or never.
+      const asked = 'storage' in navigator && 'persist' in navigator.storage ? navigator.storage.persist() : null;
+      setStatus({ state: 'done', added: model, lines, persisted: asked ? null : false });
+      const answered = (persisted: boolean) => setStatus((s) => (s.state === 'done' ? { ...s, persisted } : s));
+      asked?.then(answered, () => answered(false));
       await onAdded(model.manifest.id);
     } catch (err) {
       const cancelled = err instanceof WorkerCallError && err.code === 'cancelled';
@@ -164,7 +176,7 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
           )}
           {status.state === 'done' && (
             <>
-              <p>{status.text}</p>
+              <p>{addedText(status.added, status.persisted)}</p>
               <ul className="muted">
                 {status.lines.map((line) => (
                   <li key={line}>{line}</li>

@@ -1,5 +1,5 @@
 // Settings → "Add a model…", driven as a user does it: the hooks of issue 17.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The cache the page keeps added models in (src/platform/browser/addedModels.ts). */
 export const ADDED_MODELS_CACHE = 'added-models';
@@ -7,6 +7,17 @@ export const ADDED_MODELS_CACHE = 'added-models';
 export async function openSettings(page: Page): Promise<void> {
   if ((await page.getByTestId('settings').count()) === 0) await page.getByTestId('settings-toggle').click();
   await expect(page.getByTestId('settings')).toBeVisible();
+}
+
+/**
+ * Replaces a text field's value by typing, as a user does. fill() sets the value directly under
+ * Firefox's WebDriver BiDi, which React's change tracking does not see.
+ */
+export async function typeInto(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.pressSequentially(text);
+  await expect(field).toHaveValue(text);
 }
 
 /** Adds the ONNX file at `path` under `name`; resolves with the dialog's final state and text. */
@@ -19,7 +30,10 @@ export async function addModelFile(
   await openSettings(page);
   await page.getByTestId('add-model').click();
   await page.getByTestId('add-model-file').setInputFiles(path);
-  await page.getByTestId('add-model-name').fill(name);
+  const nameField = page.getByTestId('add-model-name');
+  // the dialog names the model after the file once it has seen it: type over that, not before it
+  await expect(nameField).not.toHaveValue('');
+  await typeInto(nameField, name);
   await page.getByTestId('add-model-confirm').click();
   const status = page.getByTestId('add-model-status');
   await expect(status).toHaveAttribute('data-state', /^(done|error)$/, { timeout });
