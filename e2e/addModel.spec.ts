@@ -5,7 +5,9 @@ import { join, sep } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DINOV2, edited } from '../src/encoders/import/exports.testing.ts';
 import type { ModelManifest } from '../src/encoders/manifest.ts';
-import { DataType, valueInfo } from '../src/encoders/onnx/index.ts';
+import { DataType, encodeModel, valueInfo } from '../src/encoders/onnx/index.ts';
+import { clipFixture } from '../scripts/fixtures/specs.ts';
+import { buildVitModel } from '../scripts/fixtures/vit-graph.ts';
 import { dropFiles } from '../tooling/browser/pages/appPage.ts';
 import { bottleImages, DEMO_ROOT, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 import {
@@ -14,6 +16,7 @@ import {
   openSettings,
   storedModelFile,
   storedModelUrls,
+  typeInto,
 } from '../tooling/browser/pages/models.ts';
 
 // Issue 17: a CLIP or DINO export added in the page is the model `npm run model` makes of the same
@@ -256,7 +259,7 @@ test('files that are not a usable CLIP or DINO export are refused in plain words
     expect(refused.state).toBe('error');
     expect(refused.text).toMatch(/any-size\.onnx takes images of any size .* give the input size in pixels/);
     expect(await storedModelUrls(page)).toEqual([]);
-    await page.getByTestId('add-model-size').fill('112');
+    await typeInto(page.getByTestId('add-model-size'), '112');
     await page.getByTestId('add-model-confirm').click();
     await expect(page.getByTestId('add-model-status')).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
     await closeAddModel(page);
@@ -264,6 +267,55 @@ test('files that are not a usable CLIP or DINO export are refused in plain words
     await expect(page.getByTestId('model-removed')).toContainText(/MB freed/);
     expect(await storedModelUrls(page)).toEqual([]);
     await expect(page.locator('[data-testid="model-option"][data-model-id^="added-"]')).toHaveCount(0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a second tab opened while the first adds a model leaves the add’s files alone', async ({ context }, testInfo) => {
+  test.skip(testInfo.project.name === 'webgpu', 'storage and listing do not depend on the backend');
+  test.setTimeout(300_000);
+  const root = mkdtempSync(join(tmpdir(), 'muscope-two-tabs-'));
+  try {
+    // wide enough (50 MB) that building and checking its variants takes seconds
+    const path = join(root, 'wide-clip.onnx');
+    writeFileSync(
+      path,
+      encodeModel(buildVitModel({ ...clipFixture, dim: 512, heads: 8, mlpDim: 2048 }, { form: 'export' })),
+    );
+    const adding = await context.newPage();
+    await adding.goto('/');
+    await expectState(adding, 'idle', 120_000);
+    await openSettings(adding);
+    await adding.getByTestId('add-model').click();
+    await adding.getByTestId('add-model-file').setInputFiles(path);
+    const status = adding.getByTestId('add-model-status');
+    await adding.getByTestId('add-model-confirm').click();
+    // model.onnx is stored (its manifest comes last) once the variants are being built
+    await expect(status).toContainText('Building and checking the smaller variants', { timeout: 120_000 });
+
+    // a tab opened now lists the added models while the add is still storing
+    const other = await context.newPage();
+    await other.goto('/');
+    await openSettings(other);
+    await expect(other.locator('[data-testid="model-option"]').first()).toBeVisible();
+    await expect(status, 'the add ended before the other tab listed: nothing was tested').toHaveAttribute(
+      'data-state',
+      'working',
+    );
+    await expect(other.locator('[data-testid="model-option"][data-model-id^="added-"]')).toHaveCount(0);
+    expect(await storedModelUrls(other)).toContainEqual(expect.stringMatching(/\/model\.onnx$/));
+
+    // the add completes with every file, and both tabs see the model
+    await expect(status).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
+    const stored = await storedModelUrls(adding);
+    expect(stored.map((url) => url.split('/').pop()).sort()).toEqual(
+      ['manifest.json', 'model.fp16.onnx', 'model.int8-dynamic.onnx', 'model.int8-weight.onnx', 'model.onnx'].sort(),
+    );
+    await expect(adding.getByTestId('model')).toHaveText(/^added-wide-clip-/, { timeout: 120_000 });
+    await other.reload();
+    await openSettings(other);
+    await expect(other.locator('[data-testid="model-option"][data-model-id^="added-wide-clip-"]')).toHaveCount(1);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import {
   putAddedFile,
   putAddedManifest,
   removeAddedModel,
+  whileAdding,
 } from '../platform/browser/addedModels.ts';
 import { demoCheckImages } from '../platform/browser/checkImages.ts';
 import { sha256OfParts } from '../platform/browser/fileParts.ts';
@@ -92,9 +93,6 @@ async function readWhole(
   return bytes;
 }
 
-/** Ids being added in this worker: their files are in storage before their manifest is. */
-const adding = new Set<string>();
-
 export const addModel = async (
   { file, name, family, size }: Calls['add-model']['request'],
   progress: (p: AddModelProgress) => void,
@@ -103,8 +101,18 @@ export const addModel = async (
   const displayName = name.trim() || file.name.replace(/\.onnx$/i, '');
   await checkRoom(file);
   const id = freshId(displayName);
+  // its files are in storage before its manifest is: held, the lock keeps every tab's listing off them
+  return whileAdding(id, () => store(id, displayName, { file, family, size }, progress, signal));
+};
+
+async function store(
+  id: string,
+  displayName: string,
+  { file, family, size }: Omit<Calls['add-model']['request'], 'name'>,
+  progress: (p: AddModelProgress) => void,
+  signal: AbortSignal,
+): Promise<Calls['add-model']['reply']> {
   let stored = 0;
-  adding.add(id);
   try {
     const bytes = await readWhole(file, progress, signal);
     const { manifest, lines } = await importModel({
@@ -132,13 +140,11 @@ export const addModel = async (
   } catch (err) {
     await removeAddedModel(id);
     throw isQuotaError(err) ? storageFull(file, 'the browser refused to store more for this site') : err;
-  } finally {
-    adding.delete(id);
   }
-};
+}
 
 export const listAddedModels = async (): Promise<Calls['added-models']['reply']> => ({
-  models: await addedModels(adding),
+  models: await addedModels(),
 });
 
 export const removeModel = async ({

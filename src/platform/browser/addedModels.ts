@@ -1,7 +1,9 @@
 // Models the user added in the page (Settings → "Add a model…"), kept in the origin's Cache API
 // storage under our own URLs: they outlive reloads and work offline without the service worker.
 // The manifest is written last, so a model without one is half-stored (an add that failed or was
-// cancelled, a tab closed mid-way) and its files are removed the next time the store is read.
+// cancelled, a tab closed mid-way) and its files are removed the next time the store is read,
+// unless a tab is adding it right now: an add holds a Web Lock named after its id until it ends,
+// and the browser releases it should the tab close or crash.
 // The cache's name does not start with "muscope-": the service worker deletes those on update.
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { type FileParts, partsLength } from '../../encoders/onnx/index.ts';
@@ -68,11 +70,22 @@ async function sizeOf(cache: Cache, request: Request): Promise<number> {
   return Number.isFinite(length) && length > 0 ? length : ((await response?.blob())?.size ?? 0);
 }
 
-/**
- * Every complete added model with the bytes it takes; half-stored ones are removed on the way,
- * except those in `adding` (being stored now, their manifest still to come).
- */
-export async function addedModels(adding: ReadonlySet<string>): Promise<AddedModel[]> {
+const lockOf = (id: string): string => `muscope-adding-${id}`;
+
+/** Runs `add`, the storing of model `id`, holding its lock: any tab's listing spares its files meanwhile. */
+export function whileAdding<T>(id: string, add: () => Promise<T>): Promise<T> {
+  return navigator.locks.request(lockOf(id), add);
+}
+
+/** Ids some tab of this origin is adding now. */
+async function beingAdded(): Promise<Set<string>> {
+  const { held = [] } = await navigator.locks.query();
+  return new Set(held.map((lock) => lock.name ?? ''));
+}
+
+/** Every complete added model with the bytes it takes; half-stored ones are removed on the way, unless being added. */
+export async function addedModels(): Promise<AddedModel[]> {
+  const adding = await beingAdded();
   const cache = await caches.open(CACHE);
   const byId = new Map<string, Request[]>();
   for (const request of await cache.keys()) {
@@ -81,7 +94,7 @@ export async function addedModels(adding: ReadonlySet<string>): Promise<AddedMod
   }
   const models: AddedModel[] = [];
   for (const [id, requests] of byId) {
-    if (adding.has(id)) continue;
+    if (adding.has(lockOf(id))) continue;
     const manifest = await addedManifest(id);
     if (!manifest) {
       await Promise.all(requests.map((r) => cache.delete(r)));
