@@ -1,7 +1,7 @@
 // `add`: a catalog encoder from its pinned upstream export (or a local copy of it), tapped (and,
 // given check images, quantized and checked) and installed into <modelsDir>/<name>/ by importModel.
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelManifest } from '../../src/encoders/manifest.ts';
@@ -11,7 +11,7 @@ import { downloadTo, fetchFailure } from '../files/download.ts';
 import { checkFile } from '../files/integrity.ts';
 import { sha256Hex } from '../onnx/index.ts';
 import { type CatalogEntry, downloadUrl } from './catalog.ts';
-import { importIntoFolder } from './import-folder.ts';
+import { importIntoFolder, readExport } from './import-folder.ts';
 
 export interface AddOptions {
   entry: CatalogEntry;
@@ -71,7 +71,7 @@ export async function addModel(options: AddOptions): Promise<AddedModel> {
   const url = downloadUrl(entry, options.endpoint);
   const file = options.from ?? (await downloadPinned(entry, url, log));
   try {
-    const bytes = await readFile(file);
+    const { bytes, dataFiles } = await readExport(file);
     const sha256 = options.from ? sha256Hex(bytes) : entry.pin?.sha256;
     const pinned = entry.pin !== undefined && sha256 === entry.pin.sha256;
     if (options.from && !pinned) {
@@ -83,6 +83,7 @@ export async function addModel(options: AddOptions): Promise<AddedModel> {
     const dir = join(options.modelsDir, entry.name);
     const { manifest, tap } = await importIntoFolder(dir, {
       bytes,
+      dataFiles,
       fileName: options.from ?? url,
       id: entry.name,
       displayName: entry.displayName,

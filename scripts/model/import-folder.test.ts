@@ -2,7 +2,7 @@
 // the default check images against `npm run model -- tap` then `quantize`, file for file; and the
 // command line's own behaviour around importModel (its errors, a re-import into a folder).
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { buildVitModel } from '../fixtures/vit-graph.ts';
 import { clipFixture, dinov2Fixture } from '../fixtures/specs.ts';
 import { encodeModel, sha256Hex } from '../onnx/index.ts';
 import { importIntoFolder } from './import-folder.ts';
+import { CLIP, modelsDir, withExternalData } from '../../src/encoders/import/exports.testing.ts';
 import { decodeCheckImages, defaultCheckImageDir, selectCheckImages } from './variant-check-images.ts';
 
 /** The manifest without what differs by design: when each variant was checked, and the provenance text. */
@@ -68,6 +69,27 @@ describe.skipIf(!existsSync(defaultCheckImageDir()))('importModel and `tap` + `q
 });
 
 describe('the command line around importModel', () => {
+  it('reads an export’s external-data file from beside it, and names it when it is missing', async () => {
+    const { graph, data } = withExternalData(CLIP, 'weights.bin');
+    const dir = join(work, 'external');
+    await mkdir(dir);
+    await writeFile(join(dir, 'clip.onnx'), graph);
+    await writeFile(join(dir, 'weights.bin'), data);
+    const [outside, inside] = [join(work, 'tap-outside'), join(work, 'tap-inside')];
+    expect((await model('tap', join(dir, 'clip.onnx'), '--out', outside)).code).toBe(0);
+    expect((await model('tap', join(modelsDir, CLIP, 'export.onnx'), '--out', inside)).code).toBe(0);
+    const [a, b] = [await readFile(join(outside, 'model.onnx')), await readFile(join(inside, 'model.onnx'))];
+    expect(Buffer.compare(a, b)).toBe(0);
+
+    await rm(join(dir, 'weights.bin'));
+    const missing = await model('tap', join(dir, 'clip.onnx'), '--out', join(work, 'never'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      'model tap: clip.onnx keeps its weights in a separate file, weights.bin, which was not given with it: choose clip.onnx and that file together (all the files of the export).',
+    ]);
+    expect(existsSync(join(work, 'never'))).toBe(false);
+  });
+
   it('says in one line that a file is no ONNX model, naming it', async () => {
     const png = join(work, 'photo.onnx');
     await writeFile(png, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));

@@ -1,13 +1,12 @@
 // `npm run model -- tap <export.onnx> --out <dir> [--family clip|dinov2|dino] [--layers …] [--id ID] [--size S]`:
 // model.onnx and manifest.json through importModel (src/encoders/import), the family found by structure unless given.
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256Hex } from '../onnx/index.ts';
 import type { Command } from './command.ts';
 import { parseFamily } from '../../src/encoders/import/families.ts';
 import { parseLayerList } from '../../src/encoders/import/tapPlan.ts';
-import { importIntoFolder, wroteLine } from './import-folder.ts';
+import { importIntoFolder, readExport, wroteLine } from './import-folder.ts';
 
 export function parseSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -38,10 +37,11 @@ export const tapCommand: Command = {
     const family = values.family === undefined ? undefined : parseFamily(values.family);
     const layers = values.layers === undefined ? undefined : parseLayerList(values.layers);
     const size = parseSize(values.size);
-    const bytes = await readFile(file);
+    const { bytes, dataFiles } = await readExport(file);
     const id = values.id ?? basename(resolve(values.out));
     const { manifest } = await importIntoFolder(values.out, {
       bytes,
+      dataFiles,
       fileName: basename(file),
       id,
       displayName: id,

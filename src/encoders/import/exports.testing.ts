@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModelManifest } from '../manifest.ts';
-import { decodeModel, encodeModel, nodeInputs, nodeOutputs, type onnx } from '../onnx/index.ts';
+import { DataLocation, decodeModel, encodeModel, nodeInputs, nodeOutputs, type onnx } from '../onnx/index.ts';
 
 export const modelsDir = resolve(import.meta.dirname, '../../../public/models');
 export const CLIP = 'fixture-clip-vit';
@@ -37,3 +37,27 @@ export const dinoV1 = (): Uint8Array =>
     const graph = model.graph ?? {};
     for (const mul of layerScales(graph)) bypass(graph, mul);
   });
+
+/**
+ * The fixture export `id` as torch.onnx writes one with `save_as_external_data`: every weight of
+ * 1 KB or more moved, one after another, into one data file `location` beside the graph.
+ */
+export function withExternalData(id: string, location: string): { graph: Uint8Array; data: Uint8Array } {
+  const model = decodeModel(exportBytes(id));
+  const moved: Uint8Array[] = [];
+  let offset = 0;
+  for (const tensor of model.graph?.initializer ?? []) {
+    const raw = tensor.rawData;
+    if (!raw || raw.length < 1024) continue;
+    tensor.externalData = [
+      { key: 'location', value: location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(raw.length) },
+    ];
+    tensor.dataLocation = DataLocation.EXTERNAL;
+    Reflect.deleteProperty(tensor, 'rawData');
+    moved.push(raw);
+    offset += raw.length;
+  }
+  return { graph: encodeModel(model), data: Uint8Array.from(Buffer.concat(moved)) };
+}

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DataLocation,
   DataType,
   GraphEditor,
   attr,
@@ -32,7 +31,16 @@ import {
   importModel,
 } from './importModel.ts';
 import { TapError } from './errors.ts';
-import { CLIP, DINOV2, dinoV1, edited, exportBytes, fixtureManifest, modelsDir } from './exports.testing.ts';
+import {
+  CLIP,
+  DINOV2,
+  dinoV1,
+  edited,
+  exportBytes,
+  fixtureManifest,
+  modelsDir,
+  withExternalData,
+} from './exports.testing.ts';
 
 /** Seeded noise images of an odd size, so the import resizes them as it does real ones. */
 function noiseImages(count: number): CheckImageSource[] {
@@ -238,6 +246,28 @@ describe('importModel options', () => {
     );
     expect(error.cause).toBeInstanceOf(TapError);
   });
+
+  it('an export with its weights in an external-data file gives the files of the same export with them inside', async () => {
+    const { graph, data } = withExternalData(CLIP, 'my-export.onnx_data');
+    const outside = await runImport(graph, { dataFiles: new Map([['my-export.onnx_data', data]]) });
+    const inside = await runImport(exportBytes(CLIP));
+    expect(outside.files.map(([f]) => f)).toEqual(inside.files.map(([f]) => f));
+    outside.files.forEach(([name, bytes], i) => expect(Buffer.compare(bytes, inside.files[i][1]), name).toBe(0));
+    expect(outside.result.manifest).toEqual(inside.result.manifest);
+  });
+
+  it('an external-data file shorter than the graph reads of it is cut short, naming it', async () => {
+    const { graph, data } = withExternalData(CLIP, 'my-export.onnx_data');
+    const error = await importFailure(graph, {
+      dataFiles: new Map([['my-export.onnx_data', data.subarray(0, data.length - 100)]]),
+    });
+    expect([error.code, error.message]).toEqual([
+      'truncated',
+      expect.stringMatching(
+        /^my-export\.onnx_data is cut short: my-export\.onnx reads \d+ bytes of it from byte \d+, and it has \d+\. Copy the whole export again\.$/,
+      ),
+    ]);
+  });
 });
 
 describe('importModel refuses what it cannot import, naming the file, before handing anything over', () => {
@@ -280,14 +310,10 @@ describe('importModel refuses what it cannot import, naming the file, before han
       /^my-export\.onnx is not a ViT image encoder MuScope can import: input input_ids is int64, not float32 pixels\./,
     ],
     [
-      'weights in external data',
-      () =>
-        edited(CLIP, (m) => {
-          const t = m.graph?.initializer?.[0];
-          if (t) t.dataLocation = DataLocation.EXTERNAL;
-        }),
-      'unsupported',
-      /^my-export\.onnx keeps its weights in separate external-data files/,
+      'weights in an external-data file not given',
+      () => withExternalData(CLIP, 'my-export.onnx_data').graph,
+      'missing-data',
+      /^my-export\.onnx keeps its weights in a separate file, my-export\.onnx_data, which was not given with it: choose my-export\.onnx and that file together/,
     ],
     [
       'CLIPVisionModel (no projection)',

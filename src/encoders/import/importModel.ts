@@ -7,7 +7,6 @@
 import type { ModelManifest } from '../manifest.ts';
 import { imageFormatOf } from '../../engine/preprocess/imageFiles.ts';
 import {
-  DataLocation,
   decodeModel,
   encodeModelParts,
   type FileParts,
@@ -19,6 +18,7 @@ import {
   runOnce,
 } from '../onnx/index.ts';
 import { type CheckImageSource, prepareCheckImages } from './checkImages.ts';
+import { bringWeightsInside, type DataFiles } from './externalData.ts';
 import { buildCheckedVariants } from './checkedVariants.ts';
 import { familyLabels, familyMarks, familyOf, importErrorOf } from './detectFamily.ts';
 import { ImportError, TapError } from './errors.ts';
@@ -29,6 +29,8 @@ import { findVit, resolveSize, type TapFindings, tapModel, type VitStructure } f
 
 export type { FloatSession, OpenFloatModel } from '../onnx/index.ts';
 export type { CheckImageSource } from './checkImages.ts';
+export type { DataFiles } from './externalData.ts';
+export { externalDataLocations } from './externalData.ts';
 export { ImportError } from './errors.ts';
 export type { ImportErrorCode } from './errors.ts';
 export { detectFamily } from './detectFamily.ts';
@@ -43,6 +45,8 @@ export interface ImportProgress {
 export interface ImportRequest {
   /** the whole ONNX export */
   bytes: Uint8Array;
+  /** the export's external-data files by name, where its weights lie outside the .onnx */
+  dataFiles?: DataFiles;
   /** as the user named it (messages, provenance) */
   fileName: string;
   id: string;
@@ -112,8 +116,12 @@ function notOnnx(fileName: string, bytes: Uint8Array, cause?: unknown): ImportEr
   );
 }
 
-/** The decoded export and its graph, or the ImportError saying why the bytes are not one we can read. */
-function parseExport(bytes: Uint8Array, fileName: string): { model: onnx.ModelProto; graph: onnx.IGraphProto } {
+/** The decoded export, its weights inside, and its graph, or the ImportError saying why the bytes are not one we can read. */
+function parseExport(
+  bytes: Uint8Array,
+  fileName: string,
+  dataFiles: DataFiles,
+): { model: onnx.ModelProto; graph: onnx.IGraphProto } {
   if (bytes.length === 0)
     throw new ImportError('not-onnx', `${fileName} is empty (0 bytes). Choose the .onnx file of the export.`);
   let model: onnx.ModelProto;
@@ -131,11 +139,7 @@ function parseExport(bytes: Uint8Array, fileName: string): { model: onnx.ModelPr
   }
   const graph = model.graph;
   if (!graph || graphNodes(graph).length === 0) throw notOnnx(fileName, bytes);
-  if ((graph.initializer ?? []).some((t) => t.dataLocation === DataLocation.EXTERNAL))
-    throw new ImportError(
-      'unsupported',
-      `${fileName} keeps its weights in separate external-data files, which cannot come with it: re-export it with the weights inside the .onnx file (models under 2 GB fit).`,
-    );
+  bringWeightsInside(graph, dataFiles, fileName);
   if (!(model.opsetImport ?? []).some((o) => !o.domain || o.domain === 'ai.onnx'))
     throw new ImportError(
       'unsupported',
@@ -194,7 +198,7 @@ interface Tapped {
 async function tapExport(request: ImportRequest, progress: (p: ImportProgress) => void): Promise<Tapped> {
   const { fileName, signal } = request;
   progress({ stage: 'parse', done: 0, total: 1 });
-  const { model, graph } = parseExport(request.bytes, fileName);
+  const { model, graph } = parseExport(request.bytes, fileName, request.dataFiles ?? new Map());
   let vit: VitStructure;
   try {
     vit = findVit(graph);

@@ -1,9 +1,10 @@
 // src/encoders/import: turning a CLIP/DINO ONNX export into a MuScope model without Node APIs: taps and
 // embedding found by graph structure, the manifest, the quantized variants (shared by the page and `npm run model`).
 // importModel is the whole pipeline; the rest are its parts.
-export { ImportError, detectFamily, importModel } from './importModel.ts';
+export { ImportError, detectFamily, externalDataLocations, importModel } from './importModel.ts';
 export type {
   CheckImageSource,
+  DataFiles,
   FloatSession,
   ImportErrorCode,
   ImportProgress,
