@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { DINOV2, edited } from '../src/encoders/import/exports.testing.ts';
+import { CLIP, DINOV2, edited, withExternalData } from '../src/encoders/import/exports.testing.ts';
 import type { ModelManifest } from '../src/encoders/manifest.ts';
 import { DataType, encodeModel, valueInfo } from '../src/encoders/onnx/index.ts';
 import { clipFixture } from '../scripts/fixtures/specs.ts';
@@ -316,6 +316,52 @@ test('a second tab opened while the first adds a model leaves the add’s files 
     await other.reload();
     await openSettings(other);
     await expect(other.locator('[data-testid="model-option"][data-model-id^="added-wide-clip-"]')).toHaveCount(1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('an export whose weights lie in a data file is added from both files, as the CLI adds it from beside each other', async ({
+  page,
+}, testInfo) => {
+  test.skip(testInfo.project.name === 'webgpu', 'reading the files does not depend on the backend');
+  const root = mkdtempSync(join(tmpdir(), 'muscope-external-'));
+  try {
+    const { graph, data } = withExternalData(CLIP, 'export.onnx_data');
+    const [onnx, onnxData] = [join(root, 'export.onnx'), join(root, 'export.onnx_data')];
+    writeFileSync(onnx, graph);
+    writeFileSync(onnxData, data);
+    await page.goto('/');
+    await expectState(page, 'idle', 120_000);
+
+    // the .onnx alone: the file it lacks is named, and nothing is stored
+    const alone = await addModelFile(page, onnx, 'alone');
+    console.log(`export.onnx alone: ${alone.text}`);
+    expect(alone.state).toBe('error');
+    expect(alone.text).toMatch(
+      /export\.onnx keeps its weights in a separate file, export\.onnx_data, which was not given with it: choose export\.onnx and that file together/,
+    );
+    expect(await storedModelUrls(page)).toEqual([]);
+    await closeAddModel(page);
+
+    const both = await addModelFile(page, [onnx, onnxData], 'external');
+    expect(both.state, both.text).toBe('done');
+    await closeAddModel(page);
+    const id = (await page
+      .locator('[data-testid="model-option"]', { hasText: 'external' })
+      .getAttribute('data-model-id')) as string;
+
+    // the truth: `npm run model -- tap` (which reads export.onnx_data from beside it) and `quantize`
+    const cli = join(root, 'cli');
+    run('scripts/model/main.ts', ['tap', onnx, '--family', 'clip', '--out', cli, '--id', 'cli']);
+    run('scripts/model/main.ts', ['quantize', cli]);
+    const manifest = JSON.parse(readFileSync(join(cli, 'manifest.json'), 'utf8')) as ModelManifest;
+    expect(manifest.variants.length).toBeGreaterThan(1);
+    for (const variant of manifest.variants)
+      expect(
+        (await storedModelFile(page, id, variant.file)).equals(readFileSync(join(cli, variant.file))),
+        variant.file,
+      ).toBe(true);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -45,78 +45,93 @@ function slug(name: string): string {
  */
 const freshId = (name: string): string => `${ADDED_ID_PREFIX}${slug(name)}-${Date.now().toString(36)}`;
 
-const storageFull = (file: File, free: string): EncoderError =>
+/** The .onnx and its data files: the model's size, whichever way its weights were kept. */
+const exportSize = ({ file, dataFiles }: ExportFiles): number => dataFiles.reduce((n, f) => n + f.size, file.size);
+
+const storageFull = (files: ExportFiles, free: string): EncoderError =>
   new EncoderError(
     'storage-full',
-    `${file.name} needs about ${mb(file.size * STORED_PER_FILE_BYTE)} of this browser's storage (the model and its smaller variants), and ${free}. Remove a model you no longer need in Settings, or free disk space, then add it again.`,
+    `${files.file.name} needs about ${mb(exportSize(files) * STORED_PER_FILE_BYTE)} of this browser's storage (the model and its smaller variants), and ${free}. Remove a model you no longer need in Settings, or free disk space, then add it again.`,
   );
 
-async function checkRoom(file: File): Promise<void> {
+async function checkRoom(files: ExportFiles): Promise<void> {
+  const { file } = files;
+  const size = exportSize(files);
   if (file.size === 0)
     throw new EncoderError(
       'model-file-unusable',
       `${file.name} is empty (0 bytes). Choose the .onnx file of the export.`,
     );
-  if (file.size > MAX_MODEL_BYTES)
+  if (size > MAX_MODEL_BYTES)
     throw new EncoderError(
       'model-file-unusable',
-      `${file.name} is ${mb(file.size)}; the page runs models of at most ${mb(MAX_MODEL_BYTES)} (onnxruntime's WASM memory). Export a smaller model (e.g. ViT-B instead of ViT-L), or use \`npm run model -- add\` and the command-line tool.`,
+      `${file.name} is ${mb(size)}${files.dataFiles.length > 0 ? ' with its data files' : ''}; the page runs models of at most ${mb(MAX_MODEL_BYTES)} (onnxruntime's WASM memory). Export a smaller model (e.g. ViT-B instead of ViT-L), or use \`npm run model -- add\` and the command-line tool.`,
     );
   const { quota, usage } = await navigator.storage.estimate();
   if (quota === undefined) return;
   const free = quota - (usage ?? 0);
-  if (file.size * STORED_PER_FILE_BYTE > free)
-    throw storageFull(file, `this site may use ${mb(Math.max(0, free))} more`);
+  if (size * STORED_PER_FILE_BYTE > free) throw storageFull(files, `this site may use ${mb(Math.max(0, free))} more`);
 }
 
 /** The browser's own refusal to store a file, when its quota is below what estimate() says (it may be). */
 const isQuotaError = (err: unknown): boolean => err instanceof DOMException && err.name === 'QuotaExceededError';
 
-/** The file in one buffer, read in chunks with progress (the file itself is never copied whole). */
-async function readWhole(
-  file: File,
+/** Each file in one buffer, read in chunks with progress over them all (a file is never copied whole). */
+async function readAll(
+  files: readonly File[],
   progress: (p: AddModelProgress) => void,
   signal: AbortSignal,
-): Promise<Uint8Array> {
-  const bytes = new Uint8Array(file.size);
-  const read = await readInto(
-    file.stream(),
-    bytes,
-    (done) => progress({ stage: 'read', done, total: file.size }),
-    signal,
-  );
-  if (read !== file.size)
-    throw new EncoderError(
-      'model-file-unusable',
-      `${file.name} changed while it was read. Add it again once it is saved.`,
+): Promise<Uint8Array[]> {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const buffers: Uint8Array[] = [];
+  let before = 0;
+  for (const file of files) {
+    const bytes = new Uint8Array(file.size);
+    const read = await readInto(
+      file.stream(),
+      bytes,
+      (done) => progress({ stage: 'read', done: before + done, total }),
+      signal,
     );
-  return bytes;
+    if (read !== file.size)
+      throw new EncoderError(
+        'model-file-unusable',
+        `${file.name} changed while it was read. Add it again once it is saved.`,
+      );
+    buffers.push(bytes);
+    before += file.size;
+  }
+  return buffers;
 }
 
+type AddRequest = Calls['add-model']['request'];
+type ExportFiles = Pick<AddRequest, 'file' | 'dataFiles'>;
+
 export const addModel = async (
-  { file, name, family, size }: Calls['add-model']['request'],
+  request: AddRequest,
   progress: (p: AddModelProgress) => void,
   signal: AbortSignal,
 ): Promise<Calls['add-model']['reply']> => {
-  const displayName = name.trim() || file.name.replace(/\.onnx$/i, '');
-  await checkRoom(file);
+  const displayName = request.name.trim() || request.file.name.replace(/\.onnx$/i, '');
+  await checkRoom(request);
   const id = freshId(displayName);
   // its files are in storage before its manifest is: held, the lock keeps every tab's listing off them
-  return whileAdding(id, () => store(id, displayName, { file, family, size }, progress, signal));
+  return whileAdding(id, () => store(id, displayName, request, progress, signal));
 };
 
 async function store(
   id: string,
   displayName: string,
-  { file, family, size }: Omit<Calls['add-model']['request'], 'name'>,
+  { file, dataFiles, family, size }: AddRequest,
   progress: (p: AddModelProgress) => void,
   signal: AbortSignal,
 ): Promise<Calls['add-model']['reply']> {
   let stored = 0;
   try {
-    const bytes = await readWhole(file, progress, signal);
+    const [bytes, ...data] = await readAll([file, ...dataFiles], progress, signal);
     const { manifest, lines } = await importModel({
       bytes,
+      dataFiles: new Map(dataFiles.map((f, i) => [f.name, data[i]])),
       fileName: file.name,
       id,
       displayName,
@@ -125,7 +140,7 @@ async function store(
       open: openWasmFloatModel,
       checkImages: await demoCheckImages(signal),
       sha256: sha256OfParts,
-      source: `added in the page from ${file.name} (${file.size} bytes)`,
+      source: `added in the page from ${[file, ...dataFiles].map((f) => `${f.name} (${f.size} bytes)`).join(', ')}`,
       onFile: async (fileName, fileBytes) => {
         signal.throwIfAborted();
         await putAddedFile(id, fileName, fileBytes);
@@ -139,7 +154,7 @@ async function store(
     return { model: { manifest, bytes: stored }, lines };
   } catch (err) {
     await removeAddedModel(id);
-    throw isQuotaError(err) ? storageFull(file, 'the browser refused to store more for this site') : err;
+    throw isQuotaError(err) ? storageFull({ file, dataFiles }, 'the browser refused to store more for this site') : err;
   }
 }
 

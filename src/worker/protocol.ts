@@ -205,7 +205,8 @@ export interface Calls {
   evaluate: { request: EvaluationRequest; progress: CountProgress; reply: Evaluation };
   /** taps, checks, quantizes and stores an ONNX export the user chose; `family` null: found from the graph; `size` null: the export's own */
   'add-model': {
-    request: { file: File; name: string; family: VitFamily | null; size: number | null };
+    /** the export's .onnx, and its external-data files where its weights lie outside it */
+    request: { file: File; dataFiles: File[]; name: string; family: VitFamily | null; size: number | null };
     progress: AddModelProgress;
     reply: { model: AddedModel; lines: string[] };
   };

@@ -4,6 +4,13 @@ import { WorkerCallError } from '../../worker/client.ts';
 import type { AddModelProgress, Calls } from '../../worker/protocol.ts';
 
 type AddedModel = Calls['add-model']['reply']['model'];
+type ExportFiles = Pick<Calls['add-model']['request'], 'file' | 'dataFiles'>;
+
+/** The .onnx among the files picked together, and the rest as its data files; null for none. */
+function exportFiles(picked: File[]): ExportFiles | null {
+  const file = picked.find((f) => /\.onnx$/i.test(f.name)) ?? picked[0];
+  return file ? { file, dataFiles: picked.filter((f) => f !== file) } : null;
+}
 import { workerClient } from '../workerClient.ts';
 
 type Status =
@@ -13,7 +20,7 @@ type Status =
   | { state: 'error'; text: string };
 
 const STAGE_TEXT: Record<AddModelProgress['stage'], string> = {
-  read: 'Reading the file',
+  read: 'Reading the files',
   parse: 'Reading the graph',
   tap: 'Finding the taps and the image embedding',
   variants: 'Building and checking the smaller variants',
@@ -49,7 +56,7 @@ function addedText({ manifest, bytes }: AddedModel, persisted: boolean | null): 
  */
 export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (id: string) => Promise<void> }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [file, setFile] = useState<File | null>(null);
+  const [files, setFiles] = useState<ExportFiles | null>(null);
   const [name, setName] = useState('');
   const [family, setFamily] = useState<VitFamily | ''>('');
   const [size, setSize] = useState('');
@@ -61,22 +68,23 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
     return () => running.current?.abort();
   }, []);
 
-  const choose = (chosen: File | undefined) => {
-    if (!chosen) return;
-    setFile(chosen);
-    if (!name) setName(chosen.name.replace(/\.onnx$/i, ''));
+  const choose = (chosen: FileList | null) => {
+    const picked = exportFiles([...(chosen ?? [])]);
+    if (!picked) return;
+    setFiles(picked);
+    if (!name) setName(picked.file.name.replace(/\.onnx$/i, ''));
     setStatus({ state: 'idle' });
   };
 
   const add = async () => {
-    if (!file) return;
+    if (!files) return;
     const controller = new AbortController();
     running.current = controller;
     setStatus({ state: 'working', progress: null });
     try {
       const { model, lines } = await workerClient.call(
         'add-model',
-        { file, name, family: family || null, size: size ? Number(size) : null },
+        { ...files, name, family: family || null, size: size ? Number(size) : null },
         { signal: controller.signal, onProgress: (progress) => setStatus({ state: 'working', progress }) },
       );
       // Not awaited: Firefox asks the user first, and the answer may come much later or never.
@@ -109,25 +117,34 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
-        if (!working) choose(e.dataTransfer.files[0]);
+        if (!working) choose(e.dataTransfer.files);
       }}
     >
       <h2>Add a model</h2>
       <p className="help">
         An ONNX export of a CLIP or DINO vision transformer (Hugging Face <code>CLIPVisionModelWithProjection</code>,{' '}
         <code>CLIPVisionModel</code> or <code>Dinov2Model</code>, exported by optimum or <code>torch.onnx</code>). It is
-        checked, quantized and stored in this browser only; nothing is uploaded. Pick the file or drop it here.
+        checked, quantized and stored in this browser only; nothing is uploaded. Pick the file or drop it here; an
+        export whose weights are in separate data files (such as <code>model.onnx_data</code>) is picked or dropped with
+        them.
       </p>
       <label className="field">
         ONNX file
         <input
           type="file"
-          accept=".onnx,application/octet-stream"
+          accept=".onnx,.onnx_data,.data,.bin,application/octet-stream"
           disabled={working}
           data-testid="add-model-file"
-          onChange={(e) => choose(e.target.files?.[0])}
+          multiple
+          onChange={(e) => choose(e.target.files)}
         />
       </label>
+      {files && files.dataFiles.length > 0 && (
+        <p className="muted" data-testid="add-model-data-files">
+          {files.file.name} with its data {files.dataFiles.length === 1 ? 'file' : 'files'}{' '}
+          {files.dataFiles.map((f) => f.name).join(', ')}
+        </p>
+      )}
       <label className="field">
         Name
         <input
@@ -200,7 +217,7 @@ export function AddModelDialog({ onClose, onAdded }: { onClose: () => void; onAd
         <button
           type="button"
           className="primary"
-          disabled={!file || working}
+          disabled={!files || working}
           onClick={() => void add()}
           data-testid="add-model-confirm"
         >

@@ -20,10 +20,10 @@ export async function typeInto(field: Locator, text: string): Promise<void> {
   await expect(field).toHaveValue(text);
 }
 
-/** Adds the ONNX file at `path` under `name`; resolves with the dialog's final state and text. */
+/** Adds the ONNX file at `path` (with its data files, picked together) under `name`; resolves with the dialog's final state and text. */
 export async function addModelFile(
   page: Page,
-  path: string,
+  path: string | string[],
   name: string,
   timeout = 180_000,
 ): Promise<{ state: string; text: string }> {
