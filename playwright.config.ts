@@ -43,7 +43,14 @@ export default defineConfig({
     {
       name: 'firefox',
       metadata: { backend: 'wasm' },
-      testMatch: ['inspect.spec.ts', 'offline.spec.ts', 'privacy.spec.ts', 'wasmKernel.spec.ts', 'fileCorpus.spec.ts', 'addModel.spec.ts'],
+      testMatch: [
+        'inspect.spec.ts',
+        'offline.spec.ts',
+        'privacy.spec.ts',
+        'wasmKernel.spec.ts',
+        'fileCorpus.spec.ts',
+        'addModel.spec.ts',
+      ],
       use: { browserName: 'firefox', channel: 'moz-firefox', launchOptions: { executablePath: firefox } },
     },
   ],
