@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModelManifest } from '../manifest.ts';
-import { DataLocation, decodeModel, encodeModel, nodeInputs, nodeOutputs, type onnx } from '../onnx/index.ts';
+import { decodeModel, encodeModel, nodeInputs, nodeOutputs, type onnx, placeOutside } from '../onnx/index.ts';
 
 export const modelsDir = resolve(import.meta.dirname, '../../../public/models');
 export const CLIP = 'fixture-clip-vit';
@@ -49,13 +49,7 @@ export function withExternalData(id: string, location: string): { graph: Uint8Ar
   for (const tensor of model.graph?.initializer ?? []) {
     const raw = tensor.rawData;
     if (!raw || raw.length < 1024) continue;
-    tensor.externalData = [
-      { key: 'location', value: location },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(raw.length) },
-    ];
-    tensor.dataLocation = DataLocation.EXTERNAL;
-    Reflect.deleteProperty(tensor, 'rawData');
+    placeOutside(tensor, location, offset, raw.length);
     moved.push(raw);
     offset += raw.length;
   }

@@ -2,7 +2,7 @@
 // write them for models over 2 GB, or when asked): each weight becomes a view of its bytes in
 // the data file's buffer, nothing copied, and from then on the export is like one with its
 // weights inside: model.onnx is written as one file.
-import { DataLocation, type onnx, toNumber } from '../onnx/index.ts';
+import { DataLocation, DataType, elementCount, externalPlace, type onnx, tensorDims } from '../onnx/index.ts';
 import { ImportError } from './errors.ts';
 
 /** The external-data files given with an export, by file name (a location's last path segment). */
@@ -14,31 +14,25 @@ const lastSegment = (path: string): string => path.slice(Math.max(path.lastIndex
 export function externalDataLocations(graph: onnx.IGraphProto): string[] {
   const locations = new Set<string>();
   for (const tensor of graph.initializer ?? [])
-    if (tensor.dataLocation === DataLocation.EXTERNAL) locations.add(locationOf(tensor).location);
+    if (tensor.dataLocation === DataLocation.EXTERNAL) locations.add(externalPlace(tensor).location);
   return [...locations];
 }
 
-function locationOf(tensor: onnx.ITensorProto): { location: string; offset: number; length: number | null } {
-  const entry = new Map((tensor.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-  const number = (key: string): number | null => (entry.has(key) ? Number(entry.get(key)) : null);
-  return { location: entry.get('location') ?? '', offset: number('offset') ?? 0, length: number('length') };
-}
-
 /** Bytes one element of a tensor takes, by ONNX data type; 0 where not fixed. */
-const ELEMENT_BYTES: Record<number, number> = {
-  1: 4,
-  2: 1,
-  3: 1,
-  4: 2,
-  5: 2,
-  6: 4,
-  7: 8,
-  9: 1,
-  10: 2,
-  11: 8,
-  12: 4,
-  13: 8,
-  16: 2,
+const ELEMENT_BYTES: Partial<Record<number, number>> = {
+  [DataType.FLOAT]: 4,
+  [DataType.UINT8]: 1,
+  [DataType.INT8]: 1,
+  [DataType.UINT16]: 2,
+  [DataType.INT16]: 2,
+  [DataType.INT32]: 4,
+  [DataType.INT64]: 8,
+  [DataType.BOOL]: 1,
+  [DataType.FLOAT16]: 2,
+  [DataType.DOUBLE]: 8,
+  [DataType.UINT32]: 4,
+  [DataType.UINT64]: 8,
+  [DataType.BFLOAT16]: 2,
 };
 
 /**
@@ -49,7 +43,7 @@ const ELEMENT_BYTES: Record<number, number> = {
 export function bringWeightsInside(graph: onnx.IGraphProto, files: DataFiles, fileName: string): void {
   for (const tensor of graph.initializer ?? []) {
     if (tensor.dataLocation !== DataLocation.EXTERNAL) continue;
-    const { location, offset, length } = locationOf(tensor);
+    const { location, offset, length } = externalPlace(tensor);
     const data = files.get(lastSegment(location));
     if (!data) {
       const all = externalDataLocations(graph);
@@ -58,8 +52,7 @@ export function bringWeightsInside(graph: onnx.IGraphProto, files: DataFiles, fi
         `${fileName} keeps its weights in ${all.length === 1 ? 'a separate file' : `${all.length} separate files`}, ${all.join(', ')}, which ${all.length === 1 ? 'was' : 'were'} not given with it: choose ${fileName} and ${all.length === 1 ? 'that file' : 'those files'} together (all the files of the export).`,
       );
     }
-    const elements = (tensor.dims ?? []).reduce<number>((n, d) => n * toNumber(d), 1);
-    const size = length ?? elements * (ELEMENT_BYTES[tensor.dataType ?? 0] ?? 0);
+    const size = length ?? elementCount(tensorDims(tensor)) * (ELEMENT_BYTES[tensor.dataType ?? 0] ?? 0);
     if (!(offset >= 0 && size >= 0 && offset + size <= data.length))
       throw new ImportError(
         'truncated',

@@ -16,6 +16,24 @@ export interface WeightsOutside {
   files: { path: string; data: Uint8Array }[];
 }
 
+/** Where an external tensor's bytes lie: the external_data entries ONNX defines, read. */
+export function externalPlace(tensor: onnx.ITensorProto): { location: string; offset: number; length: number | null } {
+  const entry = new Map((tensor.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+  const number = (key: string): number | null => (entry.has(key) ? Number(entry.get(key)) : null);
+  return { location: entry.get('location') ?? '', offset: number('offset') ?? 0, length: number('length') };
+}
+
+/** Makes `tensor` external, its `length` bytes at `offset` of file `location`, and drops its raw data. */
+export function placeOutside(tensor: onnx.ITensorProto, location: string, offset: number, length: number): void {
+  tensor.externalData = [
+    { key: 'location', value: location },
+    { key: 'offset', value: String(offset) },
+    { key: 'length', value: String(length) },
+  ];
+  tensor.dataLocation = DataLocation.EXTERNAL;
+  Reflect.deleteProperty(tensor, 'rawData');
+}
+
 /** `model` as a light graph and the buffers its large raw initializers are views of; `model` itself is left as it was. */
 export function weightsOutside(model: onnx.IModelProto): WeightsOutside {
   const paths = new Map<ArrayBufferLike, string>();
@@ -24,16 +42,8 @@ export function weightsOutside(model: onnx.IModelProto): WeightsOutside {
     if (!raw || raw.length < MIN_EXTERNAL_BYTES) return tensor;
     let path = paths.get(raw.buffer);
     if (path === undefined) paths.set(raw.buffer, (path = `weights-${paths.size}.bin`));
-    const outside: onnx.ITensorProto = {
-      ...tensor,
-      externalData: [
-        { key: 'location', value: path },
-        { key: 'offset', value: String(raw.byteOffset) },
-        { key: 'length', value: String(raw.length) },
-      ],
-      dataLocation: DataLocation.EXTERNAL,
-    };
-    delete outside.rawData;
+    const outside = { ...tensor };
+    placeOutside(outside, path, raw.byteOffset, raw.length);
     return outside;
   });
   const light = encodeModel({ ...model, graph: { ...model.graph, initializer } });

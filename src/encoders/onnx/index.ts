@@ -14,7 +14,7 @@ export {
 export type { onnx, Int64 } from './proto.ts';
 export { decodeModel, decodeModelFile, encodeModel, encodeModelParts, partsLength } from './codec.ts';
 export type { FileParts } from './codec.ts';
-export { weightsOutside } from './externalWeights.ts';
+export { externalPlace, placeOutside, weightsOutside } from './externalWeights.ts';
 export {
   elementCount,
   tensorDims,
