@@ -6,8 +6,13 @@ import type { Loaded } from './models.ts';
 
 // Decoding and both encoders stubbed: every image encoded is counted and gets one tiny tap holding
 // its count, in CPU memory (WASM) or in a fake GPU buffer (WebGPU) whose read-back gives the count
-// unless the device is "lost".
-const gpu = vi.hoisted(() => ({ encoded: 0, lost: false, destroyed: [] as number[] }));
+// unless the device is "lost"; read-backs wait for `readBack`.
+const gpu = vi.hoisted(() => ({
+  encoded: 0,
+  lost: false,
+  destroyed: [] as number[],
+  readBack: Promise.resolve(),
+}));
 vi.mock('../platform/browser/decode.ts', () => ({
   decodeRgb: async () => ({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 }),
 }));
@@ -29,6 +34,7 @@ vi.mock('../encoders/web/deviceTaps.ts', () => ({
 vi.mock('./gpuMusc.ts', () => ({
   ortGpuMusc: async () => ({
     download: async (layer: DeviceLayer) => {
+      await gpu.readBack;
       if (gpu.lost) throw new Error('device lost');
       return {
         images: 1,
@@ -72,7 +78,7 @@ const hostValues = async (model: Loaded, n: number) =>
 
 beforeEach(async () => {
   await encode(loaded('wasm'), 0); // an empty batch empties the cache
-  Object.assign(gpu, { encoded: 0, lost: false, destroyed: [] });
+  Object.assign(gpu, { encoded: 0, lost: false, destroyed: [], readBack: Promise.resolve() });
 });
 
 describe('features on the GPU', () => {
@@ -81,6 +87,18 @@ describe('features on the GPU', () => {
     expect(await hostValues(model, 3)).toEqual([1, 2, 3]);
     expect(gpu.destroyed).toEqual([1, 2, 3]);
     expect((await encode(model, 3)).encodedNow).toBe(0); // cached in CPU memory
+  });
+
+  it('count as ready only once read back, so a device lost after "1 ready" keeps that one', async () => {
+    let release = () => undefined as void;
+    gpu.readBack = new Promise<void>((resolve) => (release = resolve));
+    const seen: number[] = [];
+    const run = featuresFor(loaded('webgpu'), geometry, images(2), (done) => seen.push(done), signal);
+    await vi.waitFor(() => expect(gpu.encoded).toBe(2));
+    expect(seen).toEqual([0]);
+    release();
+    await run;
+    expect(seen).toEqual([0, 1, 2]);
   });
 });
 
@@ -103,7 +121,7 @@ describe('carryFeatures', () => {
   it('encodes again what had not come back when the device was lost', async () => {
     gpu.lost = true;
     const onGpu = loaded('webgpu', 'int8-weight');
-    await encode(onGpu, 2);
+    await expect(encode(onGpu, 2)).rejects.toThrow('device lost');
     const wasm = loaded('wasm', 'int8-weight');
     await carryFeatures(onGpu.reply, wasm.reply);
     expect((await encode(wasm, 2)).encodedNow).toBe(2);

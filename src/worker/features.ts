@@ -153,6 +153,15 @@ export async function featuresFor(
     group && quietly(Promise.all(group.map((n) => decodeRgb(images[n].blob, images[n].name))));
   let done = images.length - missing.length;
   onProgress(done, images.length);
+  // An image is ready once its features are in CPU memory: on the GPU after its read-back, which
+  // overlaps the next image's encoding. A device lost after that keeps it (carryFeatures).
+  const readBack: Promise<unknown>[] = [];
+  const countWhenRead = (features: ImageFeatures[]) =>
+    readBack.push(
+      quietly(
+        Promise.all(features.map((f) => f.host)).then(() => onProgress((done += features.length), images.length)),
+      ),
+    );
   let decoded = decode(groups[0]);
   for (const [g, group] of groups.entries()) {
     throwIfAborted(signal);
@@ -162,10 +171,10 @@ export async function featuresFor(
       ? [await encodeOnGpu(model, rgb[0], geometry)]
       : await encodeOnCpu(model, rgb, geometry, signal);
     group.forEach((n, i) => cache.set(keys[n], encoded[i]));
-    done += group.length;
-    onProgress(done, images.length);
+    countWhenRead(encoded);
     onEncoded(group, encoded);
   }
+  await Promise.all(readBack);
   return { features: keys.map((k) => cache.get(k) as ImageFeatures), encodedNow: missing.length };
 }
 
