@@ -146,8 +146,9 @@ test('CLIP and DINOv2 exports added in the page give the CLI’s files and score
       added.push({ id, cli });
     }
 
-    // On SwiftShader, switching between the two added models after an offline reload once hung
-    // loading (not diagnosed, README "Adding a model in the page"): WASM covers what follows.
+    // On SwiftShader, switching between the two added models after an offline reload sometimes
+    // traps in onnxruntime's WebAssembly after an unexplained GPU loss (README "Adding a model in
+    // the page"): WASM covers what follows.
     if (testInfo.project.name === 'webgpu') return;
 
     // A reload, then offline: the models are still listed and still score as the CLI does.

@@ -187,3 +187,30 @@ test('a batch below 5 images is refused in plain words and can be scored anyway'
   await expect(page.getByTestId('result')).toHaveCount(3);
   await expect(page.getByTestId('status')).toContainText('Forced');
 });
+
+test('an error the worker could not catch: the page says so, refuses further work at once, and a reload recovers', async ({
+  page,
+  browserName,
+}) => {
+  test.skip(browserName === 'firefox', 'Playwright reaches a page’s workers in Chromium only');
+  await page.goto('/');
+  await expectState(page, 'idle', 120_000);
+  const worker = page.workers().find((w) => w.url().includes('muscope.worker'));
+  // Thrown outside any call, as onnxruntime's WebAssembly trap was (README, "Adding a model in the page").
+  await worker!.evaluate(
+    () =>
+      void setTimeout(() => {
+        throw new Error('simulated fault');
+      }),
+  );
+  await openSettings(page);
+  await page.getByTestId('backend-select').selectOption('wasm'); // a model load, after the crash
+  await expectState(page, 'error');
+  await expect(page.getByTestId('error')).toContainText(
+    /The inference engine in this tab stopped \(.*simulated fault\)/,
+  );
+  await expect(page.getByTestId('error')).toContainText('Reload the page to go on');
+  await page.getByTestId('reload').click();
+  await expectState(page, 'idle', 120_000);
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+});

@@ -50,7 +50,10 @@ export function App() {
   }, [manifest.data]);
 
   const modelError = index.error ?? manifest.error ?? model.error;
-  const state: RunPhase = phase !== 'idle' ? phase : modelError ? 'error' : model.data ? 'idle' : 'loading-model';
+  // A run in progress speaks for itself; otherwise the model's load or failure (after a switch of
+  // model, or the worker's crash) comes before the last run's outcome.
+  const running = phase === 'loading-model' || phase === 'encoding' || phase === 'scoring';
+  const state: RunPhase = running ? phase : modelError ? 'error' : model.data ? phase : 'loading-model';
 
   return (
     <div className="app">

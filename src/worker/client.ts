@@ -1,6 +1,9 @@
 // Main-thread side of the worker boundary: one promise per call, progress callbacks, and
 // cancellation through AbortSignal.
-import type { CallKind, Calls, FromWorker, ToWorker, WorkerErrorPayload } from './protocol.ts';
+import type { CallKind, Calls, FromWorker, ToWorker } from './protocol.ts';
+
+/** The code of every call's error once the worker has crashed. */
+export const WORKER_CRASHED = 'worker-crashed';
 
 export class WorkerCallError extends Error {
   override readonly name = 'WorkerCallError';
@@ -26,15 +29,22 @@ export interface CallOptions<K extends CallKind> {
 export class WorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /**
+   * Set by an error nothing in the worker caught: onnxruntime's WebAssembly trapping (README,
+   * "Adding a model in the page") leaves its memory in an unknown state, and a call made after it
+   * may never be answered, so every call from then on fails at once.
+   */
+  private crashed: WorkerCallError | null = null;
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.receive(e.data));
-    worker.addEventListener('error', (e) =>
-      this.failAll({
-        code: 'worker-crashed',
-        message: `The background worker stopped: ${e.message}. Reload the page.`,
-      }),
-    );
+    worker.addEventListener('error', (e) => {
+      this.crashed = new WorkerCallError(
+        WORKER_CRASHED,
+        `The inference engine in this tab stopped (${e.message || 'an error it could not recover from'}). Reload the page to go on: the batch is kept.`,
+      );
+      this.failAll(this.crashed);
+    });
   }
 
   call<K extends CallKind>(
@@ -44,6 +54,7 @@ export class WorkerClient {
   ): Promise<Calls[K]['reply']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.crashed) return reject(this.crashed);
       if (options.signal?.aborted) return reject(new WorkerCallError('cancelled', 'Cancelled.'));
       this.pending.set(id, {
         resolve: resolve as (r: unknown) => void,
@@ -68,8 +79,8 @@ export class WorkerClient {
     else pending.reject(new WorkerCallError(message.error.code, message.error.message));
   }
 
-  private failAll(error: WorkerErrorPayload): void {
-    for (const p of this.pending.values()) p.reject(new WorkerCallError(error.code, error.message));
+  private failAll(error: WorkerCallError): void {
+    for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
   }
 }

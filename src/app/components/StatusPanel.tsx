@@ -1,4 +1,5 @@
 import type { ModelManifest } from '../../encoders/manifest.ts';
+import { WORKER_CRASHED, WorkerCallError } from '../../worker/client.ts';
 import type { BatchScores, LoadedModel, LoadProgress } from '../../worker/protocol.ts';
 import { useBatchStore, type RunError } from '../batch/batchStore.ts';
 import { runBatch } from '../run/controller.ts';
@@ -11,10 +12,20 @@ import { RunProgressBar } from './RunProgressBar.tsx';
 const loadText = (p: LoadProgress | null): string => (p ? loadStageText(p) : 'Loading the model…');
 
 /** What the user can do about an error, as buttons. */
+/** After the worker's crash nothing can run in this tab again; the batch is stored, a reload brings it back. */
+function ReloadButton() {
+  return (
+    <button type="button" onClick={() => location.reload()} data-testid="reload">
+      Reload the page
+    </button>
+  );
+}
+
 function ErrorActions({ error, manifest }: { error: RunError; manifest: ModelManifest | undefined }) {
   const updateSettings = useUiStore((s) => s.updateSettings);
   const setBackendPreference = useUiStore((s) => s.setBackendPreference);
   const retry = () => manifest && void runBatch(manifest);
+  if (error.code === WORKER_CRASHED) return <ReloadButton />;
   if (error.code === 'too-few-images' || error.code === 'rscin-too-few-images') {
     return (
       <button
@@ -85,6 +96,8 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
   const images = useBatchStore((s) => s.images.length);
   const loadProgress = useUiStore((s) => s.loadProgress);
   const running = state === 'loading-model' || state === 'encoding' || state === 'scoring';
+  // In the error state after a finished run, the error is the model's (App puts it first).
+  const runError = run.phase === 'error' ? run.error : null;
   return (
     <section className={`status status-${state}`} data-testid="status" data-state={state} aria-live="polite">
       <div className="status-main">
@@ -122,9 +135,13 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
         {state === 'error' && (
           <div className="status-error" role="alert">
             <p className="error" data-testid="error">
-              {run.error?.message ?? modelError?.message ?? 'Something went wrong.'}
+              {runError?.message ?? modelError?.message ?? 'Something went wrong.'}
             </p>
-            {run.error && <ErrorActions error={run.error} manifest={manifest} />}
+            {runError ? (
+              <ErrorActions error={runError} manifest={manifest} />
+            ) : (
+              modelError instanceof WorkerCallError && modelError.code === WORKER_CRASHED && <ReloadButton />
+            )}
           </div>
         )}
         {state === 'done' && run.error && <p className="error">{run.error.message}</p>}
