@@ -4,9 +4,11 @@
 // its file is about 400 MB while its 56 px input keeps every run short. It is written once into the
 // system's temporary folder, then added through Settings → Add a model… in Debian's Chromium on WASM,
 // as a user does it. The browser's memory (PSS over its processes, browserMemory.ts) is read once
-// the default model is loaded and at its peak from choosing the file until the dialog says done.
+// the default model is loaded and at its peak from choosing the file until the dialog says done,
+// in all and under each step the dialog shows.
 
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeModel } from '../onnx/index.ts';
@@ -16,7 +18,7 @@ import { launchChromiumProfile } from '../../tooling/browser/chromium.ts';
 import { rememberWasmBackend } from '../../tooling/browser/pages/appPage.ts';
 import { addModelFile } from '../../tooling/browser/pages/models.ts';
 import { ensurePreview, origin } from './browser.ts';
-import { browserPssBytes, watchBrowserMemory } from './browserMemory.ts';
+import { browserPssBytes } from './browserMemory.ts';
 import type { BenchRecord } from './cases.ts';
 
 /** 8 blocks of 12.6 M weights (4·1024² attention, 2·1024·4096 MLP): about 403 MB of fp32. */
@@ -34,6 +36,39 @@ const wideClip: VitFixtureSpec = {
 /** Reading, tapping, three variants and their checks on 8 images; minutes for 400 MB on 2 cores. */
 const ADD_LIMIT_MS = 1_800_000;
 const MB = 2 ** 20;
+
+/**
+ * The browser's PSS every `everyMs` until `stop`, its peak (MB) under each line the dialog showed
+ * (byte counts left out), so a peak can be told to a step: reading, tapping, a variant's check.
+ */
+function watchStages(page: Page, everyMs: number): { peaks: Map<string, number>; stop(): Promise<void> } {
+  const peaks = new Map<string, number>();
+  let sampling = true;
+  const status = page.locator('[data-testid="add-model-status"] p').first();
+  const sampler = (async () => {
+    while (sampling) {
+      const mb = Math.round(browserPssBytes() / MB);
+      const line = await status.textContent({ timeout: everyMs }).catch(() => null);
+      const stage =
+        line === null
+          ? 'choosing the file'
+          : /^(Starting|Reading|Finding|Building)/.test(line)
+            ? line.replace(/: \d+ of \d+ MB$/, '')
+            : 'storing, done';
+      peaks.set(stage, Math.max(peaks.get(stage) ?? 0, mb));
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    peaks,
+    async stop() {
+      sampling = false;
+      await sampler;
+      const mb = Math.round(browserPssBytes() / MB);
+      peaks.set('done', mb);
+    },
+  };
+}
 
 async function syntheticExport(): Promise<string> {
   const path = join(tmpdir(), `muscope-bench-${wideClip.id}-${wideClip.blocks}x${wideClip.dim}.onnx`);
@@ -55,12 +90,10 @@ export async function runAddModelCase(emit: (record: BenchRecord) => void): Prom
     await page.goto(`${origin}/`);
     await page.locator('[data-testid="status"][data-state="idle"]').waitFor({ timeout: 600_000 });
     const idleMb = Math.round(browserPssBytes() / MB);
-    const memory = watchBrowserMemory(1000);
+    const memory = watchStages(page, 1000);
     const started = performance.now();
-    let peakMb = 0;
-    const { state, text } = await addModelFile(page, path, 'wide', ADD_LIMIT_MS).finally(
-      () => (peakMb = memory.stop()),
-    );
+    const { state, text } = await addModelFile(page, path, 'wide', ADD_LIMIT_MS).finally(() => memory.stop());
+    const peakMb = Math.max(...memory.peaks.values());
     emit({
       case: 'add-model',
       backend: 'wasm',
@@ -71,6 +104,7 @@ export async function runAddModelCase(emit: (record: BenchRecord) => void): Prom
       idle_browser_pss_mb: idleMb,
       peak_browser_pss_mb: peakMb,
       added_over_file: +((peakMb - idleMb) / fileMb).toFixed(2),
+      peak_mb_by_stage: [...memory.peaks].map(([stage, mb]) => `${stage}: ${mb}`).join('; '),
       ...(state !== 'done' && { error: text.slice(0, 300) }),
     });
   } finally {
