@@ -34,6 +34,7 @@ export class KernelThread {
       }
     };
     this.worker.onerror = (e) => {
+      e.preventDefault(); // handled here: it must not reach the page as this worker's own crash
       this.stopped = new Error(`an MSM worker stopped: ${e.message}`);
       this.rejectAll(this.stopped);
     };
