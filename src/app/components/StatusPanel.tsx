@@ -11,7 +11,6 @@ import { RunProgressBar } from './RunProgressBar.tsx';
 
 const loadText = (p: LoadProgress | null): string => (p ? loadStageText(p) : 'Loading the model…');
 
-/** What the user can do about an error, as buttons. */
 /** After the worker's crash nothing can run in this tab again; the batch is stored, a reload brings it back. */
 function ReloadButton() {
   return (
@@ -21,6 +20,7 @@ function ReloadButton() {
   );
 }
 
+/** What the user can do about an error, as buttons. */
 function ErrorActions({ error, manifest }: { error: RunError; manifest: ModelManifest | undefined }) {
   const updateSettings = useUiStore((s) => s.updateSettings);
   const setBackendPreference = useUiStore((s) => s.setBackendPreference);
