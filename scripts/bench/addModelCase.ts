@@ -8,9 +8,9 @@
 // in all and under each step the dialog shows.
 
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { writeModel } from '../onnx/index.ts';
 import { clipFixture, type VitFixtureSpec } from '../fixtures/specs.ts';
 import { buildVitModel } from '../fixtures/vit-graph.ts';

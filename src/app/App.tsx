@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useBatchStore, type RunPhase } from './batch/batchStore.ts';
+import { isBusy, useBatchStore, type RunPhase } from './batch/batchStore.ts';
 import { CameraMode } from './camera/CameraMode.tsx';
 import { DetailView } from './components/DetailView.tsx';
 import { DropZone } from './components/DropZone.tsx';
@@ -52,8 +52,7 @@ export function App() {
   const modelError = index.error ?? manifest.error ?? model.error;
   // A run in progress speaks for itself; otherwise the model's load or failure (after a switch of
   // model, or the worker's crash) comes before the last run's outcome.
-  const running = phase === 'loading-model' || phase === 'encoding' || phase === 'scoring';
-  const state: RunPhase = running ? phase : modelError ? 'error' : model.data ? phase : 'loading-model';
+  const state: RunPhase = isBusy(phase) ? phase : modelError ? 'error' : model.data ? phase : 'loading-model';
 
   return (
     <div className="app">

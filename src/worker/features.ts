@@ -156,12 +156,6 @@ export async function featuresFor(
   // An image is ready once its features are in CPU memory: on the GPU after its read-back, which
   // overlaps the next image's encoding. A device lost after that keeps it (carryFeatures).
   const readBack: Promise<unknown>[] = [];
-  const countWhenRead = (features: ImageFeatures[]) =>
-    readBack.push(
-      quietly(
-        Promise.all(features.map((f) => f.host)).then(() => onProgress((done += features.length), images.length)),
-      ),
-    );
   let decoded = decode(groups[0]);
   for (const [g, group] of groups.entries()) {
     throwIfAborted(signal);
@@ -171,7 +165,8 @@ export async function featuresFor(
       ? [await encodeOnGpu(model, rgb[0], geometry)]
       : await encodeOnCpu(model, rgb, geometry, signal);
     group.forEach((n, i) => cache.set(keys[n], encoded[i]));
-    countWhenRead(encoded);
+    const read = Promise.all(encoded.map((f) => f.host));
+    readBack.push(quietly(read.then(() => onProgress((done += group.length), images.length))));
     onEncoded(group, encoded);
   }
   await Promise.all(readBack);

@@ -1,7 +1,7 @@
 import type { ModelManifest } from '../../encoders/manifest.ts';
 import { WORKER_CRASHED, WorkerCallError } from '../../worker/client.ts';
 import type { BatchScores, LoadedModel, LoadProgress } from '../../worker/protocol.ts';
-import { useBatchStore, type RunError } from '../batch/batchStore.ts';
+import { isBusy, useBatchStore, type RunError } from '../batch/batchStore.ts';
 import { runBatch } from '../run/controller.ts';
 import { useUiStore } from '../store.ts';
 import type { RunPhase } from '../batch/batchStore.ts';
@@ -95,7 +95,7 @@ export function StatusPanel({ state, model, modelError, manifest }: Props) {
   const scores = useBatchStore((s) => s.scores);
   const images = useBatchStore((s) => s.images.length);
   const loadProgress = useUiStore((s) => s.loadProgress);
-  const running = state === 'loading-model' || state === 'encoding' || state === 'scoring';
+  const running = isBusy(state);
   // In the error state after a finished run, the error is the model's (App puts it first).
   const runError = run.phase === 'error' ? run.error : null;
   return (
