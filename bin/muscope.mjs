@@ -11,6 +11,8 @@ const r = spawnSync(
   [
     '--import',
     pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
+    '--import',
+    pathToFileURL(join(root, 'tooling/node/wat.mjs')).href,
     join(root, 'src/cli/main.ts'),
     ...process.argv.slice(2),
   ],

@@ -30,7 +30,7 @@ const FIXTURES = [
 ] as const;
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync('npx', ['tsx', script, ...args], {
+  return execFileSync('npx', ['tsx', '--import', './tooling/node/wat.mjs', script, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

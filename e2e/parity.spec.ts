@@ -107,7 +107,7 @@ function maskDisagreement(mask: Canvas, map: Float32Array, size: number, thresho
 
 /** Runs the CLI from the repository root; resolves with its standard output. */
 function muscope(...args: string[]): string {
-  return execFileSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
+  return execFileSync('npx', ['tsx', '--import', './tooling/node/wat.mjs', 'src/cli/main.ts', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { MODELS_DIR, loadManifest, verifiedVariantPath } from '../../src/platform/node/models.ts';
+import { watModule } from '../../tooling/vite/wat.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = join(ROOT, 'gpu-check');
@@ -48,6 +49,22 @@ const runtimePlugin: Plugin = {
   },
 };
 
+/** The engine's WebAssembly text imports (`k.wat`, `k.wat?fma`), assembled as the Vite plugin does. */
+const watPlugin: Plugin = {
+  name: 'gpu-check-wat',
+  setup(b) {
+    // one module per file and flavour: the path keeps the query
+    b.onResolve({ filter: /\.wat(\?fma)?$/ }, ({ path, resolveDir }) => ({
+      path: resolve(resolveDir, path),
+      namespace: 'wat',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'wat' }, async ({ path }) => {
+      const [file, query] = path.split('?');
+      return { contents: await watModule(file, query === 'fma'), loader: 'js' };
+    });
+  },
+};
+
 function copyInto(staging: string, from: string, to: string): void {
   mkdirSync(dirname(join(staging, to)), { recursive: true });
   copyFileSync(from, join(staging, to));
@@ -61,7 +78,7 @@ async function stage(staging: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
-    plugins: [runtimePlugin],
+    plugins: [runtimePlugin, watPlugin],
     logLevel: 'warning',
   });
   const ortDist = dirname(require.resolve('onnxruntime-web/webgpu'));

@@ -12,7 +12,8 @@ export const BOTTLE = join(REPO, '../shared/data/mvtec_ad/bottle');
 export const MODEL = 'resnet50v2-imagenet-trunk';
 export const ready = existsSync(join(MODELS_DIR, MODEL, 'manifest.json')) && existsSync(BOTTLE);
 const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-const argsFor = (args: readonly string[]) => ['--import', TSX, join(REPO, 'src/cli/main.ts'), ...args];
+const WAT = pathToFileURL(join(REPO, 'tooling/node/wat.mjs')).href;
+const argsFor = (args: readonly string[]) => ['--import', TSX, '--import', WAT, join(REPO, 'src/cli/main.ts'), ...args];
 
 export function runMuscope(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   return runMuscopeOn([], cwd, ...args);

@@ -27,23 +27,26 @@ export function fuseMultiplyAdds(text: string, id: string): string {
   return out;
 }
 
+/** `path`'s WebAssembly text assembled and validated (fused multiply-adds with `fma`), as an ES module exporting its bytes. */
+export async function watModule(path: string, fma: boolean): Promise<string> {
+  const text = await readFile(path, 'utf8');
+  const wabt = await initWabt();
+  const module = wabt.parseWat(path, fma ? fuseMultiplyAdds(text, path) : text, fma ? FMA_FEATURES : FEATURES);
+  try {
+    module.validate();
+    const base64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
+    return `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));`;
+  } finally {
+    module.destroy();
+  }
+}
+
 export function wat(): Plugin {
   return {
     name: 'muscope-wat',
-    async load(request) {
+    load(request) {
       const [id, query] = request.split('?');
-      if (!id.endsWith('.wat')) return null;
-      const fma = query === 'fma';
-      const text = await readFile(id, 'utf8');
-      const wabt = await initWabt();
-      const module = wabt.parseWat(id, fma ? fuseMultiplyAdds(text, id) : text, fma ? FMA_FEATURES : FEATURES);
-      try {
-        module.validate();
-        const base64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
-        return `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));`;
-      } finally {
-        module.destroy();
-      }
+      return id.endsWith('.wat') ? watModule(id, query === 'fma') : null;
     },
   };
 }
