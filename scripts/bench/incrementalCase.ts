@@ -12,7 +12,7 @@ import { encodeImages } from '../../src/encoders/encode.ts';
 import { openModel } from '../../src/cli/model.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { loadSquashed } from '../../src/cli/loadImages.ts';
-import type { FeatureSlotsFactory } from '../../src/engine/msm.ts';
+import type { LayerSlotsFactory } from '../../src/engine/layerSlots.ts';
 import type { RgbImage } from '../../src/engine/preprocess/index.ts';
 import { runMusc } from '../../src/engine/pipeline.ts';
 import { judge, type Judgement } from '../../src/engine/session/judge.ts';
@@ -44,11 +44,11 @@ interface Timed {
 const total = (t: Timed): number => t.encode + t.add + t.judge;
 
 /** `slots`, adding the time spent computing pairs to `spent.ms`: splits the add's pair work from its other work. */
-function timedSlots(slots: FeatureSlotsFactory, spent: { ms: number }): FeatureSlotsFactory {
-  return (patches, dim) => {
-    const inner = slots(patches, dim);
+function timedSlots(slots: LayerSlotsFactory, spent: { ms: number }): LayerSlotsFactory {
+  return (grid, dim, degrees, bands) => {
+    const inner = slots(grid, dim, degrees, bands);
     return {
-      put: (slot, z) => inner.put(slot, z),
+      put: (slot, image) => inner.put(slot, image),
       async pairs(i, js) {
         const at = performance.now();
         const row = await inner.pairs(i, js);

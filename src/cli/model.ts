@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { ModelManifest, VariantDtype } from '../encoders/manifest.ts';
 import type { MsmEngine } from '../engine/types.ts';
-import type { FeatureSlotsFactory } from '../engine/msm.ts';
+import type { LayerSlotsFactory } from '../engine/layerSlots.ts';
 import { loadManifest, verifiedVariantPath } from '../platform/node/models.ts';
 import { createNodeRunner, type NodeEncoderRunner } from '../platform/node/ortRunner.ts';
 import { createWebGpuRunner } from '../platform/node/ortWebGpuRunner.ts';
@@ -18,8 +18,8 @@ export interface OpenModel {
   runner: NodeEncoderRunner;
   /** spread into runMusc's options */
   msm: MsmEngine;
-  /** feature slots for an incremental session, where --msm says */
-  slots: FeatureSlotsFactory;
+  /** layer slots for an incremental session, where --msm says */
+  slots: LayerSlotsFactory;
   /** where the encoder and mutual scoring run when not on the CPU defaults, for notes */
   notes: string[];
   /** closes the encoder session and releases the GPU device, if any */

@@ -4,7 +4,8 @@
 import * as ort from 'onnxruntime-node';
 import type { MsmEngine } from '../engine/types.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
-import { matmulSlots, type FeatureSlotsFactory } from '../engine/msm.ts';
+import { perDegree, type LayerSlotsFactory } from '../engine/layerSlots.ts';
+import { matmulSlots } from '../engine/msm.ts';
 import { adapterName } from '../gpu/device.ts';
 import { createWebGpuMusc, gpuSlots, type FeatureStorage } from '../gpu/index.ts';
 import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../platform/node/webgpu.ts';
@@ -19,8 +20,8 @@ export class GpuUnavailableError extends Error {
 
 export interface OpenMsm {
   engine: MsmEngine;
-  /** feature slots for an incremental session (engine/session): the CPU's matmul buffer, or the GPU's store */
-  slots: FeatureSlotsFactory;
+  /** layer slots for an incremental session (engine/session): the CPU's matmul buffer, or the GPU's store, per degree */
+  slots: LayerSlotsFactory;
   /** where scoring runs, for a note on stderr; null for the default CPU kernel */
   where: string | null;
   close(): void;
@@ -49,7 +50,7 @@ export function gpuMsm(storage: FeatureStorage, gpu: NodeGpu | { unavailable: st
   }
   return {
     engine: { scoreFeatureSet: createWebGpuMusc(device, { storage }).scoreFeatureSet },
-    slots: gpuSlots(device),
+    slots: perDegree(gpuSlots(device)),
     // A session's feature slots (gpuSlots) are f32 whatever the batch path stores.
     where: `WebGPU through Dawn (${storage === 'f16' ? "f16 storage; a session's feature slots f32" : 'f32 storage'}) on ${adapterNote(adapter.info)}`,
     close: () => device.destroy(),
@@ -63,5 +64,5 @@ export async function openMsm(backend: MsmBackend, threads: number): Promise<Ope
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   });
-  return { engine: { similarity }, slots: matmulSlots(similarity), where: null, close: () => {} };
+  return { engine: { similarity }, slots: perDegree(matmulSlots(similarity)), where: null, close: () => {} };
 }

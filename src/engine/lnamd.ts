@@ -32,34 +32,49 @@ function boxSumAxis(
   }
 }
 
+/**
+ * Image n's patch features [P·D] less the scalar mean of all P·D values (float64): the part of
+ * LNAMD every degree shares.
+ */
+export function centredImage(layer: LayerFeatures, n: number): Float64Array {
+  const { grid, dim, skip, data } = layer;
+  const size = grid * grid * dim;
+  const start = (n * (skip + grid * grid) + skip) * dim;
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum += data[start + i];
+  const mean = sum / size;
+  if (!Number.isFinite(mean)) {
+    throw new MuscError(
+      'invalid-input',
+      `The features of image ${n + 1} contain invalid numbers (NaN or infinity). The model output is broken; try its fp32 variant or another backend.`,
+    );
+  }
+  const centred = new Float64Array(size);
+  for (let i = 0; i < size; i++) centred[i] = data[start + i] - mean;
+  return centred;
+}
+
+/** Each patch's sum over its r×r neighbourhood (out-of-grid neighbours skipped); r = 1 gives `centred` itself. */
+export function windowSums(centred: Float64Array, grid: number, dim: number, r: number): Float64Array {
+  assertDegree(r);
+  if (r === 1) return centred;
+  const radius = (r - 1) / 2;
+  const scratch = new Float64Array(centred.length);
+  const summed = new Float64Array(centred.length);
+  boxSumAxis(centred, scratch, grid, dim, radius, true);
+  boxSumAxis(scratch, summed, grid, dim, radius, false);
+  return summed;
+}
+
 /** Unit-norm aggregated patch features Z [N, P, D] of one layer at degree r (odd). */
 export function lnamd(layer: LayerFeatures, r: number): Float32Array {
   assertDegree(r);
-  const { images, grid, dim, skip, data } = layer;
+  const { images, grid, dim } = layer;
   const patches = grid * grid;
-  const tokens = skip + patches;
   const size = patches * dim;
-  const centred = new Float64Array(size);
-  const scratch = r > 1 ? new Float64Array(size) : centred;
-  const summed = r > 1 ? new Float64Array(size) : centred;
   const z = new Float32Array(images * size);
-  const radius = (r - 1) / 2;
   for (let n = 0; n < images; n++) {
-    const start = (n * tokens + skip) * dim;
-    let sum = 0;
-    for (let i = 0; i < size; i++) sum += data[start + i];
-    const mean = sum / size;
-    if (!Number.isFinite(mean)) {
-      throw new MuscError(
-        'invalid-input',
-        `The features of image ${n + 1} contain invalid numbers (NaN or infinity). The model output is broken; try its fp32 variant or another backend.`,
-      );
-    }
-    for (let i = 0; i < size; i++) centred[i] = data[start + i] - mean;
-    if (r > 1) {
-      boxSumAxis(centred, scratch, grid, dim, radius, true);
-      boxSumAxis(scratch, summed, grid, dim, radius, false);
-    }
+    const summed = windowSums(centredImage(layer, n), grid, dim, r);
     for (let p = 0; p < patches; p++) l2NormalizeInto(summed, p * dim, z, n * size + p * dim, dim);
   }
   return z;

@@ -85,11 +85,36 @@ export async function mutualScoresOnPlan(
   window: RankInterval,
   plan: ScorerPlan,
   pairs: PairsAgainst,
-  { signal, onPairs, concurrency = 1 }: MsmProgressOptions & { concurrency?: number },
+  progress: MsmProgressOptions & { concurrency?: number },
 ): Promise<Float64Array> {
+  const [scores] = await setsScoresOnPlan(
+    images,
+    patches,
+    window,
+    plan,
+    1,
+    async (i, js) => [await pairs(i, js)],
+    progress,
+  );
+  return scores;
+}
+
+/**
+ * mutualScoresOnPlan for `sets` feature sets whose pairs come together (every LNAMD degree of a
+ * layer from one product per pair, degreeGram.ts): one PairRow per set, scores per set.
+ */
+export async function setsScoresOnPlan(
+  images: number,
+  patches: number,
+  window: RankInterval,
+  plan: ScorerPlan,
+  sets: number,
+  pairs: (i: number, js: readonly number[]) => Promise<PairRow[]>,
+  { signal, onPairs, concurrency = 1 }: MsmProgressOptions & { concurrency?: number },
+): Promise<Float64Array[]> {
   const { scorers } = plan;
-  // nearest[(i·P + p)·scorers + slot]: distance from patch p of image i to its scorer in `slot`
-  const nearest = new Float32Array(images * patches * scorers);
+  // nearest[s][(i·P + p)·scorers + slot]: distance from patch p of image i to its scorer in `slot`
+  const nearest = Array.from({ length: sets }, () => new Float32Array(images * patches * scorers));
   const partners = Array.from({ length: images }, (_, i) => plan.partners(i));
   const totalPairs = partners.reduce((sum, js) => sum + js.length, 0);
   // longest rows first, so a pool's last rows are short
@@ -98,16 +123,19 @@ export async function mutualScoresOnPlan(
   let next = 0;
   let lastYield = Date.now();
 
-  const place = (i: number, js: readonly number[], { forward, backward }: PairRow): void => {
+  const place = (i: number, js: readonly number[], rows: PairRow[]): void => {
     const count = js.length;
-    js.forEach((j, t) => {
-      const forwardSlot = plan.slot(i, j);
-      if (forwardSlot >= 0)
-        for (let p = 0; p < patches; p++) nearest[(i * patches + p) * scorers + forwardSlot] = forward[p * count + t];
-      const backwardSlot = plan.slot(j, i);
-      if (backwardSlot >= 0)
-        for (let q = 0; q < patches; q++)
-          nearest[(j * patches + q) * scorers + backwardSlot] = backward[t * patches + q];
+    rows.forEach(({ forward, backward }, s) => {
+      const table = nearest[s];
+      js.forEach((j, t) => {
+        const forwardSlot = plan.slot(i, j);
+        if (forwardSlot >= 0)
+          for (let p = 0; p < patches; p++) table[(i * patches + p) * scorers + forwardSlot] = forward[p * count + t];
+        const backwardSlot = plan.slot(j, i);
+        if (backwardSlot >= 0)
+          for (let q = 0; q < patches; q++)
+            table[(j * patches + q) * scorers + backwardSlot] = backward[t * patches + q];
+      });
     });
     pairsDone += count;
     onPairs?.(pairsDone, totalPairs);
@@ -126,7 +154,7 @@ export async function mutualScoresOnPlan(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, images - 1)) }, lane));
   throwIfAborted(signal);
-  return intervalMeans(nearest, images * patches, scorers, window);
+  return nearest.map((table) => intervalMeans(table, images * patches, scorers, window));
 }
 
 /**

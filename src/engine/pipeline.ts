@@ -1,14 +1,17 @@
 // The MuSc pipeline over one batch of tapped features: LNAMD → MSM per (degree, layer), mean over
-// layers then degrees (float64), image score = max of the upsampled map, min-max + RsCIN.
+// layers then degrees (float64), image score = max of the upsampled map, min-max + RsCIN. On the
+// CPU matmul path with every patch against every patch, a layer's degrees come from one product
+// per pair (degreeGram.ts).
 // Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
 
-import { patchBands } from './alignment.ts';
+import { isExact, patchBands } from './alignment.ts';
 import { candidateRing, everyOtherImage, fromRingOrder, toRingOrder } from './candidates.ts';
 import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
 import { MuscError, throwIfAborted } from './errors.ts';
+import { matmulDegreePairs } from './kernels/matmulDegrees.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { lnamd } from './lnamd.ts';
-import { mutualScores } from './msm.ts';
+import { mutualScores, setsScoresOnPlan } from './msm.ts';
 import { finalImageScores } from './rscin.ts';
 import type {
   FeatureSetScorer,
@@ -118,15 +121,30 @@ export async function runMusc(
   const sets = config.rList.length * layers.length;
   const pairsPerSet = Array.from({ length: images }, (_, i) => plan.partners(i).length).reduce((a, b) => a + b, 0);
 
+  const degrees = config.rList.length;
+  // shared[l][d]: layer l's scores at degree d, every degree of a layer from one product per pair
+  const shared: Float64Array[][] = [];
+  if (!opts.scoreFeatureSet && isExact(bands) && config.rList.some((r) => r > 1)) {
+    for (const [l, layer] of layers.entries()) {
+      throwIfAborted(signal);
+      onProgress?.({ stage: 'lnamd', done: l * degrees, total: sets });
+      const pairs = matmulDegreePairs(inMemoryLayer(layer), config.rList, kernel, ring?.order ?? null);
+      const onPairs = (done: number) =>
+        onProgress?.({ stage: 'msm', done: (l * pairsPerSet + done) * degrees, total: sets * pairsPerSet });
+      const scores = await setsScoresOnPlan(images, patches, msmWindow, plan, degrees, pairs, { signal, onPairs });
+      shared.push(ring ? scores.map((s) => fromRingOrder(s, ring.order, patches)) : scores);
+    }
+  }
+
   const patchScores = new Float64Array(images * patches);
   const layerScores = opts.keepLayerScores ? new Float64Array(sets * images * patches) : undefined;
   const perDegree = new Float64Array(images * patches);
   let set = 0;
-  for (const r of config.rList) {
+  for (const [d, r] of config.rList.entries()) {
     perDegree.fill(0);
-    for (const layer of layers) {
+    for (const [l, layer] of layers.entries()) {
       throwIfAborted(signal);
-      onProgress?.({ stage: 'lnamd', done: set, total: sets });
+      if (shared.length === 0) onProgress?.({ stage: 'lnamd', done: set, total: sets });
       const pairsBefore = set * pairsPerSet;
       const onPairs = (done: number) =>
         onProgress?.({ stage: 'msm', done: pairsBefore + done, total: sets * pairsPerSet });
@@ -144,9 +162,12 @@ export async function runMusc(
         });
         return ring ? fromRingOrder(scores, ring.order, patches) : scores;
       };
-      const scores = opts.scoreFeatureSet
-        ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
-        : await msmOnCpu();
+      const scores =
+        shared.length > 0
+          ? shared[l][d]
+          : opts.scoreFeatureSet
+            ? await opts.scoreFeatureSet(layer as never, r, window, { signal, onPairs })
+            : await msmOnCpu();
       layerScores?.set(scores, set * images * patches);
       for (let i = 0; i < scores.length; i++) perDegree[i] += scores[i] / layers.length;
       set += 1;

@@ -4,6 +4,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsKernel } from '../engine/kernels/tsKernel.ts';
+import { perDegree } from '../engine/layerSlots.ts';
 import { matmulSlots, type FeatureSlots, type PairRow } from '../engine/msm.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../engine/random.ts';
 import { ScoringSession, type SessionConfig } from '../engine/session/session.ts';
@@ -146,8 +147,8 @@ describe.skipIf(unavailable !== null)(`feature slots on Dawn (${unavailable ?? '
       forceSmallBatch: false,
       scorers: 'all',
     };
-    const gpu = new ScoringSession(config, dims.length, gpuSlots(device));
-    const cpu = new ScoringSession(config, dims.length, cpuSlots);
+    const gpu = new ScoringSession(config, dims.length, perDegree(gpuSlots(device)));
+    const cpu = new ScoringSession(config, dims.length, perDegree(cpuSlots));
     const add = async (picks: number[]) => {
       for (const session of [gpu, cpu])
         await session.add(

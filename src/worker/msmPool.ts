@@ -1,19 +1,19 @@
 // MSM on the CPU in the browser: the WebAssembly SIMD kernel (engine/kernels/nearestRows.ts) on
-// a pool of workers, one per core up to MAX_THREADS, offered to a scoring session as feature
+// a pool of workers, one per core up to MAX_THREADS, offered to a scoring session as layer
 // slots (`slots`, poolSlots.ts): every worker holds its own copy of every image (no
 // SharedArrayBuffer needed, so it is as fast without cross-origin isolation), and each pairs call
 // is split across all of them. Closing the pool frees every copy at once.
-import type { FeatureSlotsFactory } from '../engine/msm.ts';
+import type { LayerSlotsFactory } from '../engine/layerSlots.ts';
 import { KernelThread } from './kernelThread.ts';
 import { poolSlots } from './poolSlots.ts';
 
-/** Each thread holds a copy of the features (66 MB for 83 images × 14² × 1024): bound the copies. */
+/** Each thread holds a copy of the features (66 MB a layer for 83 images × 14² × 1024, every degree from it): bound the copies. */
 const MAX_THREADS = 4;
 
 export interface MsmPool {
   readonly threads: number;
-  /** Feature slots for a scoring session: a store in every worker, pairs split across them. */
-  slots: FeatureSlotsFactory;
+  /** Layer slots for a scoring session: a store in every worker, pairs split across them. */
+  slots: LayerSlotsFactory;
   /** Pairs requests each thread has answered so far (diagnostics, tests). */
   pairsAnswered(): number[];
   close(): void;

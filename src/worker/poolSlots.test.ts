@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearestSlots } from '../engine/kernels/nearestRows.ts';
-import type { FeatureSlots } from '../engine/msm.ts';
+import { perDegree, type LayerSlots } from '../engine/layerSlots.ts';
 import { randomValues, seededRandom } from '../engine/random.ts';
 import { ScoringSession, type SessionConfig } from '../engine/session/session.ts';
 import { DEFAULT_CONFIG, type MuscInput } from '../engine/types.ts';
@@ -17,16 +17,17 @@ function fakeWorker(): KernelPort & { answered: number } {
     closed: false,
     answered: 0,
     notify(message: Parameters<KernelPort['notify']>[0]) {
-      if (message.type === 'open') stores.open(message.store, message.patches, message.dim);
-      else if (message.type === 'put') stores.put(message.store, message.slot, message.z.slice());
+      if (message.type === 'open') stores.open(message.store, message.grid, message.dim, message.degrees);
+      else if (message.type === 'put')
+        stores.put(message.store, message.slot, { ...message.image, data: message.image.data.slice() });
       else stores.drop(message.store);
     },
     async call(message: KernelCall): Promise<Answer> {
       if (message.type !== 'pairs') throw new Error(`unexpected ${message.type}`);
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const row = await stores.pairs(message.store, message.i, message.js);
+      const rows = await stores.pairs(message.store, message.i, message.js);
       port.answered += 1;
-      return { id: 0, type: 'pairs', ...row };
+      return { id: 0, type: 'pairs', rows };
     },
   };
   return port;
@@ -73,10 +74,10 @@ describe('feature slots on the MSM pool', () => {
     ]);
   });
 
-  it('scores a session like the in-process kernel, with pieces, a removal and slot reuse', async () => {
+  it('scores a session like the in-process kernel scoring each degree apart, with pieces, a removal and slot reuse', async () => {
     const workers = [fakeWorker(), fakeWorker(), fakeWorker()];
     const onPool = new ScoringSession(config, DIMS.length, poolSlots(workers));
-    const local = new ScoringSession(config, DIMS.length, nearestSlots);
+    const local = new ScoringSession(config, DIMS.length, perDegree(nearestSlots));
     for (const [k, piece] of [
       [0, 1, 2],
       [3, 4, 5, 6],
@@ -99,15 +100,16 @@ describe('feature slots on the MSM pool', () => {
   });
 
   it('reports a failed write at the next pairs call, and refuses use after destroy', async () => {
-    const slots: FeatureSlots = poolSlots([fakeWorker(), fakeWorker()])(4, 2);
-    slots.put(0, new Float32Array(8).fill(0.5));
-    slots.put(1, new Float32Array(8).fill(0.25));
-    slots.put(2, new Float32Array(3));
+    const slots: LayerSlots = poolSlots([fakeWorker(), fakeWorker()])(2, 2, [1, 3]);
+    const image = (data: Float32Array) => ({ data, images: 1, grid: 2, dim: 2, skip: 0 });
+    slots.put(0, image(randomValues(8, seededRandom(1))));
+    slots.put(1, image(randomValues(8, seededRandom(2))));
+    slots.put(2, image(new Float32Array(3)));
     await expect(slots.pairs(0, [1])).rejects.toThrow(/writing slot 2 failed/);
     await expect(slots.pairs(0, [1])).resolves.toBeDefined(); // every worker reported it; slot 2 is not read
     await expect(slots.pairs(2, [0, 1])).rejects.toThrow(/writing slot 2 failed/);
     slots.destroy?.();
-    expect(() => slots.put(0, new Float32Array(8))).toThrow(/destroyed/);
+    expect(() => slots.put(0, image(new Float32Array(8)))).toThrow(/destroyed/);
     await expect(slots.pairs(0, [1])).rejects.toThrow(/destroyed/);
   });
 });

@@ -1,8 +1,9 @@
-// Feature slots (engine msm.ts FeatureSlots) on the MSM pool's workers, for a scoring session:
-// each worker keeps its own copy of every image in a store of its own, so a pairs call for image
-// i against images js is split into one contiguous run of js per worker, all computed at once,
-// and the rows are merged back into msm.ts's PairRow layout.
-import type { FeatureSlots, FeatureSlotsFactory, PairRow } from '../engine/msm.ts';
+// Layer slots (engine layerSlots.ts) on the MSM pool's workers, for a scoring session: each
+// worker keeps its own copy of every image in a store of its own, so a pairs call for image i
+// against images js is split into one contiguous run of js per worker, all computed at once, and
+// each degree's rows are merged back into msm.ts's PairRow layout.
+import type { LayerSlots, LayerSlotsFactory } from '../engine/layerSlots.ts';
+import type { PairRow } from '../engine/msm.ts';
 import type { KernelThread } from './kernelThread.ts';
 
 /** What the slots need of a worker (KernelThread), so a test can stand in for one. */
@@ -28,29 +29,30 @@ export function splitRuns(
   return runs;
 }
 
-const pairsOn = (worker: KernelPort, store: number, i: number, js: number[]): Promise<PairRow> =>
-  worker.call({ type: 'pairs', store, i, js });
+const pairsOn = async (worker: KernelPort, store: number, i: number, js: number[]): Promise<PairRow[]> =>
+  (await worker.call({ type: 'pairs', store, i, js })).rows;
 
-export function poolSlots(workers: readonly KernelPort[]): FeatureSlotsFactory {
-  return (patches, dim, bands): FeatureSlots => {
+export function poolSlots(workers: readonly KernelPort[]): LayerSlotsFactory {
+  return (grid, dim, degrees, bands): LayerSlots => {
     const store = nextStore++;
+    const patches = grid * grid;
     let destroyed = false;
     /** a write went out since the last pairs call: every worker must answer the next one */
     let written = false;
-    for (const w of workers) w.notify({ type: 'open', store, patches, dim, bands });
+    for (const w of workers) w.notify({ type: 'open', store, grid, dim, degrees: [...degrees], bands });
     const live = (): void => {
       if (destroyed) throw new Error('these feature slots were destroyed');
     };
     return {
       rowsAtOnce: ROWS_AT_ONCE,
-      put(slot, z) {
+      put(slot, image) {
         live();
-        // A copy per worker, transferred: posting z itself would clone its whole buffer, which
-        // may be far larger than z (a view). A failed write is reported by the worker's next pairs.
+        // A copy per worker, transferred: posting the data itself would clone its whole buffer,
+        // which may be far larger (a view). A failed write is reported by the worker's next pairs.
         written = true;
         for (const w of workers) {
-          const copy = z.slice();
-          w.notify({ type: 'put', store, slot, z: copy }, [copy.buffer]);
+          const data = image.data.slice();
+          w.notify({ type: 'put', store, slot, image: { ...image, data } }, [data.buffer]);
         }
       },
       async pairs(i, js) {
@@ -59,17 +61,19 @@ export function poolSlots(workers: readonly KernelPort[]): FeatureSlotsFactory {
         // After writes even a worker with no partners is asked, so each reports a failed write now.
         const runs = splitRuns(js, workers.length, written);
         written = false;
-        const rows = await Promise.all(runs.map((run, k) => pairsOn(workers[k], store, i, run.js)));
-        const forward = new Float32Array(patches * count);
-        const backward = new Float32Array(count * patches);
-        runs.forEach(({ at, js: part }, k) => {
-          const n = part.length;
-          const row = rows[k];
-          // forward columns interleave per patch; backward rows follow each other
-          for (let p = 0; p < patches; p++) forward.set(row.forward.subarray(p * n, (p + 1) * n), p * count + at);
-          backward.set(row.backward, at * patches);
+        const parts = await Promise.all(runs.map((run, k) => pairsOn(workers[k], store, i, run.js)));
+        return degrees.map((_, d) => {
+          const forward = new Float32Array(patches * count);
+          const backward = new Float32Array(count * patches);
+          runs.forEach(({ at, js: part }, k) => {
+            const n = part.length;
+            const row = parts[k][d];
+            // forward columns interleave per patch; backward rows follow each other
+            for (let p = 0; p < patches; p++) forward.set(row.forward.subarray(p * n, (p + 1) * n), p * count + at);
+            backward.set(row.backward, at * patches);
+          });
+          return { forward, backward };
         });
-        return { forward, backward };
       },
       destroy() {
         if (destroyed) return;

@@ -5,7 +5,7 @@
 // run on the kernel pool's feature slots on the CPU (msmPool.ts), or on the GPU's (src/gpu) when
 // the model runs there.
 import * as ort from 'onnxruntime-web/webgpu';
-import type { FeatureSlotsFactory } from '../engine/msm.ts';
+import { perDegree, type LayerSlotsFactory } from '../engine/layerSlots.ts';
 import { judge, type Judgement } from '../engine/session/judge.ts';
 import type { ImageRole } from '../engine/session/scorers.ts';
 import { ScoringSession, type SessionOptions, type SessionState } from '../engine/session/session.ts';
@@ -58,7 +58,7 @@ async function open(model: Loaded, settings: ScoreSettings, key: string): Promis
   dropSession();
   const onGpu = model.reply.backendInfo.backend === 'webgpu';
   const pool = onGpu ? null : createMsmPool();
-  const slots: FeatureSlotsFactory = pool ? pool.slots : gpuSlots(await ort.env.webgpu.device);
+  const slots: LayerSlotsFactory = pool ? pool.slots : perDegree(gpuSlots(await ort.env.webgpu.device));
   const config = {
     rList: settings.rList,
     interval: settings.interval,

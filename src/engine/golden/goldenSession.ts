@@ -4,7 +4,7 @@
 // tolerances). Shared by the Node session test (any kernel's feature slots) and the browser
 // harness (the WASM kernel pool's slots, as the page scores).
 
-import type { FeatureSlotsFactory } from '../msm.ts';
+import type { LayerSlotsFactory } from '../layerSlots.ts';
 import { seededRandom } from '../random.ts';
 import { judge } from '../session/judge.ts';
 import { ScoringSession } from '../session/session.ts';
@@ -30,7 +30,7 @@ function goldenInput(c: PipelineGoldenCase, picks: readonly number[]): MuscInput
 /** A session on `slots` holding every image of the case (id: its index), fed in pieces chosen by `seed`. */
 export async function feedInPieces(
   c: PipelineGoldenCase,
-  slots: FeatureSlotsFactory,
+  slots: LayerSlotsFactory,
   seed: number,
 ): Promise<ScoringSession> {
   const cfg = goldenConfig(c);

@@ -11,6 +11,8 @@
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
 
 import { allPatches, isExact, patchBlocks, type PatchBands, type PatchBlock } from '../alignment.ts';
+import { degreeImage, degreeRows, placePair, type DegreeNorms } from '../degreeGram.ts';
+import { perDegree, type LayerSlots, type LayerSlotsFactory } from '../layerSlots.ts';
 import { lnamd } from '../lnamd.ts';
 import {
   distance,
@@ -22,7 +24,8 @@ import {
   type PairRow,
   type PairRows,
 } from '../msm.ts';
-import type { FeatureSet, FeatureSetScorer } from '../types.ts';
+import type { FeatureSet, FeatureSetScorer, LayerFeatures } from '../types.ts';
+import { DegreeWindows } from './degreeWindows.ts';
 import plainKernel from './wasm/nearest.wat';
 import fusedKernel from './wasm/nearest.wat?fma';
 
@@ -38,6 +41,7 @@ interface NearestExports {
     rowMin: number,
     colMin: number,
   ): void;
+  gram(a: number, rows: number, b: number, cols: number, dim: number, out: number, outRowFloats: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -71,7 +75,8 @@ class NearestMemory implements FeatureSlots {
   private readonly width: number;
   private readonly stride: number;
   private readonly slotBytes: number;
-  private readonly minimaBytes: number;
+  /** the minima buffers, or the product matrix where it holds more */
+  private readonly headerBytes: number;
   private readonly kernel: NearestExports;
   private readonly memory: WebAssembly.Memory;
 
@@ -87,6 +92,8 @@ class NearestMemory implements FeatureSlots {
     capacity: number,
     private readonly flavour: KernelFlavour,
     bands: PatchBands = allPatches(patches),
+    /** bytes after the product matrix that the caller uses (DegreeWindows); products kept only if > 0 */
+    extraBytes = 0,
   ) {
     this.width = Math.ceil(dim / 4) * 4;
     this.stride = Math.max(patches, MIN_TILE_ROWS);
@@ -94,14 +101,23 @@ class NearestMemory implements FeatureSlots {
     const { stride } = this;
     this.blocks = isExact(bands) ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : patchBlocks(bands);
     this.slotBytes = stride * this.width * 4 + stride * 8;
-    this.minimaBytes = 2 * stride * 8;
+    this.headerBytes = Math.max(2 * stride * 8, extraBytes > 0 ? this.productBytes + extraBytes : 0);
     this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
     this.kernel = new WebAssembly.Instance(kernelModule(this.flavour), { env: { memory: this.memory } })
       .exports as unknown as NearestExports;
   }
 
+  /** The product matrix's bytes, in whole float64s so what follows stays aligned. */
+  get productBytes(): number {
+    return Math.ceil((this.stride * this.stride) / 2) * 8;
+  }
+
+  get kernelMemory(): WebAssembly.Memory {
+    return this.memory;
+  }
+
   private pagesFor(slots: number): number {
-    const pages = Math.ceil((this.minimaBytes + slots * this.slotBytes) / PAGE_BYTES);
+    const pages = Math.ceil((this.headerBytes + slots * this.slotBytes) / PAGE_BYTES);
     if (pages > MAX_PAGES) {
       throw new RangeError(
         `A feature set of ${slots} images × ${this.patches} patches × ${this.dim} values needs more than 4 GiB; score it in smaller batches.`,
@@ -111,7 +127,7 @@ class NearestMemory implements FeatureSlots {
   }
 
   private rowsAt(slot: number): number {
-    return this.minimaBytes + slot * this.slotBytes;
+    return this.headerBytes + slot * this.slotBytes;
   }
 
   private normsAt(slot: number): number {
@@ -133,6 +149,12 @@ class NearestMemory implements FeatureSlots {
       rows.set(z.subarray(from * dim, (from + 1) * dim), p * width);
       norms[p] = source[from];
     }
+  }
+
+  /** Every product of slot i's rows with slot j's, [stride, stride] float32 at byte 0, overwritten by the next call (a memory made with extraBytes). */
+  gram(i: number, j: number): void {
+    const { stride, width } = this;
+    this.kernel.gram(this.rowsAt(i), stride, this.rowsAt(j), stride, width, 0, stride);
   }
 
   readonly pairs = (i: number, js: readonly number[]): Promise<PairRow> => {
@@ -167,6 +189,54 @@ class NearestMemory implements FeatureSlots {
     return Promise.resolve({ forward, backward });
   };
 }
+
+/** One layer's slots at every degree from one product per pair (degreeGram.ts): the kernel's `gram`, then window sums. */
+class NearestDegrees implements LayerSlots {
+  private readonly memory: NearestMemory;
+  private readonly windows: DegreeWindows;
+  private readonly norms: DegreeNorms[] = [];
+  private readonly patches: number;
+  private readonly stride: number;
+
+  constructor(
+    grid: number,
+    dim: number,
+    private readonly degrees: readonly number[],
+  ) {
+    this.patches = grid * grid;
+    this.stride = Math.max(this.patches, MIN_TILE_ROWS);
+    const memory = new NearestMemory(this.patches, dim, 8, kernelFlavour, undefined, DegreeWindows.bytes(grid));
+    this.memory = memory;
+    this.windows = new DegreeWindows(memory.kernelMemory, memory.productBytes, grid, degrees);
+  }
+
+  put(slot: number, image: LayerFeatures): void {
+    const { centred, inverseNorms, unitNorms } = degreeImage(image, 0, this.degrees);
+    this.memory.put(slot, centred);
+    this.norms[slot] = { inverseNorms, unitNorms };
+  }
+
+  readonly pairs = (i: number, js: readonly number[]): Promise<PairRow[]> => {
+    const { patches, stride } = this;
+    const count = js.length;
+    const rows = degreeRows(this.degrees.length, patches, count);
+    js.forEach((j, t) => {
+      this.memory.gram(i, j);
+      placePair(rows, this.windows.pair(0, stride, this.norms[i], this.norms[j]), t, count);
+    });
+    return Promise.resolve(rows);
+  };
+}
+
+/**
+ * Growable slots of one layer at every degree for a scoring session: with degrees above 1 and
+ * every patch against every patch, the degrees come from one product per pair; otherwise (one
+ * degree 1, or aligned parts' bands) each degree's features are scored apart.
+ */
+export const nearestLayerSlots: LayerSlotsFactory = (grid, dim, degrees, bands) =>
+  degrees.some((r) => r > 1) && (!bands || isExact(bands))
+    ? new NearestDegrees(grid, dim, degrees)
+    : perDegree(nearestSlots)(grid, dim, degrees, bands);
 
 /** Loads the set into a fresh kernel instance; the returned rows read only that copy. */
 export function createNearestRows(

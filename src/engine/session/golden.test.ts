@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGoldenCase, type PipelineGoldenCase } from '../golden/goldenCase.ts';
 import { feedInPieces, sessionDeviations } from '../golden/goldenSession.ts';
-import { nearestSlots } from '../kernels/nearestRows.ts';
+import { nearestLayerSlots, nearestSlots } from '../kernels/nearestRows.ts';
 import { tsKernel } from '../kernels/tsKernel.ts';
+import { perDegree } from '../layerSlots.ts';
 import { matmulSlots } from '../msm.ts';
 
 const shared = process.env.MUSCOPE_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
@@ -18,8 +19,9 @@ const cases = readdirSync(goldenDir)
   .map((f) => parseGoldenCase(JSON.parse(readFileSync(join(goldenDir, f), 'utf8'))) as PipelineGoldenCase);
 
 describe.each([
-  ['ts', matmulSlots(tsKernel)],
-  ['wasm-simd', nearestSlots],
+  ['ts', perDegree(matmulSlots(tsKernel))],
+  ['wasm-simd, each degree apart', perDegree(nearestSlots)],
+  ['wasm-simd, degrees from one product', nearestLayerSlots],
 ] as const)('golden vectors fed to a scoring session in pieces (%s kernel)', (_, slots) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const session = await feedInPieces(c, slots, c.config.images);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nearestSlots } from '../kernels/nearestRows.ts';
+import { nearestLayerSlots } from '../kernels/nearestRows.ts';
 import { tsKernel } from '../kernels/tsKernel.ts';
+import { perDegree } from '../layerSlots.ts';
 import { matmulSlots } from '../msm.ts';
 import { runMusc } from '../pipeline.ts';
 import { randomUnitRows, randomValues, seededRandom } from '../random.ts';
@@ -23,7 +24,7 @@ const config = (over: Partial<SessionConfig> = {}): SessionConfig => ({
   scorers: 'references',
   ...over,
 });
-const slots = matmulSlots(tsKernel);
+const slots = perDegree(matmulSlots(tsKernel));
 
 /** A pool of random images: 2 layers with a CLS slot, and unit embeddings. */
 function randomPool(seed: number): MuscInput {
@@ -285,10 +286,10 @@ describe('ScoringSession', () => {
     await expectFromScratch(pool, session.state(), 'all');
   });
 
-  it('gives the same distances on the WebAssembly kernel', async () => {
+  it('gives the same distances on the WebAssembly kernel, every degree from one product per pair', async () => {
     const pool = randomPool(15);
     const a = new ScoringSession(config({ scorers: 'all' }), DIMS.length, slots);
-    const b = new ScoringSession(config({ scorers: 'all' }), DIMS.length, nearestSlots);
+    const b = new ScoringSession(config({ scorers: 'all' }), DIMS.length, nearestLayerSlots);
     const images = [...Array(7).keys()].map((n) => ({ id: idOf(n), role: 'query' as const }));
     await a.add(images, pick(pool, [...Array(7).keys()]));
     await b.add(images, pick(pool, [...Array(7).keys()]));
@@ -299,7 +300,7 @@ describe('ScoringSession', () => {
 
   it.each([
     ['matmul', slots],
-    ['WebAssembly', nearestSlots],
+    ['WebAssembly', nearestLayerSlots],
   ])('with aligned parts, scores as a from-scratch run with the same shortcut (%s slots)', async (_, factory) => {
     const pool = randomPool(16);
     const aligned = config({ scorers: 'all', alignedTolerance: 0.2 }); // 3 bands of 1 row on the 3×3 grid

@@ -2,14 +2,16 @@
 // image pairs that involve a change are computed. LNAMD is per image (each image's features are
 // centred and aggregated on their own), so an image's aggregated features never change; MSM is
 // per ordered pair (the nearest-patch distance from each patch of image a to image b), so the
-// session keeps, per (degree r, layer), each image's unit features and, for each image, the
-// distances to each image that scores it. A score is then the same interval mean over the same
+// session keeps, per layer, each image's features in layer slots (layerSlots.ts: each degree's
+// unit features, or one set every degree is derived from) and, for each image, the distances to
+// each image that scores it. A score is then the same interval mean over the same
 // distances as a from-scratch run (pipeline.ts), in the same order of operations, unless
 // screening (../screening/, docs/method.md §19) finds near-duplicates, which then score as one
 // image, or an image that is not comparable, which then scores no one; the pipeline does not screen.
 //
 // Memory per image kept: R·L·P·D·4 bytes of features (the grid's patches P, each layer's
-// width D) in the feature slots, plus R·L·P·4 bytes per image that scores it. A window of the
+// width D) in slots per degree, L·P·D·4 where the degrees share one set, plus R·L·P·4 bytes per
+// image that scores it. A window of the
 // most recent W queries (every reference kept) bounds both for a long run: a removed image's
 // slot is reused. With candidate images (candidates.ts) each image is scored by its K neighbours
 // on a ring instead of every other image, so the distances kept grow with N·K, not N².
@@ -19,8 +21,8 @@ import { validateConfig, type RankInterval } from '../config.ts';
 import { MuscError, throwIfAborted } from '../errors.ts';
 import type { ScorerDistances } from '../evidence.ts';
 import { oneImage } from '../layers.ts';
-import { lnamd } from '../lnamd.ts';
-import { intervalMean, type FeatureSlots, type FeatureSlotsFactory } from '../msm.ts';
+import type { LayerSlots, LayerSlotsFactory } from '../layerSlots.ts';
+import { intervalMean } from '../msm.ts';
 import type { MuscConfig, MuscInput, MuscProgress } from '../types.ts';
 import { elementwiseMin, typicalDistance } from '../screening/profiles.ts';
 import type { ScreeningNote } from '../screening/notes.ts';
@@ -124,14 +126,14 @@ export class ScoringSession {
   private readonly sets: number;
   /** the members' near-duplicates and comparability, in member order, as of the last rescore */
   private screening: Screening = { images: [], typicalPair: null, typicalUsual: null };
-  /** per feature set s = degree index · L + layer; made when the first images fix the shapes */
-  private stores: FeatureSlots[] = [];
+  /** per layer, every degree's features; made when the first images fix the shapes */
+  private stores: LayerSlots[] = [];
 
-  /** `slots` holds each feature set and computes its pairs: a matmul kernel, WebAssembly, a pool of workers. */
+  /** `slots` holds each layer's features and computes its pairs: a matmul kernel, WebAssembly, a pool of workers. */
   constructor(
     private readonly config: SessionConfig,
     private readonly layers: number,
-    private readonly slots: FeatureSlotsFactory,
+    private readonly slots: LayerSlotsFactory,
   ) {
     validateConfig(config);
     if (config.window !== undefined && (!Number.isInteger(config.window) || config.window < 1)) {
@@ -261,9 +263,8 @@ export class ScoringSession {
     }
     if (this.shape === null || this.entries.length === 0) {
       this.shape = shape;
-      const patches = grid * grid;
       const bands = patchBands(grid, this.config.alignedTolerance ?? null);
-      this.stores = this.config.rList.flatMap(() => shape.dims.map((dim) => this.slots(patches, dim, bands)));
+      this.stores = shape.dims.map((dim) => this.slots(grid, dim, this.config.rList, bands));
       return;
     }
     const was = this.shape;
@@ -283,11 +284,9 @@ export class ScoringSession {
     return free;
   }
 
-  /** LNAMD of image n (per image, so it never changes) into its slot of every feature set. */
+  /** Image n's features (LNAMD is per image, so they never change) into its slot of every layer. */
   private newEntry(image: SessionImage, input: MuscInput, n: number, slot: number): Entry {
-    let s = 0;
-    for (const r of this.config.rList)
-      for (const layer of input.layers) this.stores[s++].put(slot, lnamd(oneImage(layer, n), r));
+    input.layers.forEach((layer, l) => this.stores[l].put(slot, oneImage(layer, n)));
     const { embeddings, embedDim } = input;
     return {
       handle: this.nextHandle++,
@@ -367,8 +366,10 @@ export class ScoringSession {
     const forward = ordered.map((b) => (needed(owner, b) ? new Float32Array(this.sets * P) : null));
     const backward = ordered.map((b) => (needed(b, owner) ? new Float32Array(this.sets * P) : null));
     throwIfAborted(signal);
-    // Every set's pairs asked at once: a pool of workers then never waits between sets.
-    const rows = await Promise.all(this.stores.map((store) => store.pairs(owner.slot, slots)));
+    // Every layer's pairs asked at once: a pool of workers then never waits between them.
+    const byLayer = await Promise.all(this.stores.map((store) => store.pairs(owner.slot, slots)));
+    // feature set s = degree index · L + layer
+    const rows = this.config.rList.flatMap((_, d) => byLayer.map((degrees) => degrees[d]));
     for (const [s, row] of rows.entries()) {
       for (let t = 0; t < n; t++) {
         const f = forward[t];

@@ -10,7 +10,7 @@ import { parseGoldenCase, type PipelineGoldenCase } from '../../../src/engine/go
 import { feedInPieces, sessionDeviations } from '../../../src/engine/golden/goldenSession.ts';
 import { tsKernel } from '../../../src/engine/kernels/tsKernel.ts';
 import { lnamd } from '../../../src/engine/lnamd.ts';
-import { laterRows, mutualScores, mutualScoresByRows } from '../../../src/engine/msm.ts';
+import { laterRows, mutualScores, mutualScoresByRows, type PairsAgainst } from '../../../src/engine/msm.ts';
 import type { RunOptions } from '../../../src/engine/types.ts';
 import { createWebGpuMusc, requestMuscDevice } from '../../../src/gpu/index.ts';
 import { createMsmPool, type MsmPool } from '../../../src/worker/msmPool.ts';
@@ -150,16 +150,23 @@ const goldenOnPoolSlots = ({ json }: GoldenRequest): Promise<PoolGoldenReport> =
 const sessionPool = (request: SessionPoolRequest): Promise<SessionPoolReport> =>
   withPool(request.threads, (pool) => sessionOnPool(pool, request));
 
-/** MSM on the pool's feature slots, as a session computes it: every image put, then the triangle's rows, `rowsAtOnce` in flight. */
+/**
+ * MSM on the pool's layer slots, as a session computes it: every image put, then the triangle's
+ * rows, `rowsAtOnce` in flight. One degree, 1: the unit features are the set (LNAMD at r = 1 of a
+ * unit vector centres and renormalises it, the same work per pair).
+ */
 function benchWasm(request: BenchRequest): Promise<BenchResult> {
-  const patches = request.grid * request.grid;
+  const { grid, dim } = request;
+  const patches = grid * grid;
   return withPool(request.threads, async (pool) => {
     const measurement = await measureMsm(async (z, images, window) => {
-      const slots = pool.slots(patches, request.dim);
+      const slots = pool.slots(grid, dim, [1]);
       try {
-        const size = patches * request.dim;
-        for (let n = 0; n < images; n++) slots.put(n, z.subarray(n * size, (n + 1) * size));
-        return await mutualScoresByRows(images, patches, window, laterRows(slots.pairs, images), {
+        const size = patches * dim;
+        for (let n = 0; n < images; n++)
+          slots.put(n, { data: z.subarray(n * size, (n + 1) * size), images: 1, grid, dim, skip: 0 });
+        const pairs: PairsAgainst = async (i, js) => (await slots.pairs(i, js))[0];
+        return await mutualScoresByRows(images, patches, window, laterRows(pairs, images), {
           concurrency: slots.rowsAtOnce,
         });
       } finally {

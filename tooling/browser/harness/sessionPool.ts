@@ -1,8 +1,10 @@
-// A scoring session on the WASM MSM pool's feature slots (src/worker/msmPool.ts) against the same
-// session on the in-page WebAssembly kernel (nearestSlots): images added in pieces, one removed
-// and its slot reused, scores compared after every step.
+// A scoring session on the WASM MSM pool's layer slots (src/worker/msmPool.ts, every degree from
+// one product per pair) against the same session on the in-page WebAssembly kernel scoring each
+// degree's features apart (perDegree(nearestSlots)): images added in pieces, one removed and its
+// slot reused, scores compared after every step.
 
 import { nearestSlots } from '../../../src/engine/kernels/nearestRows.ts';
+import { perDegree } from '../../../src/engine/layerSlots.ts';
 import { randomValues, seededRandom } from '../../../src/engine/random.ts';
 import { ScoringSession, type SessionConfig, type SessionState } from '../../../src/engine/session/session.ts';
 import { DEFAULT_CONFIG, type LayerFeatures, type MuscInput } from '../../../src/engine/types.ts';
@@ -61,11 +63,12 @@ function compare(pool: SessionState, page: SessionState): { worst: number; compa
 
 /** The error a pairs call raises after a put of the wrong length, or null when it raises none. */
 async function badPut(pool: MsmPool): Promise<string | null> {
-  const [patches, dim] = [4, 8];
-  const slots = pool.slots(patches, dim);
+  const [grid, dim] = [2, 8];
+  const slots = pool.slots(grid, dim, [1, 3]);
+  const image = (data: Float32Array): LayerFeatures => ({ data, images: 1, grid, dim, skip: 0 });
   try {
-    slots.put(0, randomValues(patches * dim, seededRandom(1)));
-    slots.put(1, new Float32Array(3));
+    slots.put(0, image(randomValues(grid * grid * dim, seededRandom(1))));
+    slots.put(1, image(new Float32Array(3)));
     await slots.pairs(0, []);
     return null;
   } catch (err) {
@@ -77,7 +80,7 @@ async function badPut(pool: MsmPool): Promise<string | null> {
 
 export async function sessionOnPool(pool: MsmPool, { seed }: SessionPoolRequest): Promise<SessionPoolReport> {
   const onPool = new ScoringSession(config, DIMS.length, pool.slots);
-  const inPage = new ScoringSession(config, DIMS.length, nearestSlots);
+  const inPage = new ScoringSession(config, DIMS.length, perDegree(nearestSlots));
   let worst = 0;
   let compared = 0;
   let images: number;
