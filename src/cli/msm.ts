@@ -3,9 +3,9 @@
 
 import * as ort from 'onnxruntime-node';
 import type { MsmEngine } from '../engine/types.ts';
+import { matmulLayerSlots } from '../engine/kernels/matmulDegrees.ts';
 import { createOrtMatmulKernel } from '../engine/kernels/ortKernel.ts';
 import { perDegree, type LayerSlotsFactory } from '../engine/layerSlots.ts';
-import { matmulSlots } from '../engine/msm.ts';
 import { adapterName } from '../gpu/device.ts';
 import { createWebGpuMusc, gpuSlots, type FeatureStorage } from '../gpu/index.ts';
 import { requestNodeGpu, softwareRenderer, type AdapterInfo, type NodeGpu } from '../platform/node/webgpu.ts';
@@ -64,5 +64,5 @@ export async function openMsm(backend: MsmBackend, threads: number): Promise<Ope
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   });
-  return { engine: { similarity }, slots: perDegree(matmulSlots(similarity)), where: null, close: () => {} };
+  return { engine: { similarity }, slots: matmulLayerSlots(similarity), where: null, close: () => {} };
 }

@@ -1,6 +1,8 @@
 // Degree sharing (degreeGram.ts) against each degree's LNAMD features scored apart with the
-// TypeScript matmul kernel: the same nearest-patch distances, on the WebAssembly kernel's slots.
+// TypeScript matmul kernel: the same nearest-patch distances, on the WebAssembly kernel's slots
+// and on a matmul kernel's.
 import { describe, expect, it } from 'vitest';
+import { matmulLayerSlots } from './kernels/matmulDegrees.ts';
 import { nearestLayerSlots } from './kernels/nearestRows.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
 import { perDegree, type LayerSlotsFactory } from './layerSlots.ts';
@@ -34,7 +36,10 @@ function worstGap(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
-describe('every degree from one product per pair (nearestLayerSlots)', () => {
+describe.each([
+  ['WebAssembly gram', nearestLayerSlots],
+  ['matmul kernel, small tiles', matmulLayerSlots(tsKernel, 3 * 64 * 4)],
+] as const)('every degree from one product per pair (%s)', (_, factory) => {
   it.each([
     [5, 5, 24, 0, [1, 3, 5]],
     [4, 7, 33, 1, [1, 3, 5]],
@@ -47,7 +52,7 @@ describe('every degree from one product per pair (nearestLayerSlots)', () => {
     async (images, grid, dim, skip, degrees) => {
       const layer = layerOf(images, grid, dim, skip, images * 100 + grid);
       const apart = await allPairs(perDegree(matmulSlots(tsKernel)), layer, degrees);
-      const shared = await allPairs(nearestLayerSlots, layer, degrees);
+      const shared = await allPairs(factory, layer, degrees);
       expect(worstGap(shared, apart)).toBeLessThan(2e-6);
     },
   );
@@ -57,7 +62,7 @@ describe('every degree from one product per pair (nearestLayerSlots)', () => {
     layer.data.fill(2, 0, 16 * 8);
     const degrees = [1, 3];
     const apart = await allPairs(perDegree(matmulSlots(tsKernel)), layer, degrees);
-    const shared = await allPairs(nearestLayerSlots, layer, degrees);
+    const shared = await allPairs(factory, layer, degrees);
     expect(worstGap(shared, apart)).toBeLessThan(2e-6);
     // image 0 against image 1: zero against unit vectors, distance 1
     expect(shared[0][0]).toBeCloseTo(1, 6);

@@ -2,7 +2,7 @@
 // once from the encoder's taps; pairs are computed between slots, one PairRow per degree. A
 // backend either keeps each degree's unit features apart (perDegree over msm.ts FeatureSlots),
 // or derives every degree from one product per pair (degreeGram.ts).
-import type { PatchBands } from './alignment.ts';
+import { isExact, type PatchBands } from './alignment.ts';
 import { lnamd } from './lnamd.ts';
 import type { FeatureSlotsFactory, PairRow } from './msm.ts';
 import type { LayerFeatures } from './types.ts';
@@ -25,6 +25,10 @@ export type LayerSlotsFactory = (
   degrees: readonly number[],
   bands?: PatchBands,
 ) => LayerSlots;
+
+/** Whether one product per pair serves the degrees (degreeGram.ts): some degree above 1, and every patch against every patch. */
+export const sharesDegrees = (degrees: readonly number[], bands?: PatchBands): boolean =>
+  degrees.some((r) => r > 1) && (!bands || isExact(bands));
 
 /** One FeatureSlots store per degree, each fed that degree's LNAMD features. */
 export function perDegree(slots: FeatureSlotsFactory): LayerSlotsFactory {

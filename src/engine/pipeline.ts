@@ -4,12 +4,14 @@
 // per pair (degreeGram.ts).
 // Maps are produced on demand by anomalyMap so N maps of S×S never sit in memory together.
 
-import { isExact, patchBands } from './alignment.ts';
+import { patchBands } from './alignment.ts';
 import { candidateRing, everyOtherImage, fromRingOrder, toRingOrder } from './candidates.ts';
 import { rscinPlan, scorerWindow, validateConfig } from './config.ts';
 import { MuscError, throwIfAborted } from './errors.ts';
-import { matmulDegreePairs } from './kernels/matmulDegrees.ts';
+import { matmulLayerSlots } from './kernels/matmulDegrees.ts';
 import { tsKernel } from './kernels/tsKernel.ts';
+import { sharesDegrees } from './layerSlots.ts';
+import { oneImage } from './layers.ts';
 import { lnamd } from './lnamd.ts';
 import { mutualScores, setsScoresOnPlan } from './msm.ts';
 import { finalImageScores } from './rscin.ts';
@@ -124,11 +126,14 @@ export async function runMusc(
   const degrees = config.rList.length;
   // shared[l][d]: layer l's scores at degree d, every degree of a layer from one product per pair
   const shared: Float64Array[][] = [];
-  if (!opts.scoreFeatureSet && isExact(bands) && config.rList.some((r) => r > 1)) {
+  if (!opts.scoreFeatureSet && sharesDegrees(config.rList, bands)) {
     for (const [l, layer] of layers.entries()) {
       throwIfAborted(signal);
       onProgress?.({ stage: 'lnamd', done: l * degrees, total: sets });
-      const pairs = matmulDegreePairs(inMemoryLayer(layer), config.rList, kernel, ring?.order ?? null);
+      const slots = matmulLayerSlots(kernel)(grid, layer.dim, config.rList);
+      // slot k holds image k, or the image at ring position k
+      for (let k = 0; k < images; k++) slots.put(k, oneImage(inMemoryLayer(layer), ring ? ring.order[k] : k));
+      const pairs = (i: number, js: readonly number[]) => slots.pairs(i, js);
       const onPairs = (done: number) =>
         onProgress?.({ stage: 'msm', done: (l * pairsPerSet + done) * degrees, total: sets * pairsPerSet });
       const scores = await setsScoresOnPlan(images, patches, msmWindow, plan, degrees, pairs, { signal, onPairs });

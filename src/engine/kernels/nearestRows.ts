@@ -12,7 +12,7 @@
 
 import { allPatches, isExact, patchBlocks, type PatchBands, type PatchBlock } from '../alignment.ts';
 import { degreeImage, degreeRows, placePair, type DegreeNorms } from '../degreeGram.ts';
-import { perDegree, type LayerSlots, type LayerSlotsFactory } from '../layerSlots.ts';
+import { perDegree, sharesDegrees, type LayerSlots, type LayerSlotsFactory } from '../layerSlots.ts';
 import { lnamd } from '../lnamd.ts';
 import {
   distance,
@@ -234,7 +234,7 @@ class NearestDegrees implements LayerSlots {
  * degree 1, or aligned parts' bands) each degree's features are scored apart.
  */
 export const nearestLayerSlots: LayerSlotsFactory = (grid, dim, degrees, bands) =>
-  degrees.some((r) => r > 1) && (!bands || isExact(bands))
+  sharesDegrees(degrees, bands)
     ? new NearestDegrees(grid, dim, degrees)
     : perDegree(nearestSlots)(grid, dim, degrees, bands);
 
