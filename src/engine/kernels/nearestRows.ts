@@ -50,7 +50,7 @@ const MIN_TILE_ROWS = 4;
 
 /**
  * The kernel with fused multiply-adds where the engine has relaxed SIMD (about 1.2× faster in a
- * measurement of the kernel alone, README "Speed"); the plain one elsewhere. Fusing rounds each
+ * measurement of the kernel alone, README "Performance"); the plain one elsewhere. Fusing rounds each
  * product-sum once instead of twice: distances move by about 1e-7 relative.
  */
 export type KernelFlavour = 'fma' | 'plain';
