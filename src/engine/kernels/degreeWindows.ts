@@ -23,6 +23,9 @@ interface DegreesExports {
 
 let compiled: WebAssembly.Module | null = null;
 
+/** Bytes of a side × side float32 product matrix, in whole float64s so what follows stays aligned. */
+export const productBytes = (side: number): number => Math.ceil((side * side) / 2) * 8;
+
 /** Where each float64 buffer lies, from `base`: three P² matrices, then six runs of P. */
 function layout(base: number, patches: number) {
   const matrix = patches * patches * 8;
@@ -51,12 +54,10 @@ export class DegreeWindows {
   /** An instance on a memory of its own, whose product matrix G ([P, P] float32, rows P apart) the caller fills at byte 0. */
   static alone(grid: number, degrees: readonly number[]): { windows: DegreeWindows; product: Float32Array } {
     const patches = grid * grid;
-    const productBytes = Math.ceil((patches * patches) / 2) * 8;
-    const memory = new WebAssembly.Memory({
-      initial: Math.ceil((productBytes + DegreeWindows.bytes(grid)) / 65536),
-    });
+    const base = productBytes(patches);
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((base + DegreeWindows.bytes(grid)) / 65536) });
     return {
-      windows: new DegreeWindows(memory, productBytes, grid, degrees),
+      windows: new DegreeWindows(memory, base, grid, degrees),
       product: new Float32Array(memory.buffer, 0, patches * patches),
     };
   }

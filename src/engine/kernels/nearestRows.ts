@@ -5,7 +5,8 @@
 // in Vitest; the browser spreads a session's pairs over several workers' slots
 // (src/worker/msmPool.ts).
 //
-// Layout in the kernel's memory: the two minima buffers, then each image's `stride` rows of
+// Layout in the kernel's memory: the two minima buffers (for degree sharing, the product matrix
+// and the window sums' buffers instead, NearestDegrees), then each image's `stride` rows of
 // `width` floats followed by their float64 squared norms (NearestMemory). Rows are padded to a multiple of 4 floats with zeros (dot
 // products unchanged), and images of fewer than 4 patches repeat their last patch (a minimum is
 // unchanged by a duplicate), which meets the kernel's tile preconditions for any shape.
@@ -25,7 +26,7 @@ import {
   type PairRows,
 } from '../msm.ts';
 import type { FeatureSet, FeatureSetScorer, LayerFeatures } from '../types.ts';
-import { DegreeWindows } from './degreeWindows.ts';
+import { DegreeWindows, productBytes } from './degreeWindows.ts';
 import plainKernel from './wasm/nearest.wat';
 import fusedKernel from './wasm/nearest.wat?fma';
 
@@ -101,15 +102,15 @@ class NearestMemory implements FeatureSlots {
     const { stride } = this;
     this.blocks = isExact(bands) ? [{ rowStart: 0, rowEnd: stride, colStart: 0, colEnd: stride }] : patchBlocks(bands);
     this.slotBytes = stride * this.width * 4 + stride * 8;
-    this.headerBytes = Math.max(2 * stride * 8, extraBytes > 0 ? this.productBytes + extraBytes : 0);
+    this.headerBytes = Math.max(2 * stride * 8, extraBytes > 0 ? this.extraAt + extraBytes : 0);
     this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
     this.kernel = new WebAssembly.Instance(kernelModule(this.flavour), { env: { memory: this.memory } })
       .exports as unknown as NearestExports;
   }
 
-  /** The product matrix's bytes, in whole float64s so what follows stays aligned. */
-  get productBytes(): number {
-    return Math.ceil((this.stride * this.stride) / 2) * 8;
+  /** Where the caller's bytes (extraBytes) start: after the product matrix. */
+  get extraAt(): number {
+    return productBytes(this.stride);
   }
 
   get kernelMemory(): WebAssembly.Memory {
@@ -207,7 +208,7 @@ class NearestDegrees implements LayerSlots {
     this.stride = Math.max(this.patches, MIN_TILE_ROWS);
     const memory = new NearestMemory(this.patches, dim, 8, kernelFlavour, undefined, DegreeWindows.bytes(grid));
     this.memory = memory;
-    this.windows = new DegreeWindows(memory.kernelMemory, memory.productBytes, grid, degrees);
+    this.windows = new DegreeWindows(memory.kernelMemory, memory.extraAt, grid, degrees);
   }
 
   put(slot: number, image: LayerFeatures): void {
