@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { GOLDEN_TOLERANCE } from '../src/engine/golden/checkGolden.ts';
+import { GOLDEN_TOLERANCE } from '../src/engine/golden/tolerance.ts';
 import { buildHarness } from '../tooling/browser/harness/build.ts';
 import type { GoldenReport, GoldenRequest } from '../tooling/browser/harness/protocol.ts';
 import { openHarness } from '../tooling/browser/harness/serve.ts';

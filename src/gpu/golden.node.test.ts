@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkGoldenCase, GOLDEN_TOLERANCE } from '../engine/golden/checkGolden.ts';
+import { checkGoldenCase } from '../engine/golden/checkGolden.ts';
+import { GOLDEN_TOLERANCE } from '../engine/golden/tolerance.ts';
 import { parseGoldenCase } from '../engine/golden/goldenCase.ts';
 import { F16_STORAGE_TOLERANCE } from './index.ts';
 import { noF16, nodeDevice, unavailable } from './nodeDevice.testing.ts';

@@ -7,8 +7,7 @@ import { anomalyMap, runMusc } from '../pipeline.ts';
 import type { ImageMetrics, LayerFeatures, MsmEngine, MuscConfig, MuscResult, PixelMetrics } from '../types.ts';
 
 import type { GoldenCase, GoldenMetrics, PipelineGoldenCase } from './goldenCase.ts';
-
-export const GOLDEN_TOLERANCE = { scores: 1e-4, pipelineMetrics: 1e-3, metricsCase: 1e-6 } as const;
+import { GOLDEN_TOLERANCE } from './tolerance.ts';
 
 export interface OutputDeviation {
   output: string;
