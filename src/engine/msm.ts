@@ -244,10 +244,8 @@ export function matmulPairs(
     const forward = new Float32Array(patches * count);
     const backward = new Float32Array(count * patches);
     for (let t0 = 0; t0 < count;) {
-      // a run of consecutive images js[t0 …] = j0, j0+1, …, as wide as a tile allows
       const j0 = js[t0];
-      let batch = 1;
-      while (batch < widest && t0 + batch < count && js[t0 + batch] === j0 + batch) batch++;
+      const batch = consecutiveRun(js, t0, widest);
       const colMin = new Float64Array(batch * patches).fill(Infinity);
       for (let b = 0; b < sizes.length; b++) {
         const rowStart = bounds[b];
@@ -299,6 +297,13 @@ export function matmulPairs(
     }
     return { forward, backward };
   };
+}
+
+/** How many of js[t0 …] are consecutive (j0, j0 + 1, …), at most `widest`: a run one matmul call takes without a copy. */
+export function consecutiveRun(js: readonly number[], t0: number, widest: number): number {
+  let run = 1;
+  while (run < widest && t0 + run < js.length && js[t0 + run] === js[t0] + run) run++;
+  return run;
 }
 
 /** Pairs from a matmul kernel over a whole image-major feature set (matmulPairs, after laying it out in bands). */

@@ -4,7 +4,7 @@
 // sums and minima (degreeWindows.ts). Growable, for a scoring session; a batch puts every image.
 import { degreeImage, degreeRows, placePair, type DegreeNorms } from '../degreeGram.ts';
 import { perDegree, sharesDegrees, type LayerSlots, type LayerSlotsFactory } from '../layerSlots.ts';
-import { DEFAULT_MAX_TILE_BYTES, matmulSlots } from '../msm.ts';
+import { consecutiveRun, DEFAULT_MAX_TILE_BYTES, matmulSlots } from '../msm.ts';
 import type { SimilarityKernel } from '../types.ts';
 import { DegreeWindows } from './degreeWindows.ts';
 
@@ -37,10 +37,8 @@ function sharedSlots(
       const rows = degreeRows(degrees.length, patches, count);
       const a = centred.subarray(i * size, (i + 1) * size);
       for (let t0 = 0; t0 < count;) {
-        // a run of consecutive slots js[t0 …] = j0, j0+1, …, as wide as a tile allows
         const j0 = js[t0];
-        let run = 1;
-        while (run < widest && t0 + run < count && js[t0 + run] === j0 + run) run++;
+        const run = consecutiveRun(js, t0, widest);
         const width = run * patches;
         const g = await kernel.matmulT(a, patches, centred.subarray(j0 * size, (j0 + run) * size), width, dim);
         for (let jj = 0; jj < run; jj++) {
