@@ -1,4 +1,5 @@
 // The one Web Worker: owns onnxruntime sessions and the engine, so the page never blocks.
+import pMap from 'p-map';
 import { EncoderError } from '../encoders/errors.ts';
 import { ImageFileError } from '../engine/preprocess/imageFiles.ts';
 import { probeImage } from '../platform/browser/decode.ts';
@@ -7,12 +8,15 @@ import { destroyOrtDevice, runSession } from '../encoders/web/ortWeb.ts';
 import { toPayload } from './errors.ts';
 import { evaluateBatch } from './evaluate.ts';
 import { ensureModel, loadSession } from './models.ts';
-import type { CallKind, Calls, FromWorker, ImageCheck, ToWorker } from './protocol.ts';
+import type { CallKind, Calls, FromWorker, ImageCheck, ImageRef, ToWorker } from './protocol.ts';
 import { scoreBatch } from './scoring.ts';
 import { evidenceFor } from './evidence.ts';
 import { addModel, listAddedModels, removeModel } from './addModel.ts';
 
 const controllers = new Map<number, AbortController>();
+
+/** Dropped files probed at once: the browser decodes them off this thread, on every core. */
+const CHECKS_AT_ONCE = 4;
 
 type Handler<K extends CallKind> = (
   request: Calls[K]['request'],
@@ -42,17 +46,18 @@ const handlers: { [K in CallKind]: Handler<K> } = {
     }
   },
   'check-images': async ({ images }, progress) => {
-    const checks: ImageCheck[] = [];
-    for (const image of images) {
+    let done = 0;
+    const check = async (image: ImageRef): Promise<ImageCheck> => {
       try {
-        checks.push({ key: image.key, ok: true, ...(await probeImage(image.blob, image.name)) });
+        return { key: image.key, ok: true, ...(await probeImage(image.blob, image.name)) };
       } catch (err) {
         if (!(err instanceof ImageFileError)) throw err;
-        checks.push({ key: image.key, ok: false, problem: err.problem, reason: err.reason });
+        return { key: image.key, ok: false, problem: err.problem, reason: err.reason };
+      } finally {
+        progress({ done: ++done, total: images.length });
       }
-      progress({ done: checks.length, total: images.length });
-    }
-    return { checks };
+    };
+    return { checks: await pMap(images, check, { concurrency: CHECKS_AT_ONCE }) };
   },
   score: scoreBatch,
   evidence: async ({ key, patch, count }) => ({ evidence: await evidenceFor(key, patch, count) }),

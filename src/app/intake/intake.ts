@@ -2,6 +2,7 @@
 // duplicates (same bytes, by sha-256) and files that do not decode are listed with the reason and
 // skipped; the rest proceed.
 // Ground-truth masks of an MVTec-layout folder are attached to their images, not scored.
+import pMap from 'p-map';
 import type { ImageRef } from '../../worker/protocol.ts';
 import type { BatchImage, SkippedFile } from '../batch/types.ts';
 import { byCodePoint } from '../../engine/dataset/mvtecPairing.ts';
@@ -15,6 +16,9 @@ export interface IntakeResult {
   accepted: BatchImage[];
   skipped: SkippedFile[];
 }
+
+/** Files hashed at once. */
+const FILES_AT_ONCE = 4;
 
 async function sha256(blob: Blob): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
@@ -49,8 +53,10 @@ export async function intake(
 
   const seen = new Map(existing.map((image) => [image.key, image.path]));
   const unique: Array<IncomingFile & { key: string }> = [];
-  for (const f of images) {
-    const key = await sha256(f.file);
+  // Hashed several at once (the browser digests off the main thread); the first copy by path wins.
+  const keys = await pMap(images, (f) => sha256(f.file), { concurrency: FILES_AT_ONCE });
+  for (const [i, f] of images.entries()) {
+    const key = keys[i];
     const first = seen.get(key);
     if (first !== undefined) skipped.push({ name: f.path, reason: `duplicate of ${first} (same bytes)` });
     else {
